@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@semcache/shared';
+import type { Embedder } from '../embedders/embedder.ts';
+import type { CacheChange, ChangeListener } from './changes.ts';
+import { entryId, type CacheEntry } from './entry.ts';
+import { LookupLog } from './lookup-log.ts';
+import type { Namespace, RemovalReason } from './namespace.ts';
+import { NamespaceRegistry } from './namespace-registry.ts';
+import { exactKeyOf } from './normalize.ts';
+import { partitionName, type Partition } from './partition.ts';
+
+/** What the caller asked of the cache for this request (the `x-semantic-cache` request header). */
+export type CacheMode = 'normal' | 'no-store' | 'refresh' | 'bypass';
+
+export interface LookupRequest {
+  partition: Partition;
+  endpoint: EndpointKind;
+  /** The text that is embedded and compared: the prompt, or the last user message of a chat. */
+  prompt: string;
+  /** Hash of everything else that changes the answer; must match exactly. */
+  fingerprint: string;
+  mode: CacheMode;
+}
+
+/** What is needed to store the answer of a miss without embedding the prompt twice. */
+export interface PendingStore {
+  namespace: string;
+  endpoint: EndpointKind;
+  prompt: string;
+  fingerprint: string;
+  exactKey: string;
+  vector: Float32Array;
+}
+
+export type LookupResult =
+  | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }
+  | { kind: 'miss'; outcome: LookupOutcome; pending: PendingStore | null; event: LookupEvent };
+
+export interface StoredAnswer {
+  response: string;
+  contentType: string;
+  usage: Usage | null;
+}
+
+/** Returns null when the candidate may answer the query, else the reason it must not. */
+export type FalseHitGuard = (query: string, candidate: string) => string | null;
+
+export interface CacheEngineOptions {
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog'>;
+  embedder: Embedder;
+  guard?: FalseHitGuard;
+  now?: () => number;
+}
+
+/** Candidates fetched per search; widened when other conversations' entries crowd out this one's. */
+const SEARCH_K = [8, 64, 256] as const;
+
+interface Candidate {
+  entry: CacheEntry;
+  similarity: number;
+}
+
+/**
+ * The cache: exact tier first, then the semantic tier, per namespace. Plain TypeScript with no knowledge of
+ * gRPC or HTTP. Every internal failure becomes a miss with outcome 'error': the request always goes on.
+ */
+export class CacheEngine {
+  readonly embedder: Embedder;
+  readonly namespaces: NamespaceRegistry;
+  readonly log: LookupLog;
+  readonly now: () => number;
+  readonly #guard: FalseHitGuard | undefined;
+  readonly #changeListeners = new Set<ChangeListener>();
+  #eventSeq = 0;
+
+  constructor(opts: CacheEngineOptions) {
+    this.embedder = opts.embedder;
+    this.now = opts.now ?? Date.now;
+    this.#guard = opts.guard;
+    this.log = new LookupLog(opts.config.lookupLog.capacity);
+    this.namespaces = new NamespaceRegistry({
+      config: opts.config,
+      embedder: () => opts.embedder.identity,
+      defaultThreshold: opts.embedder.defaultThreshold,
+      now: this.now,
+      onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
+    });
+  }
+
+  async lookup(req: LookupRequest): Promise<LookupResult> {
+    const name = partitionName(req.partition);
+    const ns = this.namespaces.resolve(req.partition);
+    if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
+    const { threshold } = ns.settings;
+    if (req.mode === 'bypass' || !ns.settings.enabled) {
+      ns.counters.bypassed++;
+      return this.#miss(name, req, 'bypass', req.mode === 'bypass' ? 'requested' : 'disabled', threshold);
+    }
+    const exactKey = exactKeyOf(req.fingerprint, req.prompt);
+    const now = this.now();
+    if (req.mode !== 'refresh') {
+      const exact = ns.getExact(exactKey);
+      // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
+      if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
+        return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, { embedMicros: 0, searchMicros: 0 });
+      }
+    }
+
+    const t0 = performance.now();
+    let vector: Float32Array;
+    try {
+      [vector] = (await this.embedder.embed([req.prompt])) as [Float32Array];
+    } catch (err) {
+      ns.counters.errors++;
+      return this.#miss(name, req, 'error', errorReason(err), threshold, { embedMicros: micros(t0) });
+    }
+    const embedMicros = micros(t0);
+    const pending: PendingStore | null =
+      req.mode === 'no-store' ? null : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector };
+    if (req.mode === 'refresh') {
+      ns.counters.misses++;
+      return this.#miss(name, req, 'miss', 'refresh', threshold, { embedMicros }, pending);
+    }
+
+    const t1 = performance.now();
+    const candidates = this.#candidates(ns, vector, req.fingerprint, now);
+    const searchMicros = micros(t1);
+    const timings = { embedMicros, searchMicros };
+    let guardReason: string | null = null;
+    for (const c of candidates) {
+      if (c.similarity < threshold) break;
+      const reason = this.guardReason(ns, req.prompt, c.entry.prompt);
+      if (reason === null) {
+        ns.addAlias(exactKey, c.entry, c.similarity);
+        return this.#hit(ns, req, 'semantic', c.entry, c.similarity, timings);
+      }
+      guardReason ??= reason;
+    }
+    const best = candidates[0] ?? null;
+    const outcome = guardReason === null ? 'miss' : 'guarded';
+    if (outcome === 'guarded') ns.counters.guarded++;
+    else ns.counters.misses++;
+    return this.#miss(name, req, outcome, guardReason, threshold, timings, pending, best);
+  }
+
+  /** Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled. */
+  store(pending: PendingStore, answer: StoredAnswer): CacheEntry | null {
+    const ns = this.namespaces.find(pending.namespace);
+    if (!ns || !ns.settings.enabled) return null;
+    const now = this.now();
+    const entry: CacheEntry = {
+      key: newKey(),
+      namespace: ns.name,
+      endpoint: pending.endpoint,
+      prompt: pending.prompt,
+      fingerprint: pending.fingerprint,
+      exactKey: pending.exactKey,
+      vector: pending.vector,
+      response: answer.response,
+      contentType: answer.contentType,
+      usage: answer.usage,
+      createdAt: now,
+      lastHitAt: null,
+      hitCount: 0,
+      expiresAt: now + ns.settings.ttlSeconds * 1000,
+    };
+    this.#add(ns, entry);
+    return entry;
+  }
+
+  /** Why the false-hit guard refuses this pair in this namespace, or null. */
+  guardReason(ns: Namespace, query: string, candidate: string): string | null {
+    return ns.settings.guard && this.#guard ? this.#guard(query, candidate) : null;
+  }
+
+  sweepExpired(): number {
+    return this.namespaces.sweepExpired();
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  /** Removes an entry for the given reason and tells the change listeners. */
+  remove(ns: Namespace, key: bigint, reason: RemovalReason): boolean {
+    const removed = ns.remove(key);
+    if (removed) this.#emit({ type: 'remove', namespace: ns.name, key, reason });
+    return removed !== undefined;
+  }
+
+  emit(change: CacheChange): void {
+    this.#emit(change);
+  }
+
+  /** Nearest entries with the same context, best first, skipping expired ones (removed on the way). */
+  #candidates(ns: Namespace, vector: Float32Array, fingerprint: string, now: number): Candidate[] {
+    for (const k of SEARCH_K) {
+      const found: Candidate[] = [];
+      const neighbours = ns.search(vector, k);
+      for (const n of neighbours) {
+        const entry = ns.get(n.key);
+        if (!entry || entry.fingerprint !== fingerprint) continue;
+        if (entry.expiresAt <= now) {
+          ns.counters.expirations++;
+          this.remove(ns, entry.key, 'expired');
+          continue;
+        }
+        found.push({ entry, similarity: n.similarity });
+      }
+      if (found.length > 0 || neighbours.length < k) return found;
+    }
+    return [];
+  }
+
+  #add(ns: Namespace, entry: CacheEntry): void {
+    const replaced = ns.add(entry);
+    if (replaced !== null) this.#emit({ type: 'remove', namespace: ns.name, key: replaced, reason: 'replaced' });
+    this.#emit({ type: 'add', entry });
+    this.namespaces.enforceCapacity(ns);
+  }
+
+  #emit(change: CacheChange): void {
+    for (const listener of this.#changeListeners) listener(change);
+  }
+
+  #hit(
+    ns: Namespace, req: LookupRequest, outcome: 'exact' | 'semantic', entry: CacheEntry, similarity: number,
+    timings: { embedMicros: number; searchMicros: number },
+  ): LookupResult {
+    ns.touch(entry, this.now());
+    if (outcome === 'exact') ns.counters.exactHits++;
+    else ns.counters.semanticHits++;
+    ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
+    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity });
+    return { kind: 'hit', outcome, entry, similarity, event };
+  }
+
+  #miss(
+    name: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
+    timings: Partial<{ embedMicros: number; searchMicros: number }> = {},
+    pending: PendingStore | null = null, best: Candidate | null = null,
+  ): LookupResult {
+    const event = this.#record(name, req, outcome, reason, threshold, timings, best);
+    return { kind: 'miss', outcome, pending, event };
+  }
+
+  #record(
+    namespace: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
+    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null,
+  ): LookupEvent {
+    const event: LookupEvent = {
+      id: `${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
+      time: this.now(),
+      namespace,
+      prompt: req.prompt,
+      candidateId: best ? entryId(best.entry.key) : null,
+      candidatePrompt: best ? best.entry.prompt : null,
+      similarity: best ? best.similarity : null,
+      threshold,
+      outcome,
+      reason,
+      embedMicros: Math.round(timings.embedMicros ?? 0),
+      searchMicros: Math.round(timings.searchMicros ?? 0),
+    };
+    this.log.record(event);
+    return event;
+  }
+}
+
+const micros = (since: number): number => (performance.now() - since) * 1000;
+
+/** Random 63-bit keys: unique across replicas that share one cache, without coordination. */
+function newKey(): bigint {
+  return randomBytes(8).readBigUInt64BE() >> 1n;
+}
+
+function errorReason(err: unknown): string {
+  if (err && typeof err === 'object' && 'kind' in err && typeof err.kind === 'string') return `embedder-${err.kind}`;
+  return 'embedder-failed';
+}

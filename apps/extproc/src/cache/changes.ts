@@ -1,0 +1,15 @@
+import type { NamespaceSettings } from '@semcache/shared';
+import type { CacheEntry } from './entry.ts';
+import type { RemovalReason } from './namespace.ts';
+
+/**
+ * Every change to the cache's contents, in order. Persistence (snapshot + log) and replication (Redis) follow
+ * this stream; a change that arrives from elsewhere is applied with `CacheEngine.apply` and not re-emitted.
+ */
+export type CacheChange =
+  | { type: 'add'; entry: CacheEntry }
+  | { type: 'remove'; namespace: string; key: bigint; reason: RemovalReason }
+  | { type: 'flush'; namespace: string }
+  | { type: 'settings'; namespace: string; settings: NamespaceSettings };
+
+export type ChangeListener = (change: CacheChange) => void;

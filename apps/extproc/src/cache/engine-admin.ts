@@ -1,0 +1,116 @@
+import {
+  NotFoundError,
+  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type LookupEvent, type LookupFilter,
+  type NamespaceInfo, type NamespaceSettingsPatch, type ProbeResult,
+} from '@semcache/shared';
+import type { CacheEngine } from './cache-engine.ts';
+import { parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
+import type { Namespace } from './namespace.ts';
+
+const DEFAULT_PAGE = 50;
+
+/** The engine as the admin API sees it. Reads never count as traffic; every change is emitted. */
+export class EngineAdmin implements CacheAdmin {
+  readonly #engine: CacheEngine;
+
+  constructor(engine: CacheEngine) {
+    this.#engine = engine;
+  }
+
+  listNamespaces(): NamespaceInfo[] {
+    return this.#engine.namespaces.all().map((ns) => ns.info()).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getNamespace(name: string): NamespaceInfo {
+    return this.#engine.namespaces.get(name).info();
+  }
+
+  updateSettings(name: string, patch: NamespaceSettingsPatch): NamespaceInfo {
+    const ns = this.#engine.namespaces.get(name);
+    const ttlChanged = patch.ttlSeconds !== undefined && patch.ttlSeconds !== ns.settings.ttlSeconds;
+    ns.settings = { ...ns.settings, ...patch };
+    if (ttlChanged) {
+      // An operator who shortens the TTL expects old answers to go sooner, not only new ones.
+      for (const entry of ns.entries()) entry.expiresAt = entry.createdAt + ns.settings.ttlSeconds * 1000;
+    }
+    this.#engine.emit({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
+    this.#engine.namespaces.enforceCapacity(ns);
+    return ns.info();
+  }
+
+  flushNamespace(name: string): number {
+    const ns = this.#engine.namespaces.get(name);
+    const n = ns.clear();
+    this.#engine.emit({ type: 'flush', namespace: ns.name });
+    return n;
+  }
+
+  listEntries(namespace: string, query: EntryQuery): EntryPage {
+    const matching = this.#matching(this.#engine.namespaces.get(namespace), query.text);
+    matching.sort((a, b) => b.createdAt - a.createdAt);
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? DEFAULT_PAGE;
+    return { total: matching.length, items: matching.slice(offset, offset + limit).map(toSummary) };
+  }
+
+  getEntry(namespace: string, id: string): EntryDetail {
+    return toDetail(this.#entry(this.#engine.namespaces.get(namespace), id));
+  }
+
+  evictEntry(namespace: string, id: string): void {
+    const ns = this.#engine.namespaces.get(namespace);
+    const entry = this.#entry(ns, id);
+    ns.counters.evictions++;
+    this.#engine.remove(ns, entry.key, 'evicted');
+  }
+
+  evictWhere(namespace: string, query: Pick<EntryQuery, 'text'>): number {
+    const ns = this.#engine.namespaces.get(namespace);
+    const victims = this.#matching(ns, query.text);
+    for (const entry of victims) {
+      ns.counters.evictions++;
+      this.#engine.remove(ns, entry.key, 'evicted');
+    }
+    return victims.length;
+  }
+
+  async probe(namespace: string, prompt: string, k: number): Promise<ProbeResult> {
+    const ns = this.#engine.namespaces.get(namespace);
+    const [vector] = (await this.#engine.embedder.embed([prompt])) as [Float32Array];
+    const now = this.#engine.now();
+    const { threshold } = ns.settings;
+    const candidates = ns
+      .search(vector, k)
+      .map((n) => ({ entry: ns.get(n.key), similarity: n.similarity }))
+      .filter((c): c is { entry: CacheEntry; similarity: number } => c.entry !== undefined && c.entry.expiresAt > now)
+      .map(({ entry, similarity }) => {
+        const guardReason = this.#engine.guardReason(ns, prompt, entry.prompt);
+        return { entry: toSummary(entry), similarity, guardReason, wouldHit: similarity >= threshold && guardReason === null };
+      });
+    return { namespace: ns.name, threshold, candidates };
+  }
+
+  recentLookups(filter: LookupFilter): LookupEvent[] {
+    return this.#engine.log.recent(filter);
+  }
+
+  onLookup(listener: (event: LookupEvent) => void): () => void {
+    return this.#engine.log.subscribe(listener);
+  }
+
+  #entry(ns: Namespace, id: string): CacheEntry {
+    const key = parseEntryId(id);
+    const entry = key === null ? undefined : ns.get(key);
+    if (!entry) throw new NotFoundError(`no entry '${id}' in namespace '${ns.name}'`);
+    return entry;
+  }
+
+  #matching(ns: Namespace, text: string | undefined): CacheEntry[] {
+    const needle = text?.toLowerCase();
+    const out: CacheEntry[] = [];
+    for (const entry of ns.entries()) {
+      if (needle === undefined || entry.prompt.toLowerCase().includes(needle)) out.push(entry);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+import type { EndpointKind, EntryDetail, EntrySummary, Usage } from '@semcache/shared';
+
+/** A cached answer with everything needed to serve it, expire it and show it to an operator. */
+export interface CacheEntry {
+  key: bigint;
+  namespace: string;
+  endpoint: EndpointKind;
+  prompt: string;
+  fingerprint: string;
+  /** Namespace-scoped exact-match key: fingerprint plus normalised prompt. */
+  exactKey: string;
+  vector: Float32Array;
+  response: string;
+  contentType: string;
+  usage: Usage | null;
+  createdAt: number;
+  lastHitAt: number | null;
+  hitCount: number;
+  expiresAt: number;
+}
+
+export const entryId = (key: bigint): string => key.toString(16).padStart(16, '0');
+
+export function parseEntryId(id: string): bigint | null {
+  return /^[0-9a-f]{1,16}$/.test(id) ? BigInt(`0x${id}`) : null;
+}
+
+export function entrySizeBytes(e: CacheEntry): number {
+  return (e.prompt.length + e.response.length + e.fingerprint.length + e.exactKey.length) * 2 + e.vector.byteLength + 200;
+}
+
+export function toSummary(e: CacheEntry): EntrySummary {
+  return {
+    id: entryId(e.key),
+    namespace: e.namespace,
+    endpoint: e.endpoint,
+    prompt: e.prompt,
+    createdAt: e.createdAt,
+    lastHitAt: e.lastHitAt,
+    hitCount: e.hitCount,
+    expiresAt: e.expiresAt,
+    sizeBytes: entrySizeBytes(e),
+    usage: e.usage,
+  };
+}
+
+export function toDetail(e: CacheEntry): EntryDetail {
+  return { ...toSummary(e), response: e.response, contentType: e.contentType, fingerprint: e.fingerprint };
+}

@@ -1,0 +1,155 @@
+import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats } from '@semcache/shared';
+import { entrySizeBytes, type CacheEntry } from './entry.ts';
+import type { Partition } from './partition.ts';
+import { VectorIndex, type Neighbour } from './vector-index.ts';
+
+export interface ExactLink {
+  key: bigint;
+  similarity: number;
+}
+
+/** Bounds the memory a popular entry's paraphrases can take. */
+const MAX_ALIASES_PER_ENTRY = 32;
+
+export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'replaced' | 'flushed';
+
+type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
+
+/**
+ * One model (and tenant): its settings, its entries in least-recently-used order, the exact-match map and
+ * the vector index. Keeps the three always consistent: every change goes through add/remove.
+ */
+export class Namespace {
+  readonly name: string;
+  readonly partition: Partition;
+  readonly #embedder: () => EmbedderIdentity;
+  readonly createdAt: number;
+  settings: NamespaceSettings;
+  readonly counters: Counters = {
+    exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,
+    tokensSaved: 0, evictions: 0, expirations: 0,
+  };
+  /** Map iteration order is the LRU order: the first entry is the least recently used. */
+  readonly #entries = new Map<bigint, CacheEntry>();
+  /** Exact key -> entry, with the similarity that first matched it (1 for the stored prompt itself). */
+  readonly #exact = new Map<string, ExactLink>();
+  /** Exact keys of paraphrases that hit an entry, so that their repeats skip embedding; removed with it. */
+  readonly #aliases = new Map<bigint, string[]>();
+  /** Created with the first vector: a remote embedder's dimensions are known only once it has answered. */
+  #index: VectorIndex | null = null;
+  #bytes = 0;
+
+  constructor(name: string, partition: Partition, settings: NamespaceSettings, embedder: () => EmbedderIdentity, now: number) {
+    this.name = name;
+    this.partition = partition;
+    this.settings = settings;
+    this.#embedder = embedder;
+    this.createdAt = now;
+  }
+
+  get embedder(): EmbedderIdentity {
+    return this.#embedder();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get memoryBytes(): number {
+    return this.#bytes + (this.#index?.approximateBytes ?? 0);
+  }
+
+  entries(): IterableIterator<CacheEntry> {
+    return this.#entries.values();
+  }
+
+  get(key: bigint): CacheEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  getExact(exactKey: string): { entry: CacheEntry; similarity: number } | undefined {
+    const link = this.#exact.get(exactKey);
+    const entry = link && this.#entries.get(link.key);
+    return entry && link ? { entry, similarity: link.similarity } : undefined;
+  }
+
+  /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit. */
+  addAlias(exactKey: string, entry: CacheEntry, similarity: number): void {
+    if (this.#exact.has(exactKey)) return;
+    const aliases = this.#aliases.get(entry.key) ?? [];
+    if (aliases.length >= MAX_ALIASES_PER_ENTRY) return;
+    aliases.push(exactKey);
+    this.#aliases.set(entry.key, aliases);
+    this.#exact.set(exactKey, { key: entry.key, similarity });
+  }
+
+  /** Adds an entry; an entry with the same exact key is replaced, and its key returned. */
+  add(entry: CacheEntry): bigint | null {
+    const previous = this.#exact.get(entry.exactKey)?.key;
+    if (previous !== undefined) this.remove(previous);
+    this.#index ??= new VectorIndex(entry.vector.length);
+    this.#index.add(entry.key, entry.vector);
+    this.#entries.set(entry.key, entry);
+    this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
+    this.#bytes += entrySizeBytes(entry);
+    return previous ?? null;
+  }
+
+  remove(key: bigint): CacheEntry | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (this.#exact.get(entry.exactKey)?.key === key) this.#exact.delete(entry.exactKey);
+    for (const alias of this.#aliases.get(key) ?? []) this.#exact.delete(alias);
+    this.#aliases.delete(key);
+    this.#index?.remove(key);
+    this.#bytes -= entrySizeBytes(entry);
+    return entry;
+  }
+
+  clear(): number {
+    const n = this.#entries.size;
+    this.#entries.clear();
+    this.#exact.clear();
+    this.#aliases.clear();
+    this.#index = null;
+    this.#bytes = 0;
+    return n;
+  }
+
+  /** Marks an entry as just used: it moves to the back of the LRU order. */
+  touch(entry: CacheEntry, now: number): void {
+    entry.lastHitAt = now;
+    entry.hitCount++;
+    this.#entries.delete(entry.key);
+    this.#entries.set(entry.key, entry);
+  }
+
+  leastRecentlyUsed(): CacheEntry | undefined {
+    return this.#entries.values().next().value;
+  }
+
+  search(vector: Float32Array, k: number): Neighbour[] {
+    if (!this.#index || vector.length !== this.#index.dimensions) return [];
+    return this.#index.search(vector, k);
+  }
+
+  info(): NamespaceInfo {
+    const c = this.counters;
+    const lookups = c.exactHits + c.semanticHits + c.misses + c.guarded;
+    return {
+      name: this.name,
+      model: this.partition.model,
+      tenant: this.partition.tenant,
+      settings: { ...this.settings },
+      stats: {
+        ...c,
+        entries: this.size,
+        memoryBytes: this.memoryBytes,
+        hitRate: lookups === 0 ? 0 : (c.exactHits + c.semanticHits) / lookups,
+      },
+      embedder: this.embedder,
+      createdAt: this.createdAt,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { ConfigSchema, type Config } from '@semcache/shared';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+type Tree = Record<string, unknown>;
+
+const num = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
+const bool = (v: string): boolean | string => (/^(true|1|yes|on)$/i.test(v) ? true : /^(false|0|no|off)$/i.test(v) ? false : v);
+const list = (v: string): string[] => v.split(',').map((s) => s.trim());
+
+/** Environment variable -> config path and conversion. The README's settings table lists the same. */
+export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unknown }> = {
+  GRPC_HOST: { path: 'grpc.host', parse: String },
+  GRPC_PORT: { path: 'grpc.port', parse: num },
+  GRPC_MAX_RECEIVE_BYTES: { path: 'grpc.maxReceiveMessageBytes', parse: num },
+  GRPC_STREAM_RESET_BURST: { path: 'grpc.streamResetBurst', parse: num },
+  GRPC_STREAM_RESET_RATE: { path: 'grpc.streamResetRate', parse: num },
+  HTTP_HOST: { path: 'http.host', parse: String },
+  HTTP_PORT: { path: 'http.port', parse: num },
+  PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
+  TENANT_HEADER: { path: 'tenantHeader', parse: String },
+  SIMILARITY_THRESHOLD: { path: 'defaults.threshold', parse: num },
+  CACHE_TTL_SECONDS: { path: 'defaults.ttlSeconds', parse: num },
+  CACHE_MAX_ENTRIES: { path: 'defaults.maxEntries', parse: num },
+  CACHE_GUARD: { path: 'defaults.guard', parse: bool },
+  CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
+  CACHE_MAX_ENTRY_BYTES: { path: 'maxEntryBytes', parse: num },
+  EMBEDDER: { path: 'embedder.provider', parse: String },
+  EMBEDDING_MODEL_SERVER: { path: 'embedder.url', parse: String },
+  EMBEDDING_MODEL_HOST: { path: 'embedder.host', parse: String },
+  EMBEDDING_MODEL: { path: 'embedder.model', parse: String },
+  EMBEDDING_API_KEY: { path: 'embedder.apiKey', parse: String },
+  EMBEDDING_TIMEOUT_MS: { path: 'embedder.timeoutMs', parse: num },
+  EMBEDDING_DIMENSIONS: { path: 'embedder.dimensions', parse: num },
+  EMBEDDING_MODEL_DIR: { path: 'embedder.modelDir', parse: String },
+  LOG_LEVEL: { path: 'logLevel', parse: String },
+};
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts.at(-1)!] = value;
+}
+
+function readFile(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const doc: unknown = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the top level must be a mapping');
+    return doc as Tree;
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The original setup configured a KServe embedder with EMBEDDING_MODEL_SERVER alone; keep that working.
+ * A provider set only by env on top of a file's other provider starts from a clean embedder block.
+ */
+function embedderFromEnv(tree: Tree, env: Env): void {
+  const emb = (tree.embedder ?? {}) as Tree;
+  if (env.EMBEDDER === undefined && emb.provider === undefined && env.EMBEDDING_MODEL_SERVER !== undefined) {
+    emb.provider = 'kserve';
+  }
+  if (emb.provider === undefined && Object.keys(emb).length > 0) emb.provider = 'builtin';
+  if (Object.keys(emb).length > 0) tree.embedder = emb;
+}
+
+/** File first, environment on top, then one validation that names the field at fault. */
+export function loadConfig(env: Env = process.env, overrides: Tree = {}): Config {
+  const tree: Tree = env.CONFIG_FILE ? readFile(env.CONFIG_FILE) : {};
+  for (const [name, { path, parse }] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') setPath(tree, path, parse(raw));
+  }
+  embedderFromEnv(tree, env);
+  for (const [path, value] of Object.entries(overrides)) setPath(tree, path, value);
+  const parsed = ConfigSchema.safeParse(tree);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The configuration as logged at start: secrets replaced. */
+export function redactConfig(config: Config): unknown {
+  return JSON.parse(JSON.stringify(config, (key, value: unknown) =>
+    /key|token|secret|password/i.test(key) && typeof value === 'string' ? '[redacted]' : value,
+  ));
+}

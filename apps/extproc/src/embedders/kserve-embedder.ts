@@ -1,0 +1,24 @@
+import { postJson, toVectors } from './post-json.ts';
+import { RemoteEmbedder } from './remote-embedder.ts';
+
+export interface KServeEmbedderOptions {
+  url: string;
+  host?: string | undefined;
+  model: string;
+  timeoutMs: number;
+}
+
+/** KServe's v1 protocol: `{"instances": [...]}` -> `{"predictions": [[...]]}`, routed by Host header. */
+export class KServeEmbedder extends RemoteEmbedder {
+  readonly #opts: KServeEmbedderOptions;
+
+  constructor(opts: KServeEmbedderOptions) {
+    super('kserve', opts.model);
+    this.#opts = opts;
+  }
+
+  protected async request(texts: readonly string[]): Promise<Float32Array[]> {
+    const doc = await postJson({ url: this.#opts.url, host: this.#opts.host, body: { instances: texts }, timeoutMs: this.#opts.timeoutMs });
+    return toVectors((doc as { predictions?: unknown }).predictions, texts.length);
+  }
+}

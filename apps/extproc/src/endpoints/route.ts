@@ -1,0 +1,16 @@
+import { chat } from './chat.ts';
+import { completions } from './completions.ts';
+import type { EndpointSpec } from './endpoint-spec.ts';
+
+export const ENDPOINTS: readonly EndpointSpec[] = [chat, completions];
+
+/** The endpoint a POST to this path is for, honouring the configured prefixes; null for anything else. */
+export function routeEndpoint(method: string, rawPath: string, prefixes: readonly string[]): EndpointSpec | null {
+  if (method !== 'POST') return null;
+  const q = rawPath.search(/[?#]/);
+  const path = (q < 0 ? rawPath : rawPath.slice(0, q)).replace(/\/+$/, '');
+  for (const spec of ENDPOINTS) {
+    for (const prefix of prefixes) if (path === prefix + spec.path) return spec;
+  }
+  return null;
+}

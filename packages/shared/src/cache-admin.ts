@@ -1,0 +1,59 @@
+import type { EntryDetail, EntrySummary } from './entry.ts';
+import type { LookupEvent, LookupOutcome } from './lookup.ts';
+import type { NamespaceInfo, NamespaceSettingsPatch } from './namespace.ts';
+
+export interface EntryQuery {
+  /** Case-insensitive substring of the prompt. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface EntryPage {
+  total: number;
+  items: EntrySummary[];
+}
+
+export interface ProbeCandidate {
+  entry: EntrySummary;
+  similarity: number;
+  /** Would a lookup with this prompt be answered by this entry at the namespace's current threshold. */
+  wouldHit: boolean;
+  /** Set when the false-hit guard would refuse this candidate. */
+  guardReason: string | null;
+}
+
+export interface ProbeResult {
+  namespace: string;
+  threshold: number;
+  candidates: ProbeCandidate[];
+}
+
+export interface LookupFilter {
+  namespace?: string;
+  outcome?: LookupOutcome;
+  limit?: number;
+}
+
+/**
+ * What the admin API may do to the cache. The engine implements it; the API depends only on this.
+ * Methods that name a namespace or entry that does not exist throw `NotFoundError`.
+ */
+export interface CacheAdmin {
+  listNamespaces(): NamespaceInfo[];
+  getNamespace(name: string): NamespaceInfo;
+  updateSettings(name: string, patch: NamespaceSettingsPatch): NamespaceInfo;
+  flushNamespace(name: string): number;
+  listEntries(namespace: string, query: EntryQuery): EntryPage;
+  getEntry(namespace: string, id: string): EntryDetail;
+  evictEntry(namespace: string, id: string): void;
+  evictWhere(namespace: string, query: Pick<EntryQuery, 'text'>): number;
+  probe(namespace: string, prompt: string, k: number): Promise<ProbeResult>;
+  /** Newest first. */
+  recentLookups(filter: LookupFilter): LookupEvent[];
+  onLookup(listener: (event: LookupEvent) => void): () => void;
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}

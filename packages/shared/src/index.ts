@@ -1,0 +1,5 @@
+export * from './config.ts';
+export * from './entry.ts';
+export * from './lookup.ts';
+export * from './namespace.ts';
+export * from './cache-admin.ts';

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const LookupOutcomeSchema = z.enum(['exact', 'semantic', 'miss', 'guarded', 'bypass', 'error']);
+export type LookupOutcome = z.infer<typeof LookupOutcomeSchema>;
+
+/** One decision of the cache, kept in a bounded in-memory log that the admin API reads. */
+export const LookupEventSchema = z.object({
+  id: z.string(),
+  time: z.number(),
+  namespace: z.string(),
+  prompt: z.string(),
+  candidateId: z.string().nullable(),
+  candidatePrompt: z.string().nullable(),
+  similarity: z.number().nullable(),
+  threshold: z.number(),
+  outcome: LookupOutcomeSchema,
+  /** Why the outcome is what it is, e.g. the guard rule that fired or the error class. */
+  reason: z.string().nullable(),
+  embedMicros: z.number().int(),
+  searchMicros: z.number().int(),
+});
+export type LookupEvent = z.infer<typeof LookupEventSchema>;

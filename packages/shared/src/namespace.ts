@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Identity of the embedder whose vectors a namespace holds: vectors from different embedders are never compared. */
+export const EmbedderIdentitySchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  version: z.string(),
+  /** 0 until a remote embedder has answered once. */
+  dimensions: z.number().int().nonnegative(),
+});
+export type EmbedderIdentity = z.infer<typeof EmbedderIdentitySchema>;
+
+export const embedderKey = (id: EmbedderIdentity): string =>
+  `${id.provider}/${id.model}@${id.version}#${id.dimensions}`;
+
+export const NamespaceSettingsSchema = z.object({
+  threshold: z.number().min(0).max(1),
+  ttlSeconds: z.number().int().positive(),
+  maxEntries: z.number().int().positive(),
+  enabled: z.boolean(),
+  guard: z.boolean(),
+});
+export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
+
+export const NamespaceSettingsPatchSchema = NamespaceSettingsSchema.partial().strict();
+export type NamespaceSettingsPatch = z.infer<typeof NamespaceSettingsPatchSchema>;
+
+export const NamespaceStatsSchema = z.object({
+  entries: z.number().int(),
+  memoryBytes: z.number().int(),
+  exactHits: z.number().int(),
+  semanticHits: z.number().int(),
+  misses: z.number().int(),
+  guarded: z.number().int(),
+  bypassed: z.number().int(),
+  errors: z.number().int(),
+  hitRate: z.number(),
+  tokensSaved: z.number().int(),
+  evictions: z.number().int(),
+  expirations: z.number().int(),
+});
+export type NamespaceStats = z.infer<typeof NamespaceStatsSchema>;
+
+export const NamespaceInfoSchema = z.object({
+  name: z.string(),
+  model: z.string(),
+  tenant: z.string().nullable(),
+  settings: NamespaceSettingsSchema,
+  stats: NamespaceStatsSchema,
+  embedder: EmbedderIdentitySchema,
+  createdAt: z.number(),
+});
+export type NamespaceInfo = z.infer<typeof NamespaceInfoSchema>;

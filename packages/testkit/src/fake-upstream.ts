@@ -1,0 +1,104 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface UpstreamCall {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface UpstreamReply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer as is; an array of chunks is streamed with `chunkDelayMs`. */
+  body?: unknown;
+  chunks?: (string | Buffer)[];
+  chunkDelayMs?: number;
+  /** Cut the connection after the chunks, without ending the response properly. */
+  abort?: boolean;
+}
+
+export type UpstreamHandler = (call: UpstreamCall) => UpstreamReply | Promise<UpstreamReply>;
+
+/** The text of the last user message (chat) or the prompt (completions) of an OpenAI request. */
+export function promptOf(body: unknown): string {
+  const b = body as { prompt?: unknown; messages?: { content?: unknown }[] } | null;
+  if (typeof b?.prompt === 'string') return b.prompt;
+  if (Array.isArray(b?.prompt)) return String(b.prompt[0]);
+  const last = b?.messages?.at(-1)?.content;
+  return typeof last === 'string' ? last : JSON.stringify(last);
+}
+
+/** A deterministic OpenAI answer that names the question, with usage, so tests can tell answers apart. */
+export function openAiAnswer(call: UpstreamCall, n: number): Record<string, unknown> {
+  const prompt = promptOf(call.body);
+  const model = (call.body as { model?: string } | null)?.model ?? 'unknown';
+  const text = `Answer #${n} to: ${prompt}`;
+  const usage = { prompt_tokens: 10 + prompt.length % 7, completion_tokens: 20, total_tokens: 30 + prompt.length % 7 };
+  if (call.path.endsWith('/chat/completions')) {
+    return {
+      id: `chatcmpl-${n}`, object: 'chat.completion', created: 1_700_000_000 + n, model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage,
+    };
+  }
+  return {
+    id: `cmpl-${n}`, object: 'text_completion', created: 1_700_000_000 + n, model,
+    choices: [{ index: 0, text, finish_reason: 'stop', logprobs: null }],
+    usage,
+  };
+}
+
+/** A small OpenAI-compatible model server on 127.0.0.1 that counts its calls. */
+export class FakeUpstream {
+  readonly calls: UpstreamCall[] = [];
+  handler: UpstreamHandler = (call) => ({ body: openAiAnswer(call, this.calls.length) });
+  #server: http.Server | null = null;
+  port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.#server = http.createServer((req, res) => void this.#handle(req, res));
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.#server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const parts: Buffer[] = [];
+    for await (const c of req) parts.push(c as Buffer);
+    const raw = Buffer.concat(parts).toString('utf8');
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      // Tests send malformed bodies on purpose; the upstream records them as text.
+    }
+    const call: UpstreamCall = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+    this.calls.push(call);
+    const reply = await this.handler(call);
+    const status = reply.status ?? 200;
+    if (reply.chunks) {
+      res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+      for (const chunk of reply.chunks) {
+        res.write(chunk);
+        if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
+      }
+      if (reply.abort) res.destroy();
+      else res.end();
+      return;
+    }
+    const payload = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? Buffer.from(reply.body) : Buffer.from(JSON.stringify(reply.body ?? {}));
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(payload.length), ...reply.headers });
+    res.end(payload);
+  }
+}

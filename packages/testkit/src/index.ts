@@ -1,0 +1,3 @@
+export * from './envoy-client.ts';
+export * from './fake-upstream.ts';
+export * from './grpc-h2-stream.ts';
