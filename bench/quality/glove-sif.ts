@@ -29,7 +29,7 @@ export class GloveSifEmbedder implements Embedder {
     this.common = null;
     const xs = texts.map((t) => this.weightedAverage(t));
     const d = this.vectors.dimensions;
-    let u = new Float32Array(d).fill(1 / Math.sqrt(d));
+    let u: Float32Array = new Float32Array(d).fill(1 / Math.sqrt(d));
     for (let iter = 0; iter < 50; iter++) {
       const next = new Float32Array(d);
       for (const x of xs) {

@@ -1,0 +1,96 @@
+import type { EmbedderIdentity } from '@semcache/shared';
+import { l2normalize, type Embedder } from './embedder.ts';
+
+const UNIGRAM_WEIGHT = 1.0;
+const BIGRAM_WEIGHT = 0.5;
+const TRIGRAM_WEIGHT = 0.7;
+/** Filler words still count a little: removing them outright made "how to X" and "X" identical. */
+const STOP_WEIGHT = 0.3;
+
+/**
+ * Function words and conversational filler. Negations and comparison/direction words are deliberately absent:
+ * they change the answer, so they keep full weight here and the false-hit guard looks at them again.
+ */
+const STOP_WORDS = new Set(
+  (
+    'a an the and or but if so of to in on at by for from with about into onto over as than then ' +
+    'is am are was were be been being do does did done doing have has had having ' +
+    'i me my mine we us our you your yours he him his she her it its they them their this that these those ' +
+    'what which who whom whose when where why how there here ' +
+    'can could would should will shall may might must ' +
+    'any some anyway anyways actually really just please basically exactly simply kindly ' +
+    "also very quite maybe perhaps pretty tell know explain give let let's i'm it's what's ok okay hey hi hello " +
+    'thanks thank'
+  ).split(' '),
+);
+
+const TOKEN = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*/gu;
+
+export function tokenize(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019`]/g, "'").match(TOKEN) ?? [];
+}
+
+/** FNV-1a followed by murmur3's finaliser, so nearby strings spread over all bits. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Deterministic lexical embedder that needs no model: word unigrams, word bigrams and character trigrams,
+ * hashed with a sign into a fixed number of buckets, sublinear term frequency, L2-normalised.
+ */
+export class BuiltinHashedEmbedder implements Embedder {
+  readonly identity: EmbedderIdentity;
+  /** Measured by bench/hit-quality.ts (docs/benchmarks-quality.md): best guarded recall at ≤ 5% measured easy false hits. */
+  readonly defaultThreshold = 0.78;
+  private readonly dimensions: number;
+
+  constructor(opts: { dimensions: number }) {
+    if (!Number.isInteger(opts.dimensions) || opts.dimensions <= 0) {
+      throw new Error(`builtin embedder: dimensions must be a positive integer, got ${opts.dimensions}`);
+    }
+    this.dimensions = opts.dimensions;
+    this.identity = { provider: 'builtin', model: 'hashed-ngrams', version: '1', dimensions: opts.dimensions };
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embedOne(t));
+  }
+
+  private embedOne(text: string): Float32Array {
+    const features = new Map<string, { weight: number; count: number }>();
+    const add = (key: string, weight: number): void => {
+      const f = features.get(key);
+      if (f) f.count++;
+      else features.set(key, { weight, count: 1 });
+    };
+    const words = tokenize(text);
+    const wordWeights = words.map((w) => (STOP_WORDS.has(w) ? STOP_WEIGHT : 1));
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const ww = wordWeights[i]!;
+      add(`w ${word}`, UNIGRAM_WEIGHT * ww);
+      if (i > 0) add(`b ${words[i - 1]} ${word}`, BIGRAM_WEIGHT * Math.max(ww, wordWeights[i - 1]!));
+      const padded = `^${word}$`;
+      for (let j = 0; j + 3 <= padded.length; j++) add(`c ${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT * ww);
+    }
+    const v = new Float32Array(this.dimensions);
+    for (const [key, { weight, count }] of features) {
+      const h = hash32(key);
+      const sign = h & 1 ? -1 : 1;
+      const bucket = (h >>> 1) % this.dimensions;
+      v[bucket] = v[bucket]! + sign * weight * (1 + Math.log(count));
+    }
+    return l2normalize(v);
+  }
+}

@@ -1,0 +1,28 @@
+import { categoryRule, comparisonRule, entityRule, negationRule, numberRule, orderRule, unitRule,
+  type Rule } from './rules.ts';
+import { sideFeatures } from './side-features.ts';
+
+export type FalseHitReason = 'number' | 'unit' | 'entity' | 'category' | 'negation' | 'comparison' | 'order';
+
+/** Cheapest and most certain first: the first rule that fires names the reason. */
+const RULES: readonly (readonly [FalseHitReason, Rule])[] = [
+  ['number', numberRule],
+  ['unit', unitRule],
+  ['negation', negationRule],
+  ['comparison', comparisonRule],
+  ['entity', entityRule],
+  ['category', categoryRule],
+  ['order', orderRule],
+];
+
+/**
+ * Decides whether a cached prompt that passed the similarity threshold may answer the query. Embeddings rate
+ * "capital of France" and "capital of Germany" as near-identical, so this looks for the swaps they miss.
+ * Returns null to serve, or the reason the candidate must not answer.
+ */
+export function checkFalseHit(query: string, candidate: string): FalseHitReason | null {
+  const q = sideFeatures(query);
+  const c = sideFeatures(candidate);
+  for (const [reason, rule] of RULES) if (rule(q, c)) return reason;
+  return null;
+}
