@@ -1,0 +1,69 @@
+import { useState, type FormEvent } from 'react';
+import type { NamespaceSettings, SettingsPatchRequest } from '@semcache/shared';
+import { asApiError, type ApiError } from '../api/api-error.ts';
+import { useApi } from './api-context.tsx';
+import { ErrorNotice } from './status.tsx';
+
+type Draft = Pick<NamespaceSettings, 'enabled' | 'guard'> & { ttlSeconds: string; maxEntries: string };
+
+const draftOf = (s: NamespaceSettings): Draft => ({ enabled: s.enabled, guard: s.guard, ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries) });
+
+/** TTL, capacity and switches; sends only what changed. */
+export function SettingsForm({ namespace, settings, onSaved }: { namespace: string; settings: NamespaceSettings; onSaved(): void }) {
+  const { client } = useApi();
+  const [draft, setDraft] = useState(() => draftOf(settings));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  const patch: SettingsPatchRequest = {};
+  if (draft.enabled !== settings.enabled) patch.enabled = draft.enabled;
+  if (draft.guard !== settings.guard) patch.guard = draft.guard;
+  if (draft.ttlSeconds !== String(settings.ttlSeconds)) patch.ttlSeconds = Number(draft.ttlSeconds);
+  if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
+  const dirty = Object.keys(patch).length > 0;
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      await client.updateSettings(namespace, patch);
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const edit = (change: Partial<Draft>): void => {
+    setDraft((d) => ({ ...d, ...change }));
+    setSaved(false);
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="settings-h">
+      <h2 id="settings-h">Settings</h2>
+      <div className="form-grid">
+        <label className="field">
+          <span>Time to live (seconds)</span>
+          <input type="number" min={1} step={1} required value={draft.ttlSeconds} onChange={(e) => edit({ ttlSeconds: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Max entries</span>
+          <input type="number" min={1} step={1} required value={draft.maxEntries} onChange={(e) => edit({ maxEntries: e.target.value })} />
+        </label>
+        <label><input type="checkbox" checked={draft.enabled} onChange={(e) => edit({ enabled: e.target.checked })} /> Caching enabled</label>
+        <label><input type="checkbox" checked={draft.guard} onChange={(e) => edit({ guard: e.target.checked })} /> False-hit guard</label>
+      </div>
+      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used.</p>
+      {error && <ErrorNotice error={error} />}
+      <div className="row">
+        <button type="submit" className="primary" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save settings'}</button>
+        {dirty && <button type="button" onClick={() => setDraft(draftOf(settings))}>Discard changes</button>}
+        {saved && !dirty && <span className="small" role="status">Saved.</span>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+import { useCallback } from 'react';
+import { useApi } from '../components/api-context.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { NamespaceTabs } from '../components/namespace-tabs.tsx';
+import { SettingsForm } from '../components/settings-form.tsx';
+import { ErrorNotice, Loading } from '../components/status.tsx';
+import { ThresholdTuner } from '../components/threshold-tuner.tsx';
+import { useLoad } from '../components/use-load.ts';
+import { useLookupStream } from '../components/use-lookup-stream.ts';
+import { useThrottled } from '../components/use-timing.ts';
+import { formatBytes, formatCount, formatPercent } from '../logic/format.ts';
+
+const HISTOGRAM_BINS = 40;
+
+/** One namespace: threshold tuning with the what-if preview and the similarity plot, settings, flush. */
+export function NamespaceScreen({ namespace }: { namespace: string }) {
+  const { client } = useApi();
+  const detail = useLoad((signal) => client.namespace(namespace, signal), [client, namespace]);
+  const histogram = useLoad((signal) => client.histogram(namespace, { bins: HISTOGRAM_BINS }, signal), [client, namespace]);
+  const reloadAll = useCallback(() => {
+    detail.reload();
+    histogram.reload();
+  }, [detail.reload, histogram.reload]);
+  const refresh = useThrottled(reloadAll, 3000);
+  useLookupStream({ namespace }, refresh);
+
+  if (detail.error && !detail.data) return <><NamespaceTabs namespace={namespace} current="namespace" /><ErrorNotice error={detail.error} retry={detail.reload} /></>;
+  if (!detail.data) return <><NamespaceTabs namespace={namespace} current="namespace" /><Loading what="the namespace" /></>;
+  const ns = detail.data;
+  const s = ns.stats;
+
+  return (
+    <>
+      <NamespaceTabs namespace={namespace} current="namespace">
+        <span className="small muted">
+          {formatCount(s.entries)} {s.entries === 1 ? 'entry' : 'entries'} · {formatBytes(s.memoryBytes)} · hit rate {formatPercent(s.hitRate)} · {ns.embedder.provider}/{ns.embedder.model}
+        </span>
+      </NamespaceTabs>
+      {detail.error && <ErrorNotice error={detail.error} retry={detail.reload} />}
+      {histogram.error && <ErrorNotice error={histogram.error} retry={histogram.reload} />}
+      <ThresholdTuner ns={ns} histogram={histogram.data} onApplied={reloadAll} />
+      <div className="grid-2">
+        <section className="panel">
+          <SettingsForm namespace={namespace} settings={ns.settings} onSaved={detail.reload} />
+        </section>
+        <section className="panel" aria-labelledby="flush-h">
+          <h2 id="flush-h">Flush</h2>
+          <p className="small muted">Removes every cached answer of this namespace; its settings and counters stay. The next requests go to the model.</p>
+          <ConfirmButton
+            label="Flush namespace" title={`Flush ${namespace}?`} confirmLabel={`Remove ${formatCount(s.entries)} entries`}
+            onConfirm={async () => {
+              await client.flush(namespace);
+              reloadAll();
+            }}
+          >
+            <p>All {formatCount(s.entries)} cached answers of <strong>{namespace}</strong> will be removed. This cannot be undone.</p>
+          </ConfirmButton>
+        </section>
+      </div>
+    </>
+  );
+}
