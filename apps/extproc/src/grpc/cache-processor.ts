@@ -1,20 +1,25 @@
 import type { Config } from '@semcache/shared';
 import type { HttpBody, HttpHeaders } from '@semcache/proto';
 import type { Logger } from 'pino';
-import type { CacheEngine, CacheMode, LookupResult, PendingStore } from '../cache/cache-engine.ts';
-import type { EndpointSpec } from '../endpoints/endpoint-spec.ts';
+import type { AnswerCapture, UnstoredReason } from '../answers/answer-capture.ts';
+import { chooseCapture } from '../answers/choose-capture.ts';
+import { readReplayOptions, renderAnswer, type ReplayOptions } from '../answers/replay.ts';
+import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
+import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
-import { continueReply, SKIP_ALL, SKIP_RESPONSE_BODY, type Reply } from './replies.ts';
-import { readStorableAnswer } from './storable-answer.ts';
+import { continueReply, SKIP_ALL, SKIP_RESPONSE_BODY, STREAM_RESPONSE_BODY, type Reply } from './replies.ts';
+import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'maxEntryBytes' | 'maxPromptChars'>;
+  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'>;
   logger: Logger;
+  /** An answer the cache was asked to keep and did not (metrics). */
+  onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
 }
 
 export const CONTROL_HEADER = 'x-semantic-cache';
@@ -22,9 +27,16 @@ export const CONTROL_HEADER = 'x-semantic-cache';
 const MODES: Record<string, CacheMode> = { bypass: 'bypass', 'no-store': 'no-store', refresh: 'refresh' };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A request that went on to the model: how to label its response, and where to store the answer (if at all). */
+interface Forwarded {
+  label: 'miss' | 'bypass';
+  pending: PendingStore | null;
+}
+
 /**
- * The generic cache processor: one per request. Endpoint differences live in the EndpointSpec; what to do
- * with the cache lives in the engine. This class only maps the four ext_proc phases onto them.
+ * The generic cache processor: one per request. Endpoint differences live in the EndpointSpec, what to do
+ * with the cache in the engine, how answers are read and replayed in answers/. This class only maps the four
+ * ext_proc phases onto them.
  */
 export class CacheProcessor implements StreamProcessor {
   readonly #deps: CacheProcessorDeps;
@@ -32,11 +44,8 @@ export class CacheProcessor implements StreamProcessor {
   #mode: CacheMode = 'normal';
   #tenant: string | null = null;
   #requestChunks: Buffer[] = [];
-  #miss: Extract<LookupResult, { kind: 'miss' }> | null = null;
-  #pending: PendingStore | null = null;
-  #responseChunks: Buffer[] = [];
-  #responseBytes = 0;
-  #contentType = '';
+  #forwarded: Forwarded | null = null;
+  #capture: AnswerCapture | null = null;
 
   constructor(deps: CacheProcessorDeps) {
     this.#deps = deps;
@@ -61,47 +70,88 @@ export class CacheProcessor implements StreamProcessor {
     const parsed = this.#parse(this.#spec, body);
     if (!parsed) return continueReply('request_body');
     const result = await this.#deps.engine.lookup({
-      partition: { model: parsed.model, tenant: this.#tenant },
+      partition: { model: parsed.request.model, tenant: this.#tenant },
       endpoint: this.#spec.kind,
-      prompt: parsed.prompt,
-      fingerprint: fingerprint(this.#spec.kind, parsed.context),
+      prompt: parsed.request.prompt,
+      fingerprint: this.#fingerprint(this.#spec, parsed.request),
       mode: this.#mode,
     });
-    if (result.kind === 'hit') return hitReply(result.outcome, result.entry, result.similarity, this.#deps.engine.now());
-    this.#miss = result;
-    this.#pending = result.pending;
+    if (result.kind === 'hit') {
+      const reply = this.#hit(result, parsed.replay);
+      if (reply) return reply;
+      this.#forwarded = { label: 'miss', pending: null };
+      return continueReply('request_body');
+    }
+    this.#forwarded = { label: result.outcome === 'bypass' ? 'bypass' : 'miss', pending: result.pending };
     return continueReply('request_body');
   }
 
   responseHeaders(msg: HttpHeaders): Reply {
-    if (!this.#miss) return continueReply('response_headers', { modeOverride: SKIP_RESPONSE_BODY, done: true });
+    const forwarded = this.#forwarded;
+    if (!forwarded || !this.#spec) return continueReply('response_headers', { modeOverride: SKIP_RESPONSE_BODY, done: true });
     const h = readHeaders(msg.headers);
-    const set = [setHeader(CONTROL_HEADER, this.#miss.outcome === 'bypass' ? 'bypass' : 'miss')];
-    const status = Number(h.get(':status'));
-    this.#contentType = h.get('content-type') ?? '';
-    const encoding = (h.get('content-encoding') ?? 'identity').toLowerCase();
-    const storable = this.#pending !== null && status >= 200 && status < 300 && /\bjson\b/i.test(this.#contentType)
-      && encoding === 'identity' && !msg.end_of_stream;
-    if (!storable) return continueReply('response_headers', { set, modeOverride: SKIP_RESPONSE_BODY, done: true });
-    return continueReply('response_headers', { set });
+    const set = [setHeader(CONTROL_HEADER, forwarded.label)];
+    const capture = chooseCapture({
+      status: Number(h.get(':status')),
+      contentType: h.get('content-type') ?? '',
+      contentEncoding: h.get('content-encoding') ?? 'identity',
+      endOfStream: msg.end_of_stream === true,
+    }, this.#spec.kind, this.#deps.config.maxEntryBytes);
+    if (typeof capture === 'string' && forwarded.pending) this.#deps.onStoreSkipped?.(capture);
+    // The body is worth reading to store it, or for its token usage.
+    if (typeof capture === 'string' || (!forwarded.pending && !this.#deps.config.tokenUsage.enabled)) {
+      return continueReply('response_headers', { set, modeOverride: SKIP_RESPONSE_BODY, done: true });
+    }
+    this.#capture = capture;
+    // Buffering an SSE answer would hold it back from the client until its end, and could overflow Envoy's buffer.
+    return continueReply('response_headers', { set, modeOverride: capture.streamed ? STREAM_RESPONSE_BODY : undefined });
   }
 
   responseBody(msg: HttpBody): Reply {
-    if (msg.body?.length && this.#pending) {
-      this.#responseBytes += msg.body.length;
-      if (this.#responseBytes > this.#deps.config.maxEntryBytes) {
-        this.#pending = null;
-        this.#responseChunks = [];
-      } else {
-        this.#responseChunks.push(Buffer.from(msg.body));
-      }
-    }
+    const capture = this.#capture;
+    if (!capture) return continueReply('response_body', { done: msg.end_of_stream === true });
+    if (msg.body?.length) capture.push(msg.body);
     if (!msg.end_of_stream) return continueReply('response_body');
-    if (this.#pending) this.#store(this.#pending, Buffer.concat(this.#responseChunks));
-    return continueReply('response_body', { done: true });
+    this.#capture = null;
+    const result = capture.finish();
+    const pending = this.#forwarded?.pending ?? null;
+    if (pending && result.answer) this.#store(pending, result.answer);
+    else if (pending) this.#skipped(pending, result.reason ?? 'not-an-answer');
+    const tokens = tokenReport(this.#deps.config.tokenUsage, result.usage ? { kind: 'miss', consumed: result.usage } : null);
+    // The headers of a STREAMED response left with its first chunk: only metadata can still reach Envoy.
+    return continueReply('response_body', { set: capture.streamed ? [] : tokens.headers, dynamicMetadata: tokens.metadata, done: true });
   }
 
-  #parse(spec: EndpointSpec, body: Buffer): { model: string; prompt: string; context: unknown } | null {
+  abandoned(): void {
+    // A stream cut short (client gone, upstream reset) never reaches end_of_stream: nothing to store.
+    if (this.#capture && this.#forwarded?.pending) this.#skipped(this.#forwarded.pending, 'incomplete');
+    this.#capture = null;
+    this.#requestChunks = [];
+  }
+
+  #hit(result: Extract<LookupResult, { kind: 'hit' }>, replay: ReplayOptions): Reply | null {
+    const { entry } = result;
+    const answer = renderAnswer({ endpoint: entry.endpoint, response: entry.response, contentType: entry.contentType }, replay);
+    if (!answer) {
+      this.#deps.logger.warn({ namespace: entry.namespace }, 'cached answer cannot be replayed; asking the model');
+      return null;
+    }
+    return hitReply({
+      outcome: result.outcome,
+      entry,
+      similarity: result.similarity,
+      answer,
+      tokens: tokenReport(this.#deps.config.tokenUsage, { kind: 'hit', saved: entry.usage?.totalTokens ?? null }),
+      now: this.#deps.engine.now(),
+    });
+  }
+
+  #fingerprint(spec: EndpointSpec, request: CacheableRequest): string {
+    const context = this.#deps.config.streaming.fingerprintStream ? { context: request.context, stream: request.stream } : request.context;
+    return fingerprint(spec.kind, context);
+  }
+
+  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | null {
     let json: unknown;
     try {
       json = JSON.parse(utf8.decode(body));
@@ -111,16 +161,20 @@ export class CacheProcessor implements StreamProcessor {
     if (!json || typeof json !== 'object' || Array.isArray(json)) return null;
     const parsed = spec.parse(json as Record<string, unknown>);
     if (!parsed.ok || parsed.request.prompt.length > this.#deps.config.maxPromptChars) return null;
-    return parsed.request;
+    return { request: parsed.request, replay: readReplayOptions(json as Record<string, unknown>) };
   }
 
-  #store(pending: PendingStore, body: Buffer): void {
-    const answer = readStorableAnswer(body, this.#contentType);
-    if (!answer) return;
+  #store(pending: PendingStore, answer: StoredAnswer): void {
     try {
-      this.#deps.engine.store(pending, answer);
+      if (!this.#deps.engine.store(pending, answer)) this.#skipped(pending, 'namespace-unavailable');
     } catch (err) {
       this.#deps.logger.warn({ err, namespace: pending.namespace }, 'could not store answer');
+      this.#deps.onStoreSkipped?.('error');
     }
+  }
+
+  #skipped(pending: PendingStore, reason: UnstoredReason | 'namespace-unavailable'): void {
+    this.#deps.logger.debug({ namespace: pending.namespace, reason }, 'answer not stored');
+    this.#deps.onStoreSkipped?.(reason);
   }
 }

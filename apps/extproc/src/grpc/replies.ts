@@ -71,3 +71,13 @@ export const SKIP_RESPONSE_BODY: ProcessingMode = {
   request_trailer_mode: 'SKIP',
   response_trailer_mode: 'SKIP',
 };
+
+/** At response_headers: send the response body chunk by chunk, each passed on as soon as we reply. */
+export const STREAM_RESPONSE_BODY: ProcessingMode = {
+  request_header_mode: 'SEND',
+  response_header_mode: 'SEND',
+  request_body_mode: 'NONE',
+  response_body_mode: 'STREAMED',
+  request_trailer_mode: 'SKIP',
+  response_trailer_mode: 'SKIP',
+};

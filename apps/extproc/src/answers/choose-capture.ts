@@ -1,0 +1,26 @@
+import type { EndpointKind } from '@semcache/shared';
+import type { AnswerCapture, UnstoredReason } from './answer-capture.ts';
+import { JsonCapture } from './json-capture.ts';
+import { StreamAssembler } from './stream-assembler.ts';
+
+export interface ResponseHead {
+  status: number;
+  contentType: string;
+  contentEncoding: string;
+  /** The response has no body. */
+  endOfStream: boolean;
+}
+
+/**
+ * How to read this response's body, or why not to: only a 2xx, uncompressed answer with a body is read,
+ * as JSON (whole) or as server-sent events (chunk by chunk, each passed on at once).
+ */
+export function chooseCapture(head: ResponseHead, endpoint: EndpointKind, maxBytes: number): AnswerCapture | UnstoredReason {
+  if (head.status < 200 || head.status >= 300) return 'status';
+  const type = head.contentType.split(';')[0]!.trim().toLowerCase();
+  const streamed = type === 'text/event-stream';
+  if (!streamed && !/\bjson\b/.test(type)) return 'content-type';
+  if (head.contentEncoding.trim().toLowerCase() !== 'identity') return 'content-encoding';
+  if (head.endOfStream) return 'empty-body';
+  return streamed ? new StreamAssembler(endpoint, maxBytes) : new JsonCapture(endpoint, maxBytes, head.contentType);
+}
