@@ -82,17 +82,20 @@ export interface ImmediateResponse {
   details?: string;
 }
 
-/** google.protobuf.Struct as proto-loader reads/writes it. */
+/**
+ * google.protobuf.Struct as proto-loader writes it. protobufjs converts google.protobuf.Value through a
+ * built-in wrapper that uses camelCase field names whatever `keepCase` says: snake_case goes out empty.
+ */
 export interface ProtoStruct {
   fields: Record<string, ProtoValue>;
 }
 export type ProtoValue =
-  | { kind?: 'null_value'; null_value: 'NULL_VALUE' }
-  | { kind?: 'number_value'; number_value: number }
-  | { kind?: 'string_value'; string_value: string }
-  | { kind?: 'bool_value'; bool_value: boolean }
-  | { kind?: 'struct_value'; struct_value: ProtoStruct }
-  | { kind?: 'list_value'; list_value: { values: ProtoValue[] } };
+  | { nullValue: 'NULL_VALUE' }
+  | { numberValue: number }
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { structValue: ProtoStruct }
+  | { listValue: { values: ProtoValue[] } };
 
 export type ProcessingResponseKind =
   | 'request_headers'

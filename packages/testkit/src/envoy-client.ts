@@ -33,6 +33,8 @@ export interface EnvoyRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Called as each STREAMED response chunk is delivered downstream. */
+  onChunk?: (data: Buffer) => void;
 }
 
 export interface EnvoyResponse {
@@ -59,6 +61,11 @@ export const DEFAULT_MODE = {
 } as const satisfies EnvoyClientOptions['processingMode'];
 
 class ProtocolError extends Error {}
+
+const UNLIMITED_RESETS = { streamResetBurst: 1e9, streamResetRate: 1e9 } as http2.ClientSessionOptions;
+const RESET_GRACE_MS = 50;
+/** The upstream cut the response mid-body: Envoy resets the downstream and ext_proc streams, no end_of_stream. */
+class UpstreamResetError extends Error {}
 
 type Kind = NonNullable<ProcessingResponse['response']>;
 
@@ -112,7 +119,9 @@ export class EnvoyClient {
   /** One HTTP/2 connection for all streams, as Envoy keeps; a new one if the server closed it (GOAWAY). */
   #connection(): http2.ClientHttp2Session {
     if (this.#session && !this.#session.closed && !this.#session.destroyed) return this.#session;
-    const session = http2.connect(`http://${this.#opts.target}`);
+    // Our server ends each stream first and Node then closes the client's half with RST_STREAM(NO_ERROR).
+    // Envoy takes those in its stride; Node's client would count them against its own rapid-reset limit.
+    const session = http2.connect(`http://${this.#opts.target}`, UNLIMITED_RESETS);
     session.on('error', (err) => this.failures.push(`connection error: ${err.message}`));
     session.on('goaway', (code) => {
       if (code !== http2.constants.NGHTTP2_NO_ERROR) this.failures.push(`GOAWAY ${code}`);
@@ -122,6 +131,25 @@ export class EnvoyClient {
     });
     this.#session = session;
     return session;
+  }
+
+  /**
+   * A downstream client that hangs up after the request headers: Envoy resets the ext_proc stream while the
+   * server still waits for the body, so the reset counts against the server's HTTP/2 reset limit.
+   */
+  async hangUpAfterHeaders(req: EnvoyRequest): Promise<void> {
+    const stream = new GrpcH2Stream(this.#connection());
+    try {
+      stream.send({
+        request_headers: {
+          headers: toHeaderMap({ ':method': req.method ?? 'POST', ':path': req.path, ':scheme': 'http', ':authority': 'llm.example.internal', ...req.headers }),
+          end_of_stream: false,
+        },
+      });
+      await stream.next(this.#opts.messageTimeoutMs);
+    } finally {
+      stream.reset();
+    }
   }
 
   async send(req: EnvoyRequest): Promise<EnvoyResponse> {
@@ -240,7 +268,14 @@ export class EnvoyClient {
       const chunks: { at: number; data: Buffer }[] = [];
       let finalBody: Buffer;
       if (responseMode === 'STREAMED') {
-        finalBody = await this.#streamResponse(up, started, chunks, responseHeaders, exchange).catch((err: unknown) => {
+        finalBody = await this.#streamResponse(up, started, chunks, responseHeaders, exchange, req.onChunk).catch((err: unknown) => {
+          if (err instanceof UpstreamResetError) {
+            const { ':status': code, ...headers } = responseHeaders;
+            const cut: EnvoyResponse = {
+              ...result, status: Number(code), headers, body: Buffer.concat(chunks.map((c) => c.data)), chunks, source: 'upstream', error: err.message,
+            };
+            throw Object.assign(new Error('upstream reset'), { response: cut });
+          }
           const failed = fail(err);
           if (failed) throw Object.assign(new Error('stream failed'), { response: failed });
           return Buffer.concat(chunks.map((c) => c.data));
@@ -271,8 +306,14 @@ export class EnvoyClient {
       if (carried) return carried;
       throw err;
     } finally {
-      if (this.#opts.closeMode === 'reset') stream.reset();
-      else stream.halfClose();
+      if (this.#opts.closeMode === 'reset') {
+        // Envoy resets when the HTTP request ends, after the ext_proc stream's last reply. Waiting for our
+        // server's trailers first also keeps Node's client from counting late frames as HTTP/2 "glitches".
+        await Promise.race([stream.status, new Promise((r) => setTimeout(r, RESET_GRACE_MS).unref())]);
+        stream.reset();
+      } else {
+        stream.halfClose();
+      }
       void stream.status.then((s) => {
         if (s && s.code !== 0 && s.code !== 1) this.failures.push(`stream ended ${s.code}: ${s.details}`);
       });
@@ -283,6 +324,7 @@ export class EnvoyClient {
     up: UpstreamResponse, started: number, chunks: { at: number; data: Buffer }[],
     responseHeaders: Record<string, string>,
     exchange: (msg: ProcessingRequest, expected: Kind) => Promise<ProcessingResponse | null>,
+    onChunk?: (data: Buffer) => void,
   ): Promise<Buffer> {
     // Envoy pipelines streamed chunks: it sends each as it arrives and delivers it once its reply is in.
     const pending: Promise<void>[] = [];
@@ -291,15 +333,24 @@ export class EnvoyClient {
         const common = reply?.response_body?.response;
         applyMutation(responseHeaders, common?.header_mutation);
         const out = common?.body_mutation?.body ? Buffer.from(common.body_mutation.body) : data;
-        if (out.length > 0 || !last) chunks.push({ at: performance.now() - started, data: out });
+        if (out.length > 0 || !last) {
+          chunks.push({ at: performance.now() - started, data: out });
+          onChunk?.(out);
+        }
       });
       pending.push(p);
       return p;
     };
     let chain = Promise.resolve();
-    for await (const chunk of up.stream) {
-      const data = Buffer.from(chunk as Buffer);
-      chain = chain.then(() => deliver(data, false));
+    try {
+      for await (const chunk of up.stream) {
+        const data = Buffer.from(chunk as Buffer);
+        chain = chain.then(() => deliver(data, false));
+      }
+    } catch (err) {
+      // What was received is still delivered; then the streams are reset, as Envoy does.
+      await chain.catch(() => undefined);
+      throw new UpstreamResetError(`upstream reset mid-body: ${(err as Error).message}`);
     }
     chain = chain.then(() => deliver(Buffer.alloc(0), true));
     await chain;

@@ -15,6 +15,8 @@ export interface UpstreamReply {
   body?: unknown;
   chunks?: (string | Buffer)[];
   chunkDelayMs?: number;
+  /** Awaited before chunk `index` is written: lets a test hold the stream until the client has seen earlier chunks. */
+  beforeChunk?: (index: number) => Promise<void>;
   /** Cut the connection after the chunks, without ending the response properly. */
   abort?: boolean;
 }
@@ -26,8 +28,9 @@ export function promptOf(body: unknown): string {
   const b = body as { prompt?: unknown; messages?: { content?: unknown }[] } | null;
   if (typeof b?.prompt === 'string') return b.prompt;
   if (Array.isArray(b?.prompt)) return String(b.prompt[0]);
-  const last = b?.messages?.at(-1)?.content;
-  return typeof last === 'string' ? last : JSON.stringify(last);
+  const last = Array.isArray(b?.messages) ? b.messages.at(-1)?.content : undefined;
+  if (typeof last === 'string') return last;
+  return last === undefined ? '' : JSON.stringify(last);
 }
 
 /** A deterministic OpenAI answer that names the question, with usage, so tests can tell answers apart. */
@@ -53,7 +56,9 @@ export function openAiAnswer(call: UpstreamCall, n: number): Record<string, unkn
 /** A small OpenAI-compatible model server on 127.0.0.1 that counts its calls. */
 export class FakeUpstream {
   readonly calls: UpstreamCall[] = [];
-  handler: UpstreamHandler = (call) => ({ body: openAiAnswer(call, this.calls.length) });
+  /** The default behaviour: a fresh OpenAI answer per call. */
+  readonly answer: UpstreamHandler = (call) => ({ body: openAiAnswer(call, this.calls.length) });
+  handler: UpstreamHandler = this.answer;
   #server: http.Server | null = null;
   port = 0;
 
@@ -85,11 +90,17 @@ export class FakeUpstream {
     }
     const call: UpstreamCall = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
     this.calls.push(call);
-    const reply = await this.handler(call);
+    let reply: UpstreamReply;
+    try {
+      reply = await this.handler(call);
+    } catch (err) {
+      reply = { status: 500, body: { error: { message: `fake upstream handler failed: ${(err as Error).message}` } } };
+    }
     const status = reply.status ?? 200;
     if (reply.chunks) {
       res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
-      for (const chunk of reply.chunks) {
+      for (const [index, chunk] of reply.chunks.entries()) {
+        await reply.beforeChunk?.(index);
         res.write(chunk);
         if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
       }

@@ -1,3 +1,4 @@
 export * from './envoy-client.ts';
 export * from './fake-upstream.ts';
 export * from './grpc-h2-stream.ts';
+export * from './openai-stream.ts';
