@@ -1,3 +1,4 @@
+import type { LabelVerdict, PairLabel } from './api.ts';
 import type { EntryDetail, EntrySummary } from './entry.ts';
 import type { LookupEvent, LookupOutcome } from './lookup.ts';
 import type { NamespaceInfo, NamespaceSettingsPatch } from './namespace.ts';
@@ -52,8 +53,33 @@ export interface CacheAdmin {
   /** Newest first. */
   recentLookups(filter: LookupFilter): LookupEvent[];
   onLookup(listener: (event: LookupEvent) => void): () => void;
+  /**
+   * Labels the pair (prompt, best candidate) of a logged lookup; a new label of the same lookup replaces the
+   * old one. Throws `NotFoundError` for a lookup no longer in the log, `InvalidRequestError` if it had no candidate.
+   */
+  labelLookup(namespace: string, label: LabelInput): PairLabel;
+  /** Newest first. */
+  listLabels(namespace: string): PairLabel[];
+  deleteLabel(namespace: string, lookupId: string): void;
+}
+
+export interface LabelInput {
+  lookupId: string;
+  verdict: LabelVerdict;
+  /** Who labelled it (the token's name). */
+  by: string;
 }
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
+}
+
+/** A well-formed request the cache cannot carry out as asked; `field` names the input at fault. */
+export class InvalidRequestError extends Error {
+  override name = 'InvalidRequestError';
+  readonly field: string | null;
+  constructor(message: string, field: string | null = null) {
+    super(message);
+    this.field = field;
+  }
 }

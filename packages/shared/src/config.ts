@@ -41,6 +41,67 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
 ]);
 export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
 
+/** Where the cache lives beyond the process: see docs/storage.md. */
+export const StoreConfigSchema = z.object({
+  /** memory: one replica, snapshots + change log on disk; redis: many replicas share one cache. */
+  mode: z.enum(['memory', 'redis']).default('memory'),
+  /** memory mode: snapshots and the change log go here (relative to the working directory). */
+  dataDir: z.string().min(1).default('./data'),
+  /** memory mode: false keeps the cache in memory only (lost on restart). */
+  persist: z.boolean().default(true),
+  snapshotIntervalMs: z.number().int().min(1000).default(60_000),
+  /** New changes reach the disk at least this often: a crash loses at most this much. */
+  fsyncIntervalMs: z.number().int().min(10).max(1000).default(250),
+  redisUrl: url.default('redis://127.0.0.1:6379'),
+  /** Every key is `{prefix}:...`: the hash tag keeps them in one Redis Cluster slot. */
+  redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('semcache'),
+  /** Approximate length the change stream is trimmed to; it need only cover what a connected replica has yet to read. */
+  redisStreamMaxLen: z.number().int().min(1000).default(100_000),
+});
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
+
+/** A bearer token of the admin API: a bare secret, or a name (shown in audit lines) with its secret. */
+const adminTokenList = (role: 'read' | 'admin') =>
+  z.array(z.union([
+    z.string().min(16, 'a token has at least 16 characters'),
+    z.object({
+      name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and _ . - only'),
+      token: z.string().min(16, 'a token has at least 16 characters'),
+    }),
+  ])).default([]).transform((tokens) =>
+    tokens.map((t, i) => (typeof t === 'string' ? { name: `${role}-${i + 1}`, token: t } : t)));
+
+export const AdminConfigSchema = z.object({
+  /** May read everything. With no token of either kind, the HTTP port binds to 127.0.0.1 only. */
+  readTokens: adminTokenList('read'),
+  /** May read and change everything. */
+  adminTokens: adminTokenList('admin'),
+  /** A miss is a near miss when its best similarity is at most this far below the threshold. */
+  nearMissMargin: z.number().gt(0).max(1).default(0.1),
+  maxBodyBytes: z.number().int().positive().default(256 * 1024),
+});
+export type AdminConfig = z.infer<typeof AdminConfigSchema>;
+
+const headerName = z.string().toLowerCase().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name (token characters only)');
+
+/**
+ * Token figures for gateways that budget LLM use: response headers plus ext_proc dynamic metadata. A streamed
+ * (SSE) miss gets the metadata only: its headers have reached the client before the usage chunk arrives.
+ */
+export const TokenUsageConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  headers: z.object({
+    promptTokens: headerName.default('x-openai-prompt-tokens'),
+    completionTokens: headerName.default('x-openai-completion-tokens'),
+    totalTokens: headerName.default('x-openai-total-tokens'),
+    /** On a hit: the cached answer's total, tokens the model did not have to spend. */
+    tokensSaved: headerName.default('x-semantic-cache-tokens-saved'),
+  }).prefault({}),
+  /** Envoy keeps it only if listed in the filter's `metadata_options.receiving_namespaces.untyped`. */
+  metadataNamespace: z.string().min(1).default('envoy.filters.http.ext_proc'),
+});
+export type TokenUsageConfig = z.infer<typeof TokenUsageConfigSchema>;
+
 export const ConfigSchema = z.object({
   grpc: z.object({
     host: z.string().default('0.0.0.0'),
@@ -85,9 +146,20 @@ export const ConfigSchema = z.object({
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024),
   /** Prompts longer than this many characters pass through uncached. */
   maxPromptChars: z.number().int().positive().default(32_768),
+  streaming: z.object({
+    /** Put the `stream` flag in the exact-match fingerprint, so streamed and plain requests never share answers. */
+    fingerprintStream: z.boolean().default(false),
+  }).prefault({}),
+  tokenUsage: TokenUsageConfigSchema.prefault({}),
   sweepIntervalMs: z.number().int().positive().default(30_000),
   embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 512 }),
   lookupLog: z.object({ capacity: z.number().int().positive().default(10_000) }).prefault({}),
+  metrics: z.object({
+    /** Namespaces that get their own label on /metrics; the rest share `other`, so series stay bounded. */
+    maxNamespaces: z.number().int().positive().default(100),
+  }).prefault({}),
+  store: StoreConfigSchema.prefault({}),
+  admin: AdminConfigSchema.prefault({}),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

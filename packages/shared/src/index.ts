@@ -3,3 +3,4 @@ export * from './entry.ts';
 export * from './lookup.ts';
 export * from './namespace.ts';
 export * from './cache-admin.ts';
+export * from './api.ts';

@@ -18,5 +18,9 @@ export const LookupEventSchema = z.object({
   reason: z.string().nullable(),
   embedMicros: z.number().int(),
   searchMicros: z.number().int(),
+  /** The whole lookup, exact tier included. */
+  lookupMicros: z.number().int().optional(),
+  /** On a hit: the cached answer's usage.totalTokens, which the model did not spend again. */
+  tokensSaved: z.number().int().nonnegative().optional(),
 });
 export type LookupEvent = z.infer<typeof LookupEventSchema>;

@@ -1,10 +1,11 @@
 import {
-  NotFoundError,
-  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type LookupEvent, type LookupFilter,
-  type NamespaceInfo, type NamespaceSettingsPatch, type ProbeResult,
+  InvalidRequestError, NotFoundError,
+  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type LabelInput, type LookupEvent, type LookupFilter,
+  type NamespaceInfo, type NamespaceSettingsPatch, type PairLabel, type ProbeResult,
 } from '@semcache/shared';
 import type { CacheEngine } from './cache-engine.ts';
 import { parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
+import { LabelStore } from './label-store.ts';
 import type { Namespace } from './namespace.ts';
 
 const DEFAULT_PAGE = 50;
@@ -12,9 +13,11 @@ const DEFAULT_PAGE = 50;
 /** The engine as the admin API sees it. Reads never count as traffic; every change is emitted. */
 export class EngineAdmin implements CacheAdmin {
   readonly #engine: CacheEngine;
+  readonly #labels: LabelStore;
 
-  constructor(engine: CacheEngine) {
+  constructor(engine: CacheEngine, labels = new LabelStore()) {
     this.#engine = engine;
+    this.#labels = labels;
   }
 
   listNamespaces(): NamespaceInfo[] {
@@ -96,6 +99,31 @@ export class EngineAdmin implements CacheAdmin {
 
   onLookup(listener: (event: LookupEvent) => void): () => void {
     return this.#engine.log.subscribe(listener);
+  }
+
+  labelLookup(namespace: string, input: LabelInput): PairLabel {
+    const ns = this.#engine.namespaces.get(namespace);
+    const event = this.#engine.log.recent({ namespace: ns.name }).find((e) => e.id === input.lookupId);
+    if (!event) throw new NotFoundError(`no lookup '${input.lookupId}' in the recent log of namespace '${ns.name}'`);
+    if (event.candidatePrompt === null || event.similarity === null) {
+      throw new InvalidRequestError(`lookup '${event.id}' had no candidate to compare with`, 'lookupId');
+    }
+    const label: PairLabel = {
+      lookupId: event.id, namespace: ns.name, prompt: event.prompt, candidatePrompt: event.candidatePrompt,
+      similarity: event.similarity, outcome: event.outcome, threshold: event.threshold, verdict: input.verdict,
+      createdAt: this.#engine.now(), by: input.by,
+    };
+    this.#labels.put(label);
+    return label;
+  }
+
+  listLabels(namespace: string): PairLabel[] {
+    return this.#labels.list(this.#engine.namespaces.get(namespace).name);
+  }
+
+  deleteLabel(namespace: string, lookupId: string): void {
+    const ns = this.#engine.namespaces.get(namespace);
+    if (!this.#labels.delete(ns.name, lookupId)) throw new NotFoundError(`no label of lookup '${lookupId}' in namespace '${ns.name}'`);
   }
 
   #entry(ns: Namespace, id: string): CacheEntry {

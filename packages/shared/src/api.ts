@@ -1,0 +1,273 @@
+import { z } from 'zod';
+import { EntrySummarySchema } from './entry.ts';
+import { LookupEventSchema, LookupOutcomeSchema } from './lookup.ts';
+import { NamespaceInfoSchema, NamespaceSettingsSchema } from './namespace.ts';
+
+/**
+ * Requests and responses of the admin API (`/api`). The server validates with these and generates its
+ * OpenAPI document from them; the dashboard takes its types from them.
+ */
+
+const count = z.number().int().nonnegative();
+const similarity = z.number();
+/** Query strings carry text: numbers in them are coerced, then validated like JSON numbers. */
+const queryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// ---- errors -------------------------------------------------------------------------------------------
+
+export const ApiErrorCodeSchema = z.enum([
+  'invalid_request', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large', 'unsupported_media_type', 'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: ApiErrorCodeSchema,
+    message: z.string(),
+    /** The first field at fault, as a dotted path (`threshold`, `query.limit`), or null. */
+    field: z.string().nullable(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })),
+  }),
+}).meta({ id: 'ApiError' });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+// ---- path parameters ----------------------------------------------------------------------------------
+
+export const NamespaceParamsSchema = z.object({ namespace: z.string().min(1).max(512) });
+export const EntryParamsSchema = NamespaceParamsSchema.extend({ id: z.string().min(1).max(64) });
+export const LabelParamsSchema = NamespaceParamsSchema.extend({ lookupId: z.string().min(1).max(64) });
+
+// ---- labels (declared first: namespaces report the threshold their labels suggest) --------------------
+
+export const LabelVerdictSchema = z.enum(['same', 'different']);
+export type LabelVerdict = z.infer<typeof LabelVerdictSchema>;
+
+export const LabelRequestSchema = z.object({
+  /** A lookup event (usually a near miss or a semantic hit) that has a best candidate. */
+  lookupId: z.string().min(1).max(64),
+  verdict: LabelVerdictSchema,
+}).strict();
+export type LabelRequest = z.infer<typeof LabelRequestSchema>;
+
+/** An operator's judgement of one (prompt, candidate) pair; it keeps both prompts, so it outlives the lookup log. */
+export const PairLabelSchema = z.object({
+  lookupId: z.string(),
+  namespace: z.string(),
+  prompt: z.string(),
+  candidatePrompt: z.string(),
+  similarity,
+  /** The outcome of the labelled lookup and the threshold it was decided with. */
+  outcome: LookupOutcomeSchema,
+  threshold: z.number(),
+  verdict: LabelVerdictSchema,
+  createdAt: z.number(),
+  /** Name of the token that labelled it. */
+  by: z.string(),
+}).meta({ id: 'PairLabel' });
+export type PairLabel = z.infer<typeof PairLabelSchema>;
+
+export const ThresholdSuggestionSchema = z.object({
+  /** The threshold that puts the most labelled pairs on their right side; null without labels of both kinds. */
+  threshold: z.number().nullable(),
+  labels: count,
+  same: count,
+  different: count,
+  /** Labelled pairs on the right side at the suggested threshold (same >= t > different). */
+  correct: count,
+  currentThreshold: z.number(),
+  /** Labelled pairs on the right side at the namespace's current threshold. */
+  currentCorrect: count,
+}).meta({ id: 'ThresholdSuggestion' });
+export type ThresholdSuggestion = z.infer<typeof ThresholdSuggestionSchema>;
+
+export const LabelListSchema = z.object({
+  namespace: z.string(),
+  items: z.array(PairLabelSchema),
+  suggestion: ThresholdSuggestionSchema,
+});
+export type LabelList = z.infer<typeof LabelListSchema>;
+
+// ---- namespaces ---------------------------------------------------------------------------------------
+
+export const NamespaceListSchema = z.object({ items: z.array(NamespaceInfoSchema) });
+export type NamespaceList = z.infer<typeof NamespaceListSchema>;
+
+export const NamespaceDetailSchema = NamespaceInfoSchema.extend({ suggestion: ThresholdSuggestionSchema })
+  .meta({ id: 'NamespaceDetail' });
+export type NamespaceDetail = z.infer<typeof NamespaceDetailSchema>;
+
+/** Any of threshold, ttlSeconds, maxEntries, enabled, guard; applied to the very next request. */
+export const SettingsPatchRequestSchema = NamespaceSettingsSchema.partial().strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'name at least one setting to change' });
+export type SettingsPatchRequest = z.infer<typeof SettingsPatchRequestSchema>;
+
+export const FlushResultSchema = z.object({ namespace: z.string(), removed: count });
+export type FlushResult = z.infer<typeof FlushResultSchema>;
+
+// ---- entries ------------------------------------------------------------------------------------------
+
+export const EntryListQuerySchema = z.object({
+  /** Case-insensitive substring of the prompt. */
+  text: z.string().max(1000).optional(),
+  offset: queryInt(0, 1_000_000).default(0),
+  limit: queryInt(1, 500).default(50),
+});
+export type EntryListQuery = z.infer<typeof EntryListQuerySchema>;
+
+/** Newest first. */
+export const EntryListSchema = z.object({
+  namespace: z.string(),
+  total: count,
+  offset: count,
+  limit: count,
+  items: z.array(EntrySummarySchema),
+});
+export type EntryList = z.infer<typeof EntryListSchema>;
+
+/** Evicting by filter needs a non-empty filter: emptying a namespace is a flush, asked for by name. */
+export const EvictQuerySchema = z.object({ text: z.string().min(1).max(1000) });
+export type EvictQuery = z.infer<typeof EvictQuerySchema>;
+
+export const EvictResultSchema = z.object({ namespace: z.string(), evicted: count });
+export type EvictResult = z.infer<typeof EvictResultSchema>;
+
+// ---- probe --------------------------------------------------------------------------------------------
+
+export const ProbeRequestSchema = z.object({
+  prompt: z.string().min(1).max(32_768),
+  k: z.number().int().min(1).max(50).default(5),
+}).strict();
+export type ProbeRequest = z.input<typeof ProbeRequestSchema>;
+
+export const ProbeCandidateSchema = z.object({
+  entry: EntrySummarySchema,
+  similarity,
+  /** Would a lookup with this prompt be answered by this entry at the namespace's current threshold. */
+  wouldHit: z.boolean(),
+  /** Set when the false-hit guard would refuse this candidate. */
+  guardReason: z.string().nullable(),
+});
+export const ProbeResultSchema = z.object({
+  namespace: z.string(),
+  threshold: z.number(),
+  candidates: z.array(ProbeCandidateSchema),
+});
+export type ProbeResponse = z.infer<typeof ProbeResultSchema>;
+
+// ---- lookup log ---------------------------------------------------------------------------------------
+
+export const LookupQuerySchema = z.object({
+  namespace: z.string().min(1).max(512).optional(),
+  outcome: LookupOutcomeSchema.optional(),
+  limit: queryInt(1, 10_000).default(100),
+});
+export type LookupQuery = z.infer<typeof LookupQuerySchema>;
+
+/** Newest first. */
+export const LookupListSchema = z.object({ items: z.array(LookupEventSchema) });
+export type LookupList = z.infer<typeof LookupListSchema>;
+
+/** Filters of the live stream (`GET /api/lookups/stream`, server-sent events named `lookup`). */
+export const LookupStreamQuerySchema = LookupQuerySchema.omit({ limit: true });
+export type LookupStreamQuery = z.infer<typeof LookupStreamQuerySchema>;
+
+// ---- analytics ----------------------------------------------------------------------------------------
+
+/** How many recent lookups of the namespace an analysis reads (newest first; the log's capacity bounds it). */
+const windowSize = queryInt(1, 1_000_000).default(10_000);
+
+export const NearMissQuerySchema = z.object({
+  /** Default: the configured margin (0.1 unless set). */
+  margin: z.coerce.number().gt(0).max(1).optional(),
+  limit: queryInt(1, 1000).default(50),
+});
+export type NearMissQuery = z.infer<typeof NearMissQuerySchema>;
+
+/** A miss whose best candidate fell short of the threshold by at most the margin: both prompts side by side. */
+export const NearMissSchema = z.object({
+  lookupId: z.string(),
+  time: z.number(),
+  prompt: z.string(),
+  candidateId: z.string(),
+  candidatePrompt: z.string(),
+  similarity,
+  /** The threshold the lookup was decided with. */
+  threshold: z.number(),
+  /** threshold - similarity, > 0. */
+  gap: z.number(),
+  label: LabelVerdictSchema.nullable(),
+}).meta({ id: 'NearMiss' });
+export type NearMiss = z.infer<typeof NearMissSchema>;
+
+export const NearMissListSchema = z.object({
+  namespace: z.string(),
+  margin: z.number(),
+  /** The namespace's threshold now (each item keeps the one it was decided with). */
+  threshold: z.number(),
+  items: z.array(NearMissSchema),
+});
+export type NearMissList = z.infer<typeof NearMissListSchema>;
+
+export const HistogramQuerySchema = z.object({
+  bins: queryInt(1, 200).default(20),
+  from: z.coerce.number().min(-1).max(1).default(0),
+  to: z.coerce.number().min(-1).max(1).default(1),
+  window: windowSize,
+}).refine((q) => q.from < q.to, { message: 'from must be below to', path: ['from'] });
+export type HistogramQuery = z.infer<typeof HistogramQuerySchema>;
+
+/** Lookups whose best candidate's similarity fell in [from, to) (the last bin includes `to`). */
+export const HistogramBinSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  exact: count,
+  semantic: count,
+  miss: count,
+  guarded: count,
+});
+export type HistogramBin = z.infer<typeof HistogramBinSchema>;
+
+export const SimilarityHistogramSchema = z.object({
+  namespace: z.string(),
+  threshold: z.number(),
+  /** Lookups with a best candidate that were counted; similarities outside [from, to] go to the edge bins. */
+  lookups: count,
+  bins: z.array(HistogramBinSchema),
+}).meta({ id: 'SimilarityHistogram' });
+export type SimilarityHistogram = z.infer<typeof SimilarityHistogramSchema>;
+
+export const ThresholdPreviewQuerySchema = z.object({
+  threshold: z.coerce.number().min(0).max(1),
+  examples: queryInt(0, 100).default(10),
+  window: windowSize,
+});
+export type ThresholdPreviewQuery = z.infer<typeof ThresholdPreviewQuerySchema>;
+
+export const PreviewExampleSchema = z.object({
+  lookupId: z.string(),
+  time: z.number(),
+  prompt: z.string(),
+  candidatePrompt: z.string(),
+  similarity,
+  outcome: LookupOutcomeSchema,
+});
+export type PreviewExample = z.infer<typeof PreviewExampleSchema>;
+
+const PreviewChangeSchema = z.object({ count, examples: z.array(PreviewExampleSchema) });
+
+/**
+ * What the recent lookups would have done at another threshold. An estimate: a miss that would now pass the
+ * threshold may still be refused by the false-hit guard, which only looks at candidates above the threshold.
+ */
+export const ThresholdPreviewSchema = z.object({
+  namespace: z.string(),
+  currentThreshold: z.number(),
+  proposedThreshold: z.number(),
+  /** Hits and misses with a best candidate (bypassed, guarded and failed lookups do not change). */
+  considered: count,
+  hitsBefore: count,
+  hitsAfter: count,
+  missToHit: PreviewChangeSchema,
+  hitToMiss: PreviewChangeSchema,
+}).meta({ id: 'ThresholdPreview' });
+export type ThresholdPreview = z.infer<typeof ThresholdPreviewSchema>;
