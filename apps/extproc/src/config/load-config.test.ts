@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, redactConfig } from './load-config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults with nothing configured', () => {
+    const c = loadConfig({});
+    assert.equal(c.grpc.port, 50051);
+    assert.equal(c.http.port, 8080);
+    assert.deepEqual(c.embedder, { provider: 'builtin', dimensions: 512 });
+    assert.ok(c.grpc.maxReceiveMessageBytes >= 8 * 1024 * 1024);
+    assert.equal(c.defaults.threshold, undefined, 'the embedder measured default applies');
+  });
+
+  it('reads the original setup variables: a KServe embedder with a Host override and a threshold', () => {
+    const c = loadConfig({ EMBEDDING_MODEL_SERVER: 'http://10.0.0.1/v1/models/minilm:predict', EMBEDDING_MODEL_HOST: 'minilm.example.com', SIMILARITY_THRESHOLD: '0.85', GRPC_PORT: '9000' });
+    assert.equal(c.embedder.provider, 'kserve');
+    assert.ok(c.embedder.provider === 'kserve' && c.embedder.host === 'minilm.example.com');
+    assert.equal(c.defaults.threshold, 0.85);
+    assert.equal(c.grpc.port, 9000);
+  });
+
+  it('stops with a message naming the field for a bad value', () => {
+    assert.throws(() => loadConfig({ SIMILARITY_THRESHOLD: '1.5' }), (e: unknown) => e instanceof ConfigError && /defaults\.threshold/.test(e.message));
+    assert.throws(() => loadConfig({ GRPC_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /grpc\.port/.test(e.message));
+    assert.throws(() => loadConfig({ EMBEDDER: 'openai' }), (e: unknown) => e instanceof ConfigError && /embedder\.url/.test(e.message));
+    assert.throws(() => loadConfig({ PATH_PREFIXES: 'openai/' }), (e: unknown) => e instanceof ConfigError && /pathPrefixes/.test(e.message));
+  });
+
+  it('reads a YAML or JSON file, with the environment on top', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'semcache-config-'));
+    const yaml = path.join(dir, 'c.yaml');
+    writeFileSync(yaml, 'http:\n  port: 9090\nmodels:\n  gpt-4o:\n    threshold: 0.95\ndefaults:\n  ttlSeconds: 60\n');
+    const c = loadConfig({ CONFIG_FILE: yaml, HTTP_PORT: '9191' });
+    assert.equal(c.http.port, 9191);
+    assert.equal(c.models['gpt-4o']?.threshold, 0.95);
+    assert.equal(c.defaults.ttlSeconds, 60);
+    const json = path.join(dir, 'c.json');
+    writeFileSync(json, '{"grpc": {"port": 7000}}');
+    assert.equal(loadConfig({ CONFIG_FILE: json }).grpc.port, 7000);
+    writeFileSync(json, '{"grpc": ');
+    assert.throws(() => loadConfig({ CONFIG_FILE: json }), ConfigError);
+    assert.throws(() => loadConfig({ CONFIG_FILE: path.join(dir, 'missing.yaml') }), /missing\.yaml/);
+  });
+
+  it('redacts secrets in the logged configuration', () => {
+    const c = loadConfig({ EMBEDDER: 'openai', EMBEDDING_MODEL_SERVER: 'http://127.0.0.1:1/v1/embeddings', EMBEDDING_MODEL: 'e', EMBEDDING_API_KEY: 'sk-secret' });
+    assert.doesNotMatch(JSON.stringify(redactConfig(c)), /sk-secret/);
+  });
+});
