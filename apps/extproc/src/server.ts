@@ -8,7 +8,13 @@ import type { Embedder } from './embedders/embedder.ts';
 import { CacheProcessor } from './grpc/cache-processor.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { adminApi, httpListenHost } from './http/admin-api.ts';
+import { mountDashboard } from './http/dashboard-static.ts';
 import { checkFalseHit } from './guard/false-hit-guard.ts';
+import { createCacheMetrics } from './metrics/cache-metrics.ts';
+import { mountMetrics } from './metrics/metrics-route.ts';
+import type { CacheStore } from './stores/cache-store.ts';
+import { createStore } from './stores/create-store.ts';
 
 export interface StartOptions {
   config: Config;
@@ -24,6 +30,8 @@ export interface RunningServer {
   httpPort: number;
   engine: CacheEngine;
   admin: EngineAdmin;
+  /** Null when the cache lives in memory only. */
+  store: CacheStore | null;
   close(): Promise<void>;
 }
 
@@ -35,15 +43,29 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);
+  const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
+  // Loaded before the ports open: the first request already sees the cache as it was.
+  const store = createStore({ config: config.store, engine, logger, registry: metrics.registry });
+  await store?.start();
 
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger }),
+    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped }),
+    onStreamEnd: metrics.observeStreamEnd,
   });
   let ready = true;
-  const app = createHttpApp({ ready: () => ready });
-  const http = await listen(app.fetch, config.http.host, config.http.port);
+  const api = adminApi(config.admin, admin, logger);
+  const app = createHttpApp({
+    ready: () => ready,
+    mount: (a) => {
+      api.mount(a);
+      mountMetrics(a, metrics.registry);
+      // Last: it answers every GET path the routes above do not.
+      mountDashboard(a);
+    },
+  });
+  const http = await listen(app.fetch, httpListenHost(config.http.host, config.admin, logger), config.http.port);
 
   const sweep = setInterval(() => {
     const removed = engine.sweepExpired();
@@ -57,12 +79,17 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     httpPort: http.port,
     engine,
     admin,
+    store,
     async close() {
       ready = false;
       clearInterval(sweep);
       await grpcServer.close(SHUTDOWN_GRACE_MS);
+      api.stop();
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      // After the ports: no request changes the cache any more, so the final snapshot misses nothing.
+      await store?.close();
       await embedder.close?.();
+      metrics.close();
     },
   };
 }

@@ -8,7 +8,7 @@ import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
-import { partitionName, type Partition } from './partition.ts';
+import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 
 /** What the caller asked of the cache for this request (the `x-semantic-cache` request header). */
 export type CacheMode = 'normal' | 'no-store' | 'refresh' | 'bypass';
@@ -73,6 +73,8 @@ export class CacheEngine {
   readonly #guard: FalseHitGuard | undefined;
   readonly #changeListeners = new Set<ChangeListener>();
   #eventSeq = 0;
+  /** When each request's lookup began, for the event's lookupMicros without threading it through every path. */
+  readonly #lookupStarted = new WeakMap<LookupRequest, number>();
 
   constructor(opts: CacheEngineOptions) {
     this.embedder = opts.embedder;
@@ -89,6 +91,7 @@ export class CacheEngine {
   }
 
   async lookup(req: LookupRequest): Promise<LookupResult> {
+    this.#lookupStarted.set(req, performance.now());
     const name = partitionName(req.partition);
     const ns = this.namespaces.resolve(req.partition);
     if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
@@ -194,6 +197,41 @@ export class CacheEngine {
     this.#emit(change);
   }
 
+  /**
+   * Applies a change that happened elsewhere (the change log at start-up, another replica) without emitting
+   * it again. Capacity is not enforced here: the origin of the change did that and emitted its evictions.
+   */
+  apply(change: CacheChange): void {
+    if (change.type === 'add') {
+      const name = change.entry.namespace;
+      const partition = parsePartitionName(name);
+      const ns = this.namespaces.find(name) ?? this.namespaces.create(name, partition, this.namespaces.settingsFor(partition.model));
+      const alias = ns.getExact(change.entry.exactKey)?.entry;
+      if (alias && alias.exactKey !== change.entry.exactKey) {
+        // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
+        ns.remove(alias.key);
+        ns.add(change.entry);
+        ns.add(alias);
+      } else {
+        ns.add(change.entry);
+      }
+    } else if (change.type === 'remove') {
+      this.namespaces.find(change.namespace)?.remove(change.key);
+    } else if (change.type === 'flush') {
+      this.namespaces.find(change.namespace)?.clear();
+    } else {
+      const ns = this.namespaces.find(change.namespace);
+      if (!ns) {
+        this.namespaces.create(change.namespace, parsePartitionName(change.namespace), { ...change.settings });
+        return;
+      }
+      const ttlChanged = change.settings.ttlSeconds !== ns.settings.ttlSeconds;
+      ns.settings = { ...change.settings };
+      // The same rule as a local change: a shorter TTL applies to the answers already stored.
+      if (ttlChanged) for (const entry of ns.entries()) entry.expiresAt = entry.createdAt + ns.settings.ttlSeconds * 1000;
+    }
+  }
+
   /** Nearest entries with the same context, best first, skipping expired ones (removed on the way). */
   #candidates(ns: Namespace, vector: Float32Array, fingerprint: string, now: number): Candidate[] {
     for (const k of SEARCH_K) {
@@ -263,6 +301,8 @@ export class CacheEngine {
       reason,
       embedMicros: Math.round(timings.embedMicros ?? 0),
       searchMicros: Math.round(timings.searchMicros ?? 0),
+      lookupMicros: Math.round(micros(this.#lookupStarted.get(req) ?? performance.now())),
+      tokensSaved: (outcome === 'exact' || outcome === 'semantic') ? (best?.entry.usage?.totalTokens ?? 0) : 0,
     };
     this.log.record(event);
     return event;

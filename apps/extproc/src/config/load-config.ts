@@ -39,6 +39,16 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   EMBEDDING_DIMENSIONS: { path: 'embedder.dimensions', parse: num },
   EMBEDDING_MODEL_DIR: { path: 'embedder.modelDir', parse: String },
   LOG_LEVEL: { path: 'logLevel', parse: String },
+  ADMIN_TOKEN: { path: 'admin.adminTokens', parse: list },
+  ADMIN_READ_TOKEN: { path: 'admin.readTokens', parse: list },
+  ADMIN_NEAR_MISS_MARGIN: { path: 'admin.nearMissMargin', parse: num },
+  STORE: { path: 'store.mode', parse: String },
+  DATA_DIR: { path: 'store.dataDir', parse: String },
+  PERSIST: { path: 'store.persist', parse: bool },
+  SNAPSHOT_INTERVAL_MS: { path: 'store.snapshotIntervalMs', parse: num },
+  FSYNC_INTERVAL_MS: { path: 'store.fsyncIntervalMs', parse: num },
+  REDIS_URL: { path: 'store.redisUrl', parse: String },
+  REDIS_PREFIX: { path: 'store.redisPrefix', parse: String },
 };
 
 function setPath(tree: Tree, path: string, value: unknown): void {
@@ -89,6 +99,8 @@ export function loadConfig(env: Env = process.env, overrides: Tree = {}): Config
     if (raw !== undefined && raw !== '') setPath(tree, path, parse(raw));
   }
   embedderFromEnv(tree, env);
+  // DATA_DIR set but empty is the conventional way to say "no data directory".
+  if (env.DATA_DIR === '') setPath(tree, 'store.persist', false);
   for (const [path, value] of Object.entries(overrides)) setPath(tree, path, value);
   const parsed = ConfigSchema.safeParse(tree);
   if (!parsed.success) {

@@ -1,0 +1,132 @@
+import type { LookupEvent } from '@semcache/shared';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CacheEngine } from '../cache/cache-engine.ts';
+import type { CacheChange } from '../cache/changes.ts';
+import { NamespaceLabels } from './namespace-labels.ts';
+
+export interface CacheMetricsOptions {
+  engine: CacheEngine;
+  /** Namespaces with their own label; the rest are counted under `other`. */
+  maxNamespaces: number;
+}
+
+export interface CacheMetrics {
+  /** Its own registry, not prom-client's global one, so that one process can run several servers. */
+  readonly registry: Registry;
+  observeStreamEnd(seconds: number): void;
+  storeSkipped(reason: string): void;
+  close(): void;
+}
+
+const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** A stream lasts as long as its request, model time included on a miss. */
+const STREAM_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const EMBEDDER_ERROR_KINDS = new Set(['timeout', 'unavailable', 'bad-response']);
+const HIT = new Set(['exact', 'semantic']);
+/** The cache was asked and the model answered: bypasses are not misses. */
+const MISS = new Set(['miss', 'guarded', 'error']);
+
+/**
+ * The Prometheus view of the cache. Counters follow the engine's lookup events and changes as they happen;
+ * per-namespace size is read from the engine at scrape time. Labels never carry prompts.
+ */
+export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
+  const { engine } = opts;
+  const registry = new Registry();
+  const registers = [registry];
+  const labels = new NamespaceLabels(opts.maxNamespaces);
+  collectDefaultMetrics({ register: registry });
+
+  const lookups = new Counter({
+    name: 'semcache_lookups_total', help: 'Cache lookups by namespace and outcome (exact, semantic, miss, guarded, bypass, error).',
+    labelNames: ['namespace', 'outcome'], registers,
+  });
+  const hits = new Counter({ name: 'semcache_hits_total', help: 'Lookups answered from the cache (exact or semantic).', labelNames: ['namespace'], registers });
+  const misses = new Counter({
+    name: 'semcache_misses_total', help: 'Lookups that went on to the model: miss, guarded or error (bypasses excluded).',
+    labelNames: ['namespace'], registers,
+  });
+  const tokensSaved = new Counter({
+    name: 'semcache_tokens_saved_total', help: "Tokens the model did not spend: the cached answer's usage.total_tokens, per hit.",
+    labelNames: ['namespace'], registers,
+  });
+  const lookupSeconds = new Histogram({
+    name: 'semcache_lookup_duration_seconds', help: 'Whole cache lookup (exact tier, embedding, index search, guard) by outcome.',
+    labelNames: ['outcome'], buckets: FAST_BUCKETS, registers,
+  });
+  const embedSeconds = new Histogram({
+    name: 'semcache_embedding_duration_seconds', help: 'Embedding of one prompt, failed calls included.', buckets: FAST_BUCKETS, registers,
+  });
+  const searchSeconds = new Histogram({
+    name: 'semcache_search_duration_seconds', help: 'Vector index search of one lookup.', buckets: FAST_BUCKETS, registers,
+  });
+  const embedderErrors = new Counter({
+    name: 'semcache_embedder_errors_total', help: 'Embedder calls that failed, by kind (timeout, unavailable, bad-response, failed); each became a miss.',
+    labelNames: ['kind'], registers,
+  });
+  const streamSeconds = new Histogram({
+    name: 'semcache_extproc_stream_duration_seconds', help: 'ext_proc streams from open to end, as seen by this server.',
+    buckets: STREAM_BUCKETS, registers,
+  });
+  const storeSkips = new Counter({
+    name: 'semcache_store_skips_total', help: 'Answers of misses that were not stored, by reason.', labelNames: ['reason'], registers,
+  });
+  const removed = new Counter({
+    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for capacity), evicted (by an operator), expired, replaced, flushed.',
+    labelNames: ['namespace', 'reason'], registers,
+  });
+  new Gauge({
+    name: 'semcache_entries', help: 'Entries held, per namespace.', labelNames: ['namespace'], registers,
+    collect() {
+      this.reset();
+      for (const ns of engine.namespaces.all()) this.inc({ namespace: labels.of(ns.name) }, ns.size);
+    },
+  });
+  new Gauge({
+    name: 'semcache_memory_bytes', help: 'Approximate memory of entries and vector index, per namespace.', labelNames: ['namespace'], registers,
+    collect() {
+      this.reset();
+      for (const ns of engine.namespaces.all()) this.inc({ namespace: labels.of(ns.name) }, ns.memoryBytes);
+    },
+  });
+  new Gauge({
+    name: 'semcache_namespaces', help: 'Namespaces in the cache (the metrics label at most metrics.maxNamespaces of them).', registers,
+    collect() {
+      this.set(engine.namespaces.size);
+    },
+  });
+
+  const onLookup = (e: LookupEvent): void => {
+    const namespace = labels.of(e.namespace);
+    lookups.inc({ namespace, outcome: e.outcome });
+    if (HIT.has(e.outcome)) {
+      hits.inc({ namespace });
+      if (e.tokensSaved) tokensSaved.inc({ namespace }, e.tokensSaved);
+    } else if (MISS.has(e.outcome)) {
+      misses.inc({ namespace });
+    }
+    if (e.lookupMicros !== undefined) lookupSeconds.observe({ outcome: e.outcome }, e.lookupMicros / 1e6);
+    if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
+    if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
+    if (e.outcome === 'error' && e.reason?.startsWith('embedder-')) embedderErrors.inc({ kind: embedderErrorKind(e.reason) });
+  };
+  const onChange = (change: CacheChange): void => {
+    if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });
+  };
+  const unsubscribe = [engine.log.subscribe(onLookup), engine.onChange(onChange)];
+
+  return {
+    registry,
+    observeStreamEnd: (seconds) => streamSeconds.observe(seconds),
+    storeSkipped: (reason) => storeSkips.inc({ reason }),
+    close() {
+      for (const off of unsubscribe) off();
+      registry.clear();
+    },
+  };
+}
+
+function embedderErrorKind(reason: string): string {
+  const kind = reason.slice('embedder-'.length);
+  return EMBEDDER_ERROR_KINDS.has(kind) ? kind : 'failed';
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { EmbedderIdentitySchema, NamespaceSettingsSchema, type EmbedderIdentity } from '@semcache/shared';
+import type { CacheChange } from '../cache/changes.ts';
+import { parseEntryId, entryId } from '../cache/entry.ts';
+import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
+import { encodeRecord, type FileRecord } from './record-file.ts';
+
+/**
+ * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live and
+ * every entry; `changes-<seq>.log` holds a header, then the changes since, in order. The snapshot's header
+ * names the first log to replay on top of it.
+ */
+export const FORMAT = 1;
+export const SNAPSHOT_FILE = 'snapshot.bin';
+const LOG_NAME = /^changes-(\d{12})\.log$/;
+
+export const logFileName = (seq: number): string => `changes-${String(seq).padStart(12, '0')}.log`;
+
+export function logSeqOf(name: string): number | null {
+  const m = LOG_NAME.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+const HeaderSchema = z.object({
+  t: z.literal('header'),
+  format: z.literal(FORMAT),
+  file: z.enum(['snapshot', 'log']),
+  embedder: EmbedderIdentitySchema,
+  /** snapshot: the first log to replay on top of it; log: its own sequence number. */
+  seq: z.number().int().nonnegative(),
+});
+export type Header = z.infer<typeof HeaderSchema>;
+
+const BodySchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('add'), entry: z.unknown() }),
+  z.object({ t: z.literal('remove'), namespace: z.string(), id: z.string() }),
+  z.object({ t: z.literal('flush'), namespace: z.string() }),
+  z.object({ t: z.literal('settings'), namespace: z.string(), settings: NamespaceSettingsSchema }),
+]);
+
+export function headerRecord(file: Header['file'], embedder: EmbedderIdentity, seq: number): Buffer {
+  return encodeRecord({ t: 'header', format: FORMAT, file, embedder, seq } satisfies Header);
+}
+
+export function parseHeader(record: FileRecord | undefined): Header | null {
+  const parsed = HeaderSchema.safeParse(record?.json);
+  return parsed.success ? parsed.data : null;
+}
+
+export function changeRecord(change: CacheChange): Buffer {
+  switch (change.type) {
+    case 'add': return encodeRecord({ t: 'add', entry: entryMeta(change.entry) }, vectorBytes(change.entry.vector));
+    case 'remove': return encodeRecord({ t: 'remove', namespace: change.namespace, id: entryId(change.key) });
+    case 'flush': return encodeRecord({ t: 'flush', namespace: change.namespace });
+    case 'settings': return encodeRecord({ t: 'settings', namespace: change.namespace, settings: change.settings });
+  }
+}
+
+/** The change a record stands for; throws with a readable message when it is not one. */
+export function recordChange(record: FileRecord): CacheChange {
+  const body = BodySchema.parse(record.json);
+  switch (body.t) {
+    case 'add': return { type: 'add', entry: decodeEntry(body.entry, record.blob) };
+    case 'remove': {
+      const key = parseEntryId(body.id);
+      if (key === null) throw new Error(`bad entry id '${body.id}'`);
+      return { type: 'remove', namespace: body.namespace, key, reason: 'evicted' };
+    }
+    case 'flush': return { type: 'flush', namespace: body.namespace };
+    case 'settings': return { type: 'settings', namespace: body.namespace, settings: body.settings };
+  }
+}

@@ -1,0 +1,114 @@
+import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CacheEngine } from '../cache/cache-engine.ts';
+import type { CacheChange } from '../cache/changes.ts';
+import { embedderKey } from '@semcache/shared';
+import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
+import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
+import { decodeRecords, type FileRecord } from './record-file.ts';
+
+export type ProblemKind = 'damaged-file' | 'embedder-mismatch' | 'bad-entry';
+
+export interface LoadReport {
+  /** Entries in the cache once loaded. */
+  entries: number;
+  /** Records applied from the change logs. */
+  replayed: number;
+  /** Entries already expired, not loaded. */
+  expired: number;
+  problems: { kind: ProblemKind; message: string }[];
+  /** New change logs are numbered above this. */
+  lastSeq: number;
+}
+
+/**
+ * Rebuilds the cache from the data directory: the snapshot, then the change logs written since, in order.
+ * Damage never stops the start: what precedes it is loaded, the damaged file is kept aside under a new
+ * name for inspection, and every problem is in the report. A torn last record of the newest log is what a
+ * crash leaves and is not a problem.
+ */
+export async function loadDataDir(dir: string, engine: CacheEngine): Promise<LoadReport> {
+  const report: LoadReport = { entries: 0, replayed: 0, expired: 0, problems: [], lastSeq: 0 };
+  const names = await readdir(dir);
+  const logs = names.flatMap((name) => {
+    const seq = logSeqOf(name);
+    return seq === null ? [] : [{ name, seq }];
+  }).sort((a, b) => a.seq - b.seq);
+
+  let fromSeq = 0;
+  if (names.includes(SNAPSHOT_FILE)) {
+    const header = await loadFile(dir, SNAPSHOT_FILE, 'snapshot', engine, report, false);
+    if (header) fromSeq = header.seq;
+  }
+  for (const [i, log] of logs.entries()) {
+    report.lastSeq = Math.max(report.lastSeq, log.seq);
+    // Already folded into the snapshot: a crash came between writing the snapshot and deleting these.
+    if (log.seq < fromSeq) {
+      await unlink(join(dir, log.name));
+      continue;
+    }
+    await loadFile(dir, log.name, 'log', engine, report, i === logs.length - 1);
+  }
+  report.lastSeq = Math.max(report.lastSeq, fromSeq);
+  report.entries = engine.namespaces.totalEntries();
+  return report;
+}
+
+async function loadFile(
+  dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
+): Promise<Header | null> {
+  const path = join(dir, name);
+  const { records, damage } = decodeRecords(await readFile(path));
+  const header = parseHeader(records[0]);
+  if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
+    const aside = `${name}.damaged-${Date.now()}`;
+    report.problems.push({
+      kind: 'damaged-file',
+      message: `${name}: ${damage.detail} at byte ${damage.offset}; ${Math.max(0, records.length - 1)} records before it were loaded, the file is kept as ${aside}`,
+    });
+    await rename(path, join(dir, aside));
+  }
+  if (!header || header.file !== kind) {
+    if (records.length > 0 || !damage) report.problems.push({ kind: 'damaged-file', message: `${name}: no valid header, nothing loaded from it` });
+    return null;
+  }
+  const identity = engine.embedder.identity;
+  if (!sameEmbedder(header.embedder, identity)) {
+    // Kept aside, not loaded: switching back to that embedder can restore it by hand.
+    const aside = `${name}.embedder-mismatch-${Date.now()}`;
+    if (!damage) await rename(path, join(dir, aside));
+    report.problems.push({
+      kind: 'embedder-mismatch',
+      message: `${name}: written with embedder ${embedderKey(header.embedder)}, configured is ${embedderKey(identity)}; not loaded${damage ? '' : `, kept as ${aside}`}`,
+    });
+    return header;
+  }
+  for (const record of records.slice(1)) applyRecord(record, name, engine, report, kind === 'log');
+  return header;
+}
+
+function applyRecord(record: FileRecord, file: string, engine: CacheEngine, report: LoadReport, fromLog: boolean): void {
+  let change: CacheChange;
+  try {
+    change = recordChange(record);
+  } catch (err) {
+    report.problems.push({ kind: 'bad-entry', message: `${file}: unreadable record skipped: ${(err as Error).message}` });
+    return;
+  }
+  if (change.type === 'add') {
+    if (change.entry.expiresAt <= engine.now()) {
+      report.expired++;
+      return;
+    }
+    if (!fitsEmbedder(change.entry.vector, engine.embedder.identity)) {
+      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry of ${change.entry.vector.length} dimensions skipped` });
+      return;
+    }
+  }
+  try {
+    engine.apply(change);
+    if (fromLog) report.replayed++;
+  } catch (err) {
+    report.problems.push({ kind: 'bad-entry', message: `${file}: record not applied: ${(err as Error).message}` });
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { EndpointKindSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
+import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
+
+/**
+ * How an entry is written outside the process (the data directory, Redis): everything but the vector as
+ * JSON, the vector as its raw Float32 bytes, so that loading never needs the embedder.
+ */
+const EntryMetaSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{1,16}$/),
+  namespace: z.string().min(1),
+  endpoint: EndpointKindSchema,
+  prompt: z.string(),
+  fingerprint: z.string(),
+  exactKey: z.string().min(1),
+  response: z.string(),
+  contentType: z.string(),
+  usage: UsageSchema.nullable(),
+  createdAt: z.number(),
+  lastHitAt: z.number().nullable(),
+  hitCount: z.number().int().nonnegative(),
+  expiresAt: z.number(),
+});
+export type EntryMeta = z.infer<typeof EntryMetaSchema>;
+
+export function entryMeta(e: CacheEntry): EntryMeta {
+  return {
+    id: entryId(e.key),
+    namespace: e.namespace,
+    endpoint: e.endpoint,
+    prompt: e.prompt,
+    fingerprint: e.fingerprint,
+    exactKey: e.exactKey,
+    response: e.response,
+    contentType: e.contentType,
+    usage: e.usage,
+    createdAt: e.createdAt,
+    lastHitAt: e.lastHitAt,
+    hitCount: e.hitCount,
+    expiresAt: e.expiresAt,
+  };
+}
+
+export function vectorBytes(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** Rebuilds an entry; throws with a readable message when the stored form is not one. */
+export function decodeEntry(meta: unknown, vector: Buffer): CacheEntry {
+  const m = EntryMetaSchema.parse(meta);
+  if (vector.length === 0 || vector.length % 4 !== 0) throw new Error(`entry ${m.id}: vector of ${vector.length} bytes`);
+  // A copy: the source buffer may be unaligned for Float32 and is shared with the rest of the file.
+  const copy = new Float32Array(vector.length / 4);
+  Buffer.from(copy.buffer).set(vector);
+  const { id, ...rest } = m;
+  return { ...rest, key: parseEntryId(id)!, vector: copy };
+}
+
+/** Same provider, model and version; dimensions too once both sides know them. */
+export function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity): boolean {
+  return a.provider === b.provider && a.model === b.model && a.version === b.version
+    && (a.dimensions === 0 || b.dimensions === 0 || a.dimensions === b.dimensions);
+}
+
+/** Whether a vector may join an index built by this embedder. */
+export function fitsEmbedder(vector: Float32Array, id: EmbedderIdentity): boolean {
+  return id.dimensions === 0 || vector.length === id.dimensions;
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { decodeRecords, encodeRecord, writeFileAtomic } from './record-file.ts';
+
+const three = (): Buffer => Buffer.concat([
+  encodeRecord({ n: 1 }),
+  encodeRecord({ n: 2 }, Buffer.from([1, 2, 3, 4])),
+  encodeRecord({ n: 3, text: 'héllo' }),
+]);
+
+describe('record framing', () => {
+  it('reads back what it wrote, blobs included', () => {
+    const { records, damage } = decodeRecords(three());
+    assert.equal(damage, null);
+    assert.deepEqual(records.map((r) => r.json), [{ n: 1 }, { n: 2 }, { n: 3, text: 'héllo' }]);
+    assert.deepEqual([...records[1]!.blob], [1, 2, 3, 4]);
+  });
+
+  it('reports a file cut inside a record as torn and keeps the records before it', () => {
+    const buf = three();
+    const { records, damage } = decodeRecords(buf.subarray(0, buf.length - 3));
+    assert.equal(records.length, 2);
+    assert.equal(damage?.kind, 'torn');
+  });
+
+  it('reports a flipped byte as corrupt through the checksum', () => {
+    const buf = three();
+    buf.writeUInt8(buf.readUInt8(buf.length - 2) ^ 0xff, buf.length - 2);
+    const { records, damage } = decodeRecords(buf);
+    assert.equal(records.length, 2);
+    assert.equal(damage?.kind, 'corrupt');
+    assert.match(damage?.detail ?? '', /checksum/);
+  });
+
+  it('reports a garbage length as corrupt rather than trying to read it', () => {
+    const buf = three();
+    buf.writeUInt32LE(0xfffffff0, 0);
+    const { records, damage } = decodeRecords(buf);
+    assert.equal(records.length, 0);
+    assert.deepEqual(damage, { kind: 'corrupt', offset: 0, detail: 'impossible record length' });
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces the file whole and leaves no temporary file behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-atomic-'));
+    try {
+      const path = join(dir, 'f.bin');
+      await writeFileAtomic(path, [Buffer.from('old')]);
+      await writeFileAtomic(path, [Buffer.from('new '), Buffer.from('content')]);
+      assert.equal(await readFile(path, 'utf8'), 'new content');
+      assert.deepEqual(await readdir(dir), ['f.bin']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the old file when writing the new one fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-atomic-'));
+    try {
+      const path = join(dir, 'f.bin');
+      await writeFileAtomic(path, [Buffer.from('old')]);
+      async function* failing(): AsyncIterable<Buffer> {
+        yield Buffer.from('half');
+        throw new Error('disk on fire');
+      }
+      await assert.rejects(writeFileAtomic(path, failing()), /disk on fire/);
+      assert.equal(await readFile(path, 'utf8'), 'old');
+      assert.deepEqual(await readdir(dir), ['f.bin']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

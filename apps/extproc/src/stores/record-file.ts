@@ -1,0 +1,101 @@
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+/**
+ * The framing of every file in the data directory: records of
+ * `[u32 json length][u32 blob length][u32 crc32 of json+blob][json][blob]`, little-endian. The CRC tells a
+ * torn write (the file ends inside a record) from a corrupt one (the bytes are there but wrong).
+ */
+const FRAME = 12;
+/** A length beyond this is corruption, not data: no record of ours comes near it. */
+const MAX_PART = 256 * 1024 * 1024;
+
+export interface FileRecord {
+  json: unknown;
+  blob: Buffer;
+}
+
+export interface Damage {
+  /** torn: the file ends inside a record, as a crash mid-write leaves it; corrupt: bytes that are wrong. */
+  kind: 'torn' | 'corrupt';
+  offset: number;
+  detail: string;
+}
+
+export interface ReadResult {
+  records: FileRecord[];
+  /** Null when every byte of the file was read as valid records. */
+  damage: Damage | null;
+}
+
+export function encodeRecord(json: unknown, blob: Buffer = Buffer.alloc(0)): Buffer {
+  const text = Buffer.from(JSON.stringify(json), 'utf8');
+  const out = Buffer.allocUnsafe(FRAME + text.length + blob.length);
+  out.writeUInt32LE(text.length, 0);
+  out.writeUInt32LE(blob.length, 4);
+  out.writeUInt32LE(crc32(blob, crc32(text)), 8);
+  text.copy(out, FRAME);
+  blob.copy(out, FRAME + text.length);
+  return out;
+}
+
+/** Reads records up to the first damage; what follows damage cannot be trusted to be framed right. */
+export function decodeRecords(buf: Buffer): ReadResult {
+  const records: FileRecord[] = [];
+  let at = 0;
+  while (at < buf.length) {
+    if (buf.length - at < FRAME) return { records, damage: { kind: 'torn', offset: at, detail: 'file ends inside a record header' } };
+    const textLen = buf.readUInt32LE(at);
+    const blobLen = buf.readUInt32LE(at + 4);
+    if (textLen > MAX_PART || blobLen > MAX_PART) {
+      return { records, damage: { kind: 'corrupt', offset: at, detail: 'impossible record length' } };
+    }
+    const end = at + FRAME + textLen + blobLen;
+    if (end > buf.length) return { records, damage: { kind: 'torn', offset: at, detail: 'file ends inside a record' } };
+    const text = buf.subarray(at + FRAME, at + FRAME + textLen);
+    const blob = buf.subarray(at + FRAME + textLen, end);
+    if (crc32(blob, crc32(text)) !== buf.readUInt32LE(at + 8)) {
+      return { records, damage: { kind: 'corrupt', offset: at, detail: 'checksum mismatch' } };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text.toString('utf8'));
+    } catch {
+      return { records, damage: { kind: 'corrupt', offset: at, detail: 'record is not JSON' } };
+    }
+    records.push({ json, blob });
+    at = end;
+  }
+  return { records, damage: null };
+}
+
+/** fsync of the directory makes a rename or a new file itself survive a power cut, not only its bytes. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` with the given chunks atomically: a temporary file is written and fsynced, then renamed
+ * over the old one. A crash at any point leaves either the old file or the new one, never a mix.
+ */
+export async function writeFileAtomic(path: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    for await (const chunk of chunks) await handle.write(chunk);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  await rename(tmp, path);
+  await syncDir(dirname(path));
+}

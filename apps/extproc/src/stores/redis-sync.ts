@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { createClient } from 'redis';
+import type { EmbedderIdentity, NamespaceSettings } from '@semcache/shared';
+import type { CacheEngine } from '../cache/cache-engine.ts';
+import type { CacheChange } from '../cache/changes.ts';
+import { parseEntryId, type CacheEntry } from '../cache/entry.ts';
+import { settingsChangedLive } from './live-settings.ts';
+import { entryHash, idOf, parseSettings, readEntryHash, type RedisKeys } from './redis-schema.ts';
+
+export type RedisClient = ReturnType<typeof createClient>;
+/** The MULTI builder; its reply type grows with each command, which no caller here reads. */
+export type Multi = ReturnType<RedisClient['multi']>;
+
+export interface StreamMessage {
+  id: string;
+  message: Partial<Record<'o' | 't' | 'n' | 'k' | 's', string>>;
+}
+
+export interface RedisSyncDeps {
+  client: RedisClient;
+  /** The same connection, with replies as Buffers: vectors are bytes, not text. */
+  binary: { hGetAll(key: string): Promise<unknown> };
+  keys: RedisKeys;
+  engine: CacheEngine;
+  /** Whether an entry made by this embedder may join the replica's index (reports it when not). */
+  accept(embedder: EmbedderIdentity, vector: Float32Array): boolean;
+  /** An entry Redis holds that cannot be read (another version, hand edits). */
+  bad(id: string, err: Error): void;
+  publish(change: CacheChange): Promise<unknown>;
+}
+
+/** Entries fetched per round trip while loading. */
+const FETCH_BATCH = 500;
+
+/** Loading a replica from Redis, and reading the entries the change stream names. */
+export class RedisSync {
+  readonly #deps: RedisSyncDeps;
+  /** The epoch seen at the last load: Redis with another one has lost (or was flushed of) what it held. */
+  #epoch: string | null = null;
+
+  constructor(deps: RedisSyncDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Brings the replica in line with Redis and returns the stream position to follow from. Redis is the
+   * truth: local entries it lacks go (they were written while it was away, and dropped), entries it has
+   * come in. If Redis lost its data, this replica first puts back what it holds, so that a Redis restart
+   * without persistence does not empty every replica's cache.
+   */
+  async load(): Promise<{ lastId: string; entries: number }> {
+    const { client, keys, engine } = this.#deps;
+    const since = engine.now();
+    let epoch = await client.get(keys.epoch);
+    if (epoch === null) {
+      await client.set(keys.epoch, randomUUID(), { condition: 'NX' });
+      epoch = await client.get(keys.epoch);
+    }
+    const lost = this.#epoch !== null && epoch !== this.#epoch;
+    this.#epoch = epoch;
+    if (lost) await this.#seed();
+    // Taken before reading, so that a change made while this replica reads is replayed after, not missed.
+    const last = (await client.xRevRange(keys.stream, '+', '-', { COUNT: 1 }))?.[0];
+    await this.#reconcile(since);
+    return { lastId: last?.id ?? '0-0', entries: engine.namespaces.totalEntries() };
+  }
+
+  /** The entries of these ids this replica may use; ids gone from Redis are left out. */
+  async fetch(ids: string[]): Promise<Map<string, CacheEntry>> {
+    const { binary, keys, engine } = this.#deps;
+    const hashes = await Promise.all(ids.map((id) => binary.hGetAll(keys.entry(id))));
+    const now = engine.now();
+    const out = new Map<string, CacheEntry>();
+    hashes.forEach((hash, i) => {
+      const id = ids[i]!;
+      try {
+        const read = readEntryHash(hash as Record<string, Buffer>);
+        if (read && read.entry.expiresAt > now && this.#deps.accept(read.embedder, read.entry.vector)) out.set(id, read.entry);
+      } catch (err) {
+        this.#deps.bad(id, err as Error);
+      }
+    });
+    return out;
+  }
+
+  settings(json: string): NamespaceSettings {
+    return parseSettings(json);
+  }
+
+  /** Queues the commands that store an entry, index it and set its expiry. */
+  addEntry(multi: Multi, entry: CacheEntry, embedder: EmbedderIdentity): Multi {
+    const k = this.#deps.keys;
+    multi.hSet(k.entry(idOf(entry)), entryHash(entry, embedder)).sAdd(k.namespaces, entry.namespace);
+    return this.setExpiry(multi, entry);
+  }
+
+  setExpiry(multi: Multi, entry: CacheEntry): Multi {
+    const k = this.#deps.keys;
+    const id = idOf(entry);
+    multi.hSet(k.entry(id), 'x', String(entry.expiresAt))
+      .pExpireAt(k.entry(id), entry.expiresAt)
+      .zAdd(k.index(entry.namespace), { score: entry.expiresAt, value: id });
+    return multi;
+  }
+
+  async #seed(): Promise<void> {
+    const { engine, publish } = this.#deps;
+    const now = engine.now();
+    const writes: Promise<unknown>[] = [];
+    for (const ns of engine.namespaces.all()) {
+      if (settingsChangedLive(engine, ns)) {
+        writes.push(publish({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } }));
+      }
+      for (const entry of ns.entries()) if (entry.expiresAt > now) writes.push(publish({ type: 'add', entry }));
+    }
+    await Promise.all(writes);
+  }
+
+  async #reconcile(since: number): Promise<void> {
+    const { client, keys, engine } = this.#deps;
+    for (const [namespace, json] of Object.entries(await client.hGetAll(keys.settings))) {
+      try {
+        engine.apply({ type: 'settings', namespace, settings: parseSettings(json) });
+      } catch (err) {
+        this.#deps.bad(`settings of ${namespace}`, err as Error);
+      }
+    }
+    const now = engine.now();
+    const remote = new Map<string, Set<string>>();
+    await Promise.all((await client.sMembers(keys.namespaces)).map(async (ns) => {
+      await client.zRemRangeByScore(keys.index(ns), '-inf', now);
+      remote.set(ns, new Set(await client.zRange(keys.index(ns), 0, -1)));
+    }));
+    for (const ns of engine.namespaces.all()) {
+      const ids = remote.get(ns.name);
+      // Entries made since the load began may not have reached Redis yet: they stay.
+      const gone = [...ns.entries()].filter((e) => e.createdAt < since && !ids?.has(idOf(e)));
+      for (const entry of gone) engine.apply({ type: 'remove', namespace: ns.name, key: entry.key, reason: 'evicted' });
+    }
+    const missing: string[] = [];
+    for (const [name, ids] of remote) {
+      const local = engine.namespaces.find(name);
+      for (const id of ids) if (!local?.get(parseEntryId(id) ?? -1n)) missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += FETCH_BATCH) {
+      for (const entry of (await this.fetch(missing.slice(i, i + FETCH_BATCH))).values()) engine.apply({ type: 'add', entry });
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { CacheEngine } from '../cache/cache-engine.ts';
+import type { CacheChange } from '../cache/changes.ts';
+import type { CacheEntry } from '../cache/entry.ts';
+import type { CacheStore } from './cache-store.ts';
+import { changeRecord, headerRecord, logFileName, logSeqOf, SNAPSHOT_FILE } from './data-dir-format.ts';
+import { loadDataDir, type LoadReport } from './data-dir-loader.ts';
+import { settingsChangedLive } from './live-settings.ts';
+import { syncDir, writeFileAtomic } from './record-file.ts';
+import { uncountedStoreMetrics, type StoreMetrics } from './store-metrics.ts';
+
+export interface SnapshotStoreOptions {
+  dir: string;
+  engine: CacheEngine;
+  logger: Logger;
+  snapshotIntervalMs: number;
+  /** Changes reach the disk (written and fdatasync'd) at least this often. */
+  fsyncIntervalMs: number;
+  metrics?: StoreMetrics;
+}
+
+/** Entries per write call while a snapshot streams out. */
+const SNAPSHOT_BATCH = 256;
+
+interface Captured {
+  settings: CacheChange[];
+  entries: CacheEntry[];
+}
+
+/**
+ * One replica's durable cache: a periodic snapshot of everything plus an append-only log of the changes
+ * since. Changes are buffered and flushed every `fsyncIntervalMs`, so a crash loses at most that much; a
+ * clean close flushes everything and writes a final snapshot. Each snapshot starts a new log, so the logs
+ * it covers can be deleted once it is safely renamed into place.
+ */
+export class SnapshotStore implements CacheStore {
+  readonly kind = 'snapshot';
+  readonly #opts: SnapshotStoreOptions;
+  readonly #metrics: StoreMetrics;
+  #seq = 0;
+  #log: FileHandle | null = null;
+  #pending: Buffer[] = [];
+  /** Every file operation runs on this chain, in order: appends, log rotation, deletion of old logs. */
+  #chain: Promise<void> = Promise.resolve();
+  #snapshotting: Promise<void> | null = null;
+  #timers: NodeJS.Timeout[] = [];
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(opts: SnapshotStoreOptions) {
+    this.#opts = opts;
+    this.#metrics = opts.metrics ?? uncountedStoreMetrics;
+  }
+
+  async start(): Promise<void> {
+    const { dir, engine, logger } = this.#opts;
+    let report: LoadReport;
+    try {
+      await mkdir(dir, { recursive: true });
+      report = await loadDataDir(dir, engine);
+    } catch (err) {
+      // An unusable directory (permissions, a full or read-only disk) must not keep the cache from serving.
+      logger.error({ err, dataDir: dir }, 'data directory unusable: the cache runs in memory only');
+      this.#metrics.loadProblem('snapshot', 'unusable-dir');
+      return;
+    }
+    for (const p of report.problems) {
+      this.#metrics.loadProblem('snapshot', p.kind);
+      logger.warn({ dataDir: dir, problem: p.kind }, `data directory: ${p.message}`);
+    }
+    logger.info(
+      { dataDir: dir, entries: report.entries, replayed: report.replayed, expired: report.expired, problems: report.problems.length },
+      'cache loaded from the data directory',
+    );
+    this.#seq = report.lastSeq;
+    this.#unsubscribe = engine.onChange((change) => this.#pending.push(changeRecord(change)));
+    // A fresh snapshot at once folds the replayed logs in and puts recovered data back in a sound file.
+    await this.snapshot();
+    this.#timers.push(
+      setInterval(() => this.#flush(), this.#opts.fsyncIntervalMs),
+      setInterval(() => this.#snapshotInBackground(), this.#opts.snapshotIntervalMs),
+    );
+    for (const t of this.#timers) t.unref();
+  }
+
+  async close(): Promise<void> {
+    if (!this.#unsubscribe) return;
+    for (const t of this.#timers) clearInterval(t);
+    await this.#snapshotting;
+    await this.snapshot();
+    this.#unsubscribe?.();
+    this.#flush();
+    this.#enqueue(async () => {
+      await this.#log?.close();
+      this.#log = null;
+    });
+    await this.#chain;
+  }
+
+  /** Writes the changes made so far to the log now; resolves once they are on disk. */
+  async flush(): Promise<void> {
+    this.#flush();
+    await this.#chain;
+  }
+
+  /** Writes a snapshot of the cache as it is now and deletes the logs it makes redundant. */
+  async snapshot(): Promise<void> {
+    const seq = this.#rotate();
+    const captured = this.#capture();
+    const path = join(this.#opts.dir, SNAPSHOT_FILE);
+    try {
+      await writeFileAtomic(path, this.#snapshotChunks(seq, captured));
+    } catch (err) {
+      this.#opts.logger.error({ err, dataDir: this.#opts.dir }, 'snapshot failed; the change logs still hold everything');
+      return;
+    }
+    this.#enqueue(() => this.#deleteLogsBefore(seq));
+    await this.#chain;
+  }
+
+  #snapshotInBackground(): void {
+    if (this.#snapshotting) return;
+    this.#snapshotting = this.snapshot().finally(() => {
+      this.#snapshotting = null;
+    });
+  }
+
+  /**
+   * Starts a new log, synchronously as seen by the engine: every change before this call is in an older
+   * log (or pending for it), every change after it goes to the new one. Returns the new log's number.
+   */
+  #rotate(): number {
+    const pending = this.#pending;
+    this.#pending = [];
+    const seq = ++this.#seq;
+    const header = headerRecord('log', this.#opts.engine.embedder.identity, seq);
+    this.#enqueue(async () => {
+      if (this.#log) {
+        await this.#append(pending);
+        await this.#log.close();
+        this.#log = null;
+      }
+      this.#log = await open(join(this.#opts.dir, logFileName(seq)), 'a');
+      await this.#log.write(header);
+      await syncDir(this.#opts.dir);
+    });
+    return seq;
+  }
+
+  /** The state at this instant: entry objects are shared, the lists are not, so later changes do not leak in. */
+  #capture(): Captured {
+    const { engine } = this.#opts;
+    const captured: Captured = { settings: [], entries: [] };
+    for (const ns of engine.namespaces.all()) {
+      if (settingsChangedLive(engine, ns)) {
+        captured.settings.push({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
+      }
+      for (const entry of ns.entries()) captured.entries.push(entry);
+    }
+    return captured;
+  }
+
+  async *#snapshotChunks(seq: number, captured: Captured): AsyncIterable<Buffer> {
+    yield headerRecord('snapshot', this.#opts.engine.embedder.identity, seq);
+    for (const change of captured.settings) yield changeRecord(change);
+    for (let i = 0; i < captured.entries.length; i += SNAPSHOT_BATCH) {
+      yield Buffer.concat(captured.entries.slice(i, i + SNAPSHOT_BATCH).map((entry) => changeRecord({ type: 'add', entry })));
+    }
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    this.#enqueue(() => this.#append(pending));
+  }
+
+  async #append(records: Buffer[]): Promise<void> {
+    if (records.length === 0 || !this.#log) return;
+    try {
+      await this.#log.write(Buffer.concat(records));
+      await this.#log.datasync();
+    } catch (err) {
+      this.#metrics.writeDropped('snapshot', records.length);
+      this.#opts.logger.error({ err, dataDir: this.#opts.dir, changes: records.length }, 'could not write the change log');
+    }
+  }
+
+  async #deleteLogsBefore(seq: number): Promise<void> {
+    for (const name of await readdir(this.#opts.dir)) {
+      const n = logSeqOf(name);
+      if (n !== null && n < seq) await unlink(join(this.#opts.dir, name));
+    }
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(step).catch((err: unknown) => {
+      this.#opts.logger.error({ err, dataDir: this.#opts.dir }, 'data directory operation failed');
+    });
+  }
+}
