@@ -1,9 +1,8 @@
-import http2 from 'node:http2';
 import { randomUUID } from 'node:crypto';
 import type { ProcessingRequest, ProcessingResponse } from '@semcache/proto';
-import { GrpcH2Stream } from '@semcache/testkit';
+import { ExtProcConnection, type CloseMode } from '@semcache/testkit';
 
-export type CloseMode = 'reset' | 'half-close';
+export type { CloseMode };
 
 /** What the reply to the request body must be for the stream to count as a success. */
 export type Expect = { kind: 'immediate'; cacheHeader: string } | { kind: 'continue' };
@@ -14,46 +13,26 @@ const hv = (key: string, value: string) => ({ key, raw_value: Buffer.from(value,
 /**
  * The request phase of an Envoy ext_proc stream, lean enough to load a server: request_headers, then the
  * buffered request_body, each awaiting its one reply, then the stream ends as Envoy ends it (reset, or
- * half-close with the graceful-close flag). Same transport as testkit's EnvoyClient (GrpcH2Stream over one
+ * half-close with the graceful-close flag). Same transport as testkit's EnvoyClient (ExtProcConnection: one
  * HTTP/2 connection, reopened after a GOAWAY) and the same messages it sends for a cache hit; it adds no
  * upstream call, so a hit on the cache and a CONTINUE from the no-op server cost the client the same.
  */
 export class ExtProcDriver {
-  readonly #target: string;
   readonly #closeMode: CloseMode;
-  #session: http2.ClientHttp2Session | null = null;
+  readonly #connection: ExtProcConnection;
   /** Streams whose final gRPC status arrives after the reply; awaited by `settle`. */
   #statuses: Promise<string | null>[] = [];
   /** Connection-level failures (GOAWAY with an error, connection errors). */
   readonly connectionFailures: string[] = [];
-  /** GOAWAYs received, graceful ones included. */
-  goaways = 0;
 
   constructor(target: string, closeMode: CloseMode) {
-    this.#target = target;
     this.#closeMode = closeMode;
-  }
-
-  #connection(): http2.ClientHttp2Session {
-    if (this.#session && !this.#session.closed && !this.#session.destroyed) return this.#session;
-    const session = http2.connect(`http://${this.#target}`);
-    session.on('error', (err) => this.connectionFailures.push(`connection error: ${err.message}`));
-    session.on('goaway', (code) => {
-      if (code !== http2.constants.NGHTTP2_NO_ERROR) this.connectionFailures.push(`GOAWAY ${code}`);
-      this.goaways++;
-      // As Envoy does: streams in flight finish on the old connection, new ones go to a new connection.
-      if (this.#session === session) this.#session = null;
-    });
-    session.on('close', () => {
-      if (this.#session === session) this.#session = null;
-    });
-    this.#session = session;
-    return session;
+    this.#connection = new ExtProcConnection(target, (reason) => this.connectionFailures.push(reason));
   }
 
   /** One stream; null on success, else why it failed. */
   async stream(path: string, body: Buffer, expect: Expect): Promise<string | null> {
-    const stream = new GrpcH2Stream(this.#connection());
+    const stream = this.#connection.open();
     let failure: string | null = 'unfinished';
     try {
       const headers = {
@@ -73,8 +52,7 @@ export class ExtProcDriver {
     } catch (err) {
       return (failure = err instanceof Error ? err.message : String(err));
     } finally {
-      if (this.#closeMode === 'reset') stream.reset();
-      else stream.halfClose();
+      await this.#connection.end(stream, this.#closeMode);
       // A stream that failed is counted once, by its reply; one that succeeded can still end in an error.
       if (failure === null) {
         this.#statuses.push(stream.status.then((s) => (s && s.code !== 0 && s.code !== 1 ? `stream ended ${s.code}: ${s.details}` : null)));
@@ -89,9 +67,13 @@ export class ExtProcDriver {
     return (await Promise.all(statuses)).filter((s): s is string => s !== null);
   }
 
+  /** GOAWAYs received, graceful ones included. */
+  get goaways(): number {
+    return this.#connection.goaways;
+  }
+
   close(): void {
-    this.#session?.close();
-    this.#session = null;
+    this.#connection.close();
   }
 }
 

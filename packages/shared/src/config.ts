@@ -3,60 +3,52 @@ import { NamespaceSettingsSchema } from './namespace.ts';
 
 const port = z.number().int().min(0).max(65535);
 const url = z.string().url();
-const timeoutMs = z.number().int().positive().default(2000);
+const timeoutMs = z.number().int().positive().default(2000).describe('a slower embedding is a miss; keep it below Envoy\'s message_timeout');
 
 export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
   z.object({
-    provider: z.literal('builtin'),
-    dimensions: z.number().int().min(64).max(8192).default(512),
+    provider: z.literal('builtin').describe('hashed word and character n-grams: no model, no server, no download'),
+    dimensions: z.number().int().min(64).max(8192).default(512).describe('vector size of the built-in embedder'),
   }),
   z.object({
-    provider: z.literal('openai'),
-    url,
-    model: z.string().min(1),
-    apiKey: z.string().optional(),
-    dimensions: z.number().int().positive().optional(),
+    provider: z.literal('openai').describe('an OpenAI-compatible /v1/embeddings endpoint'),
+    url: url.describe('the /v1/embeddings URL'),
+    model: z.string().min(1).describe('the embedding model name to request'),
+    apiKey: z.string().optional().describe('sent as a bearer token'),
+    dimensions: z.number().int().positive().optional().describe('expected vector size (learned from the first answer if unset)'),
     timeoutMs,
   }),
   z.object({
-    provider: z.literal('kserve'),
-    /** The predictor's `:predict` URL, e.g. http://embedder.default.svc/v1/models/minilm:predict */
-    url,
-    /** Host header to send, as KServe's ingress gateway routes by Host. */
-    host: z.string().optional(),
-    model: z.string().default('kserve'),
+    provider: z.literal('kserve').describe('a KServe v1 predictor'),
+    url: url.describe("the predictor's :predict URL, e.g. http://gateway/v1/models/minilm:predict"),
+    host: z.string().optional().describe("Host header to send: KServe's ingress gateway routes by Host"),
+    model: z.string().default('kserve').describe('name recorded in the embedder identity'),
     timeoutMs,
   }),
   z.object({
-    provider: z.literal('tei'),
-    url,
-    model: z.string().default('tei'),
+    provider: z.literal('tei').describe('Hugging Face text-embeddings-inference'),
+    url: url.describe('the /embed URL'),
+    model: z.string().default('tei').describe('name recorded in the embedder identity'),
     timeoutMs,
   }),
   z.object({
-    provider: z.literal('onnx'),
-    /** A local directory holding a sentence-transformers model in ONNX form plus its tokenizer files. */
-    modelDir: z.string().min(1),
+    provider: z.literal('onnx').describe('a local sentence-transformers model in ONNX form, run in-process'),
+    modelDir: z.string().min(1).describe('directory with config.json, tokenizer.json and onnx/model.onnx'),
   }),
 ]);
 export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
 
 /** Where the cache lives beyond the process: see docs/storage.md. */
 export const StoreConfigSchema = z.object({
-  /** memory: one replica, snapshots + change log on disk; redis: many replicas share one cache. */
-  mode: z.enum(['memory', 'redis']).default('memory'),
-  /** memory mode: snapshots and the change log go here (relative to the working directory). */
-  dataDir: z.string().min(1).default('./data'),
-  /** memory mode: false keeps the cache in memory only (lost on restart). */
-  persist: z.boolean().default(true),
-  snapshotIntervalMs: z.number().int().min(1000).default(60_000),
-  /** New changes reach the disk at least this often: a crash loses at most this much. */
-  fsyncIntervalMs: z.number().int().min(10).max(1000).default(250),
-  redisUrl: url.default('redis://127.0.0.1:6379'),
-  /** Every key is `{prefix}:...`: the hash tag keeps them in one Redis Cluster slot. */
-  redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('semcache'),
-  /** Approximate length the change stream is trimmed to; it need only cover what a connected replica has yet to read. */
-  redisStreamMaxLen: z.number().int().min(1000).default(100_000),
+  mode: z.enum(['memory', 'redis']).default('memory').describe('memory: one replica, snapshots and a change log on disk; redis: many replicas share one cache'),
+  dataDir: z.string().min(1).default('./data').describe('memory mode: where snapshots and the change log go (relative to the working directory)'),
+  persist: z.boolean().default(true).describe('memory mode: false keeps the cache in memory only (lost on restart)'),
+  snapshotIntervalMs: z.number().int().min(1000).default(60_000).describe('memory mode: how often a full snapshot is written'),
+  fsyncIntervalMs: z.number().int().min(10).max(1000).default(250).describe('memory mode: new changes reach the disk at least this often (what a crash can lose)'),
+  redisUrl: url.default('redis://127.0.0.1:6379').describe('redis mode: the Redis server'),
+  redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('semcache')
+    .describe('redis mode: every key is {prefix}:..., a hash tag that keeps them in one Redis Cluster slot'),
+  redisStreamMaxLen: z.number().int().min(1000).default(100_000).describe('redis mode: approximate length the change stream is trimmed to'),
 });
 export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 
@@ -72,13 +64,10 @@ const adminTokenList = (role: 'read' | 'admin') =>
     tokens.map((t, i) => (typeof t === 'string' ? { name: `${role}-${i + 1}`, token: t } : t)));
 
 export const AdminConfigSchema = z.object({
-  /** May read everything. With no token of either kind, the HTTP port binds to 127.0.0.1 only. */
-  readTokens: adminTokenList('read'),
-  /** May read and change everything. */
-  adminTokens: adminTokenList('admin'),
-  /** A miss is a near miss when its best similarity is at most this far below the threshold. */
-  nearMissMargin: z.number().gt(0).max(1).default(0.1),
-  maxBodyBytes: z.number().int().positive().default(256 * 1024),
+  readTokens: adminTokenList('read').describe('bearer tokens that may read everything (with no token of either kind, the HTTP port binds to 127.0.0.1)'),
+  adminTokens: adminTokenList('admin').describe('bearer tokens that may read and change everything'),
+  nearMissMargin: z.number().gt(0).max(1).default(0.1).describe('a miss is a near miss when its best similarity is at most this far below the threshold'),
+  maxBodyBytes: z.number().int().positive().default(256 * 1024).describe('admin API request body limit'),
 });
 export type AdminConfig = z.infer<typeof AdminConfigSchema>;
 
@@ -89,78 +78,70 @@ const headerName = z.string().toLowerCase().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 
  * (SSE) miss gets the metadata only: its headers have reached the client before the usage chunk arrives.
  */
 export const TokenUsageConfigSchema = z.object({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('add token usage headers and dynamic metadata'),
   headers: z.object({
-    promptTokens: headerName.default('x-openai-prompt-tokens'),
-    completionTokens: headerName.default('x-openai-completion-tokens'),
-    totalTokens: headerName.default('x-openai-total-tokens'),
-    /** On a hit: the cached answer's total, tokens the model did not have to spend. */
-    tokensSaved: headerName.default('x-semantic-cache-tokens-saved'),
+    promptTokens: headerName.default('x-openai-prompt-tokens').describe('response header: prompt tokens consumed'),
+    completionTokens: headerName.default('x-openai-completion-tokens').describe('response header: completion tokens consumed'),
+    totalTokens: headerName.default('x-openai-total-tokens').describe('response header: total tokens consumed (0 on a hit)'),
+    tokensSaved: headerName.default('x-semantic-cache-tokens-saved').describe("response header on a hit: the cached answer's total tokens"),
   }).prefault({}),
-  /** Envoy keeps it only if listed in the filter's `metadata_options.receiving_namespaces.untyped`. */
-  metadataNamespace: z.string().min(1).default('envoy.filters.http.ext_proc'),
+  metadataNamespace: z.string().min(1).default('envoy.filters.http.ext_proc')
+    .describe("dynamic metadata namespace; list it in the filter's metadata_options.receiving_namespaces.untyped"),
 });
 export type TokenUsageConfig = z.infer<typeof TokenUsageConfigSchema>;
 
 export const ConfigSchema = z.object({
   grpc: z.object({
-    host: z.string().default('0.0.0.0'),
-    port: port.default(50051),
-    maxReceiveMessageBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    host: z.string().default('0.0.0.0').describe('ext_proc gRPC listen address'),
+    port: port.default(50051).describe('ext_proc gRPC port (also serves grpc.health.v1)'),
+    maxReceiveMessageBytes: z.number().int().positive().default(8 * 1024 * 1024).describe('largest ext_proc message accepted (a buffered body)'),
     /**
      * Envoy resets every ext_proc stream when it ends; Node's HTTP/2 default (burst 1000, 33/s) closes the
      * connection under ordinary load. These allow far more resets than an Envoy sends, while a flood from a
      * misbehaving client still ends only that client's connection.
      */
-    streamResetBurst: z.number().int().positive().default(100_000),
-    streamResetRate: z.number().int().positive().default(20_000),
-    keepaliveTimeMs: z.number().int().positive().default(30_000),
-    keepaliveTimeoutMs: z.number().int().positive().default(10_000),
-    /** 0 = connections live as long as Envoy keeps them. */
-    maxConnectionAgeMs: z.number().int().nonnegative().default(0),
-    maxConnectionAgeGraceMs: z.number().int().nonnegative().default(30_000),
+    streamResetBurst: z.number().int().positive().default(100_000).describe('HTTP/2 stream resets a connection may send in a burst (Node: 1000)'),
+    streamResetRate: z.number().int().positive().default(20_000).describe('HTTP/2 stream resets per second a connection may send after the burst (Node: 33)'),
+    keepaliveTimeMs: z.number().int().positive().default(30_000).describe('interval of HTTP/2 keepalive pings on idle connections'),
+    keepaliveTimeoutMs: z.number().int().positive().default(10_000).describe('a ping unanswered this long closes the connection'),
+    maxConnectionAgeMs: z.number().int().nonnegative().default(0).describe('close connections after this age (0 = as long as Envoy keeps them)'),
+    maxConnectionAgeGraceMs: z.number().int().nonnegative().default(30_000).describe('streams in flight get this long when a connection is aged out'),
   }).prefault({}),
   http: z.object({
-    host: z.string().default('0.0.0.0'),
-    port: port.default(8080),
-    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    host: z.string().default('0.0.0.0').describe('listen address of the dashboard, admin API, /metrics and probes'),
+    port: port.default(8080).describe('HTTP port of the dashboard, admin API, /metrics, /healthz and /readyz'),
+    maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('HTTP request body limit'),
   }).prefault({}),
-  /** Path prefixes under which `/v1/completions` and `/v1/chat/completions` are served ('' = at the root). */
-  pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai']),
-  /** Request header whose value splits a model's namespace per tenant. */
-  tenantHeader: z.string().toLowerCase().optional(),
+  pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
+    .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),
+  tenantHeader: z.string().toLowerCase().optional().describe("request header whose value splits each model's namespace per tenant"),
   defaults: z.object({
-    /** Unset = the embedder's own default, measured by bench/hit-quality. */
-    threshold: z.number().min(0).max(1).optional(),
-    ttlSeconds: z.number().int().positive().default(3600),
-    maxEntries: z.number().int().positive().default(10_000),
-    enabled: z.boolean().default(true),
-    guard: z.boolean().default(true),
+    threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin)"),
+    ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),
+    maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
+    enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
+    guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
   }).prefault({}),
-  /** Per-model overrides of the defaults, keyed by model name. */
-  models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}),
-  maxEntriesTotal: z.number().int().positive().default(100_000),
-  /** A request for a model beyond this many namespaces passes through uncached (a bound on unknown models). */
-  maxNamespaces: z.number().int().positive().default(1000),
-  /** Answers larger than this are passed on but never stored. */
-  maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024),
-  /** Prompts longer than this many characters pass through uncached. */
-  maxPromptChars: z.number().int().positive().default(32_768),
+  models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
+  maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
+  maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
+  maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
+  maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
   streaming: z.object({
-    /** Put the `stream` flag in the exact-match fingerprint, so streamed and plain requests never share answers. */
-    fingerprintStream: z.boolean().default(false),
+    fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
   }).prefault({}),
   tokenUsage: TokenUsageConfigSchema.prefault({}),
-  sweepIntervalMs: z.number().int().positive().default(30_000),
-  embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 512 }),
-  lookupLog: z.object({ capacity: z.number().int().positive().default(10_000) }).prefault({}),
+  sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
+  embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 512 }).describe('which embedder turns prompts into vectors'),
+  lookupLog: z.object({
+    capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),
+  }).prefault({}),
   metrics: z.object({
-    /** Namespaces that get their own label on /metrics; the rest share `other`, so series stay bounded. */
-    maxNamespaces: z.number().int().positive().default(100),
+    maxNamespaces: z.number().int().positive().default(100).describe('namespaces with their own /metrics label; the rest share "other"'),
   }).prefault({}),
   store: StoreConfigSchema.prefault({}),
   admin: AdminConfigSchema.prefault({}),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('JSON log level (pino)'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,10 +1,9 @@
 import http from 'node:http';
-import http2 from 'node:http2';
 import {
   type BodySendMode, type HeaderMutation, type HeaderSendMode, type ProcessingMode, type ProcessingRequest,
   type ProcessingResponse, type ProtoStruct,
 } from '@semcache/proto';
-import { GrpcH2Stream } from './grpc-h2-stream.ts';
+import { ExtProcConnection, type CloseMode } from './ext-proc-connection.ts';
 
 /**
  * An ext_proc client that behaves as Envoy does (see shared/ENVOY-EXT-PROC.md): one stream per request,
@@ -19,7 +18,7 @@ export interface EnvoyClientOptions {
   /** Base URL of the upstream (the model server), e.g. http://127.0.0.1:1234 */
   upstream: string;
   /** How Envoy ends each stream: a reset (default Envoy) or a half-close (graceful-close runtime flag). */
-  closeMode?: 'reset' | 'half-close';
+  closeMode?: CloseMode;
   processingMode?: Required<Pick<ProcessingMode, 'request_header_mode' | 'request_body_mode' | 'response_header_mode' | 'response_body_mode'>>;
   allowModeOverride?: boolean;
   messageTimeoutMs?: number;
@@ -62,8 +61,6 @@ export const DEFAULT_MODE = {
 
 class ProtocolError extends Error {}
 
-const UNLIMITED_RESETS = { streamResetBurst: 1e9, streamResetRate: 1e9 } as http2.ClientSessionOptions;
-const RESET_GRACE_MS = 50;
 /** The upstream cut the response mid-body: Envoy resets the downstream and ext_proc streams, no end_of_stream. */
 class UpstreamResetError extends Error {}
 
@@ -92,13 +89,14 @@ function applyMutation(headers: Record<string, string>, m: HeaderMutation | unde
 }
 
 export class EnvoyClient {
-  #session: http2.ClientHttp2Session | null = null;
+  readonly #connection: ExtProcConnection;
   readonly #opts: Required<EnvoyClientOptions>;
   readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   /** Failed ext_proc streams (gRPC status other than OK/CANCELLED, or protocol violations). */
   readonly failures: string[] = [];
 
   constructor(opts: EnvoyClientOptions) {
+    this.#connection = new ExtProcConnection(opts.target, (reason) => this.failures.push(reason));
     this.#opts = {
       closeMode: 'reset',
       processingMode: DEFAULT_MODE,
@@ -111,26 +109,8 @@ export class EnvoyClient {
   }
 
   close(): void {
-    this.#session?.close();
-    this.#session = null;
+    this.#connection.close();
     this.#agent.destroy();
-  }
-
-  /** One HTTP/2 connection for all streams, as Envoy keeps; a new one if the server closed it (GOAWAY). */
-  #connection(): http2.ClientHttp2Session {
-    if (this.#session && !this.#session.closed && !this.#session.destroyed) return this.#session;
-    // Our server ends each stream first and Node then closes the client's half with RST_STREAM(NO_ERROR).
-    // Envoy takes those in its stride; Node's client would count them against its own rapid-reset limit.
-    const session = http2.connect(`http://${this.#opts.target}`, UNLIMITED_RESETS);
-    session.on('error', (err) => this.failures.push(`connection error: ${err.message}`));
-    session.on('goaway', (code) => {
-      if (code !== http2.constants.NGHTTP2_NO_ERROR) this.failures.push(`GOAWAY ${code}`);
-    });
-    session.on('close', () => {
-      if (this.#session === session) this.#session = null;
-    });
-    this.#session = session;
-    return session;
   }
 
   /**
@@ -138,7 +118,7 @@ export class EnvoyClient {
    * server still waits for the body, so the reset counts against the server's HTTP/2 reset limit.
    */
   async hangUpAfterHeaders(req: EnvoyRequest): Promise<void> {
-    const stream = new GrpcH2Stream(this.#connection());
+    const stream = this.#connection.open();
     try {
       stream.send({
         request_headers: {
@@ -170,7 +150,7 @@ export class EnvoyClient {
       status: 0, headers: {}, body: Buffer.alloc(0), source: 'upstream', upstreamRequestHeaders: null, chunks: [],
       dynamicMetadata: [], immediateDetails: null, error: null,
     };
-    const stream = new GrpcH2Stream(this.#connection());
+    const stream = this.#connection.open();
     let processorActive = true;
     const exchange = async (msg: ProcessingRequest, expected: Kind): Promise<ProcessingResponse | null> => {
       if (!processorActive) return null;
@@ -306,14 +286,7 @@ export class EnvoyClient {
       if (carried) return carried;
       throw err;
     } finally {
-      if (this.#opts.closeMode === 'reset') {
-        // Envoy resets when the HTTP request ends, after the ext_proc stream's last reply. Waiting for our
-        // server's trailers first also keeps Node's client from counting late frames as HTTP/2 "glitches".
-        await Promise.race([stream.status, new Promise((r) => setTimeout(r, RESET_GRACE_MS).unref())]);
-        stream.reset();
-      } else {
-        stream.halfClose();
-      }
+      await this.#connection.end(stream, this.#opts.closeMode);
       void stream.status.then((s) => {
         if (s && s.code !== 0 && s.code !== 1) this.failures.push(`stream ended ${s.code}: ${s.details}`);
       });
