@@ -35,14 +35,14 @@ const holdout = existsSync(join(BENCH_DATA, holdoutFile)) ? loadHardNegatives(ho
 
 async function embedders(): Promise<{ name: string; embedder: Embedder; loadMs: number }[]> {
   const t0 = performance.now();
-  const builtin = new BuiltinHashedEmbedder({ dimensions: 512 });
+  const builtin = new BuiltinHashedEmbedder({ dimensions: 256 });
   const builtinMs = performance.now() - t0;
   const t1 = performance.now();
   const glove = new GloveSifEmbedder(ensureWordVectors());
   glove.fitCommonComponent(set.unlabelled);
   const gloveMs = performance.now() - t1;
   const all = [
-    { name: 'builtin-512', embedder: builtin as Embedder, loadMs: builtinMs },
+    { name: 'builtin-256', embedder: builtin as Embedder, loadMs: builtinMs },
     { name: 'glove-sif', embedder: glove, loadMs: gloveMs },
     {
       name: '0.3 glove-sif + 0.7 builtin',

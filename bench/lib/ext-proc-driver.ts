@@ -52,7 +52,7 @@ export class ExtProcDriver {
     } catch (err) {
       return (failure = err instanceof Error ? err.message : String(err));
     } finally {
-      await this.#connection.end(stream, this.#closeMode);
+      void this.#connection.end(stream, this.#closeMode);
       // A stream that failed is counted once, by its reply; one that succeeded can still end in an error.
       if (failure === null) {
         this.#statuses.push(stream.status.then((s) => (s && s.code !== 0 && s.code !== 1 ? `stream ended ${s.code}: ${s.details}` : null)));

@@ -8,7 +8,7 @@ const timeoutMs = z.number().int().positive().default(2000).describe('a slower e
 export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
   z.object({
     provider: z.literal('builtin').describe('hashed word and character n-grams: no model, no server, no download'),
-    dimensions: z.number().int().min(64).max(8192).default(512).describe('vector size of the built-in embedder'),
+    dimensions: z.number().int().min(64).max(8192).default(256).describe('vector size of the built-in embedder (256 and 512 measure the same quality)'),
   }),
   z.object({
     provider: z.literal('openai').describe('an OpenAI-compatible /v1/embeddings endpoint'),
@@ -132,7 +132,7 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   tokenUsage: TokenUsageConfigSchema.prefault({}),
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
-  embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 512 }).describe('which embedder turns prompts into vectors'),
+  embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 256 }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),
   }).prefault({}),

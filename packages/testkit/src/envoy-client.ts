@@ -286,7 +286,7 @@ export class EnvoyClient {
       if (carried) return carried;
       throw err;
     } finally {
-      await this.#connection.end(stream, this.#opts.closeMode);
+      void this.#connection.end(stream, this.#opts.closeMode);
       void stream.status.then((s) => {
         if (s && s.code !== 0 && s.code !== 1) this.failures.push(`stream ended ${s.code}: ${s.details}`);
       });

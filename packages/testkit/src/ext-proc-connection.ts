@@ -35,6 +35,7 @@ export class ExtProcConnection {
    * Ends a stream as Envoy does: a reset after the request is over (the default), or a half-close when
    * the runtime flag `ext_proc_graceful_grpc_close` is on. Waiting for the server's trailers before a reset
    * also keeps Node's client from counting late frames as HTTP/2 "glitches" and dropping the connection.
+   * Callers do not wait for it: the request is over when its last reply is in.
    */
   async end(stream: GrpcH2Stream, mode: CloseMode): Promise<void> {
     if (mode === 'half-close') {

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     assert.equal(c.grpc.port, 50051);
     assert.equal(c.http.port, 8080);
-    assert.deepEqual(c.embedder, { provider: 'builtin', dimensions: 512 });
+    assert.deepEqual(c.embedder, { provider: 'builtin', dimensions: 256 });
     assert.ok(c.grpc.maxReceiveMessageBytes >= 8 * 1024 * 1024);
     assert.equal(c.defaults.threshold, undefined, 'the embedder measured default applies');
   });

@@ -30,13 +30,19 @@ export function tokenize(text: string): string[] {
   return text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019`]/g, "'").match(TOKEN) ?? [];
 }
 
-/** FNV-1a followed by murmur3's finaliser, so nearby strings spread over all bits. */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over s[start, end), continuing from h: a feature's key is hashed in parts, never built as a string. */
+function fnv(h: number, s: string, start = 0, end = s.length): number {
+  for (let i = start; i < end; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+/** murmur3's finaliser after FNV-1a, so nearby strings spread over all bits. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -44,6 +50,10 @@ function hash32(s: string): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+const UNIGRAM = fnv(FNV_OFFSET, 'w ');
+const BIGRAM = fnv(FNV_OFFSET, 'b ');
+const TRIGRAM = fnv(FNV_OFFSET, 'c ');
 
 /**
  * Deterministic lexical embedder that needs no model: word unigrams, word bigrams and character trigrams,
@@ -68,28 +78,34 @@ export class BuiltinHashedEmbedder implements Embedder {
   }
 
   private embedOne(text: string): Float32Array {
-    const features = new Map<string, { weight: number; count: number }>();
-    const add = (key: string, weight: number): void => {
-      const f = features.get(key);
-      if (f) f.count++;
-      else features.set(key, { weight, count: 1 });
+    // Feature hash -> index into weights/counts; Map order is first-seen order, as the sum below relies on.
+    const index = new Map<number, number>();
+    const weights: number[] = [];
+    const counts: number[] = [];
+    const add = (hash: number, weight: number): void => {
+      const at = index.get(hash);
+      if (at !== undefined) counts[at]!++;
+      else {
+        index.set(hash, weights.length);
+        weights.push(weight);
+        counts.push(1);
+      }
     };
     const words = tokenize(text);
     const wordWeights = words.map((w) => (STOP_WORDS.has(w) ? STOP_WEIGHT : 1));
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       const ww = wordWeights[i]!;
-      add(`w ${word}`, UNIGRAM_WEIGHT * ww);
-      if (i > 0) add(`b ${words[i - 1]} ${word}`, BIGRAM_WEIGHT * Math.max(ww, wordWeights[i - 1]!));
+      add(finish(fnv(UNIGRAM, word)), UNIGRAM_WEIGHT * ww);
+      if (i > 0) add(finish(fnv(fnv(fnv(BIGRAM, words[i - 1]!), ' '), word)), BIGRAM_WEIGHT * Math.max(ww, wordWeights[i - 1]!));
       const padded = `^${word}$`;
-      for (let j = 0; j + 3 <= padded.length; j++) add(`c ${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT * ww);
+      for (let j = 0; j + 3 <= padded.length; j++) add(finish(fnv(TRIGRAM, padded, j, j + 3)), TRIGRAM_WEIGHT * ww);
     }
     const v = new Float32Array(this.dimensions);
-    for (const [key, { weight, count }] of features) {
-      const h = hash32(key);
+    for (const [h, at] of index) {
       const sign = h & 1 ? -1 : 1;
       const bucket = (h >>> 1) % this.dimensions;
-      v[bucket] = v[bucket]! + sign * weight * (1 + Math.log(count));
+      v[bucket] = v[bucket]! + sign * weights[at]! * (1 + Math.log(counts[at]!));
     }
     return l2normalize(v);
   }

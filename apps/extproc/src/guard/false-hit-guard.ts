@@ -1,6 +1,6 @@
 import { categoryRule, comparisonRule, entityRule, negationRule, numberRule, orderRule, unitRule,
   type Rule } from './rules.ts';
-import { sideFeatures } from './side-features.ts';
+import { sideFeatures, type SideFeatures } from './side-features.ts';
 
 export type FalseHitReason = 'number' | 'unit' | 'entity' | 'category' | 'negation' | 'comparison' | 'order';
 
@@ -15,6 +15,20 @@ const RULES: readonly (readonly [FalseHitReason, Rule])[] = [
   ['order', orderRule],
 ];
 
+/** Cached prompts recur as candidates far more often than queries repeat: their features are kept. */
+const CANDIDATE_MEMO_SIZE = 4096;
+const candidateMemo = new Map<string, SideFeatures>();
+
+function candidateFeatures(text: string): SideFeatures {
+  let features = candidateMemo.get(text);
+  if (features === undefined) {
+    features = sideFeatures(text);
+    if (candidateMemo.size >= CANDIDATE_MEMO_SIZE) candidateMemo.delete(candidateMemo.keys().next().value!);
+    candidateMemo.set(text, features);
+  }
+  return features;
+}
+
 /**
  * Decides whether a cached prompt that passed the similarity threshold may answer the query. Embeddings rate
  * "capital of France" and "capital of Germany" as near-identical, so this looks for the swaps they miss.
@@ -22,7 +36,7 @@ const RULES: readonly (readonly [FalseHitReason, Rule])[] = [
  */
 export function checkFalseHit(query: string, candidate: string): FalseHitReason | null {
   const q = sideFeatures(query);
-  const c = sideFeatures(candidate);
+  const c = candidateFeatures(candidate);
   for (const [reason, rule] of RULES) if (rule(q, c)) return reason;
   return null;
 }
