@@ -44,3 +44,26 @@ export function nearby(base: Float32Array, similarity: number, normal: () => num
   for (let i = 0; i < base.length; i++) out[i] = similarity * base[i]! + s * noise[i]!;
   return normalize(out);
 }
+
+/**
+ * Unit vectors shaped like sentence embeddings: a mixture of topics in a low-dimensional latent space,
+ * projected to `dimensions` with a fixed random basis, plus a little isotropic noise. Sentences on one topic
+ * sit at cosine ~0.5, unrelated ones near 0, and the data has the low intrinsic dimension real embeddings
+ * have (uniform random vectors have none, which makes them an approximate index's worst case).
+ */
+export function embeddingLike(dimensions: number, normal: () => number, opts = { latent: 32, topics: 1000, noise: 0.15 }): () => Float32Array {
+  const basis = Array.from({ length: opts.latent }, () => Float32Array.from({ length: dimensions }, () => normal() / Math.sqrt(opts.latent)));
+  const topics = Array.from({ length: opts.topics }, () => Float64Array.from({ length: opts.latent }, () => normal()));
+  let next = 0;
+  return () => {
+    const topic = topics[Math.floor(Math.abs(normal()) * 1e6 + next++) % opts.topics]!;
+    const v = new Float32Array(dimensions);
+    for (let k = 0; k < opts.latent; k++) {
+      const z = topic[k]! + normal();
+      const row = basis[k]!;
+      for (let i = 0; i < dimensions; i++) v[i] = v[i]! + z * row[i]!;
+    }
+    for (let i = 0; i < dimensions; i++) v[i] = v[i]! + opts.noise * normal();
+    return normalize(v);
+  };
+}

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServer, readBody } from '@semcache/testkit';
 import { BuiltinHashedEmbedder } from '../src/embedders/builtin-hashed.ts';
 
 export interface PredictorCall {
@@ -12,29 +12,13 @@ export interface PredictorCall {
  * A stand-in for a KServe v1 predictor (or an OpenAI /v1/embeddings server) on 127.0.0.1: it embeds with the
  * built-in embedder, so paraphrases still hit, and records each call's Host header.
  */
-export class FakePredictor {
+export class FakePredictor extends LoopbackServer {
   readonly calls: PredictorCall[] = [];
   delayMs = 0;
-  #server: http.Server | null = null;
   #embedder = new BuiltinHashedEmbedder({ dimensions: 256 });
-  port = 0;
 
-  async start(): Promise<this> {
-    this.#server = http.createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.#server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
-  }
-
-  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const parts: Buffer[] = [];
-    for await (const c of req) parts.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { instances?: string[]; input?: string[] };
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = JSON.parse((await readBody(req)).toString('utf8')) as { instances?: string[]; input?: string[] };
     this.calls.push({ host: req.headers.host, path: req.url ?? '', body });
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (res.destroyed) return;

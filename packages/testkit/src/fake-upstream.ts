@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServer, readBody } from './loopback-server.ts';
 
 export interface UpstreamCall {
   method: string;
@@ -54,34 +54,13 @@ export function openAiAnswer(call: UpstreamCall, n: number): Record<string, unkn
 }
 
 /** A small OpenAI-compatible model server on 127.0.0.1 that counts its calls. */
-export class FakeUpstream {
+export class FakeUpstream extends LoopbackServer {
   readonly calls: UpstreamCall[] = [];
   /** The default behaviour: a fresh OpenAI answer per call. */
   readonly answer: UpstreamHandler = (call) => ({ body: openAiAnswer(call, this.calls.length) });
   handler: UpstreamHandler = this.answer;
-  #server: http.Server | null = null;
-  port = 0;
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<this> {
-    this.#server = http.createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.#server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-
-  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const parts: Buffer[] = [];
-    for await (const c of req) parts.push(c as Buffer);
-    const raw = Buffer.concat(parts).toString('utf8');
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = (await readBody(req)).toString('utf8');
     let body: unknown = raw;
     try {
       body = raw ? JSON.parse(raw) : null;

@@ -24,14 +24,7 @@ export interface LookupRequest {
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export interface PendingStore {
-  namespace: string;
-  endpoint: EndpointKind;
-  prompt: string;
-  fingerprint: string;
-  exactKey: string;
-  vector: Float32Array;
-}
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector'>;
 
 export type LookupResult =
   | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }

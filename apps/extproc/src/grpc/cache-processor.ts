@@ -115,7 +115,8 @@ export class CacheProcessor implements StreamProcessor {
     this.#capture = null;
     const result = capture.finish();
     const pending = this.#forwarded?.pending ?? null;
-    if (pending && result.answer) this.#store(pending, result.answer);
+    // After the reply: indexing a new entry (up to a millisecond in a large namespace) never delays the answer.
+    if (pending && result.answer) setImmediate(() => this.#store(pending, result.answer!));
     else if (pending) this.#skipped(pending, result.reason ?? 'not-an-answer');
     const tokens = tokenReport(this.#deps.config.tokenUsage, result.usage ? { kind: 'miss', consumed: result.usage } : null);
     // The headers of a STREAMED response left with its first chunk: only metadata can still reach Envoy.
