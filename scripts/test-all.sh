@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: Debian packages the tests need, type-check and build everything, then every
+# workspace's tests one after another (they start servers and browsers; two cores do not share well).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1
+bash scripts/install-system-deps.sh
+turbo run typecheck build
+mkdir -p test-output
+turbo run test --concurrency=1 2>&1 | tee test-output/test.log
+node scripts/test-summary.ts test-output/test.log
