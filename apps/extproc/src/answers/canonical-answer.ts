@@ -96,15 +96,16 @@ function toolCallJson(call: ToolCall): Json {
   return { id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments } };
 }
 
+/** The fields every OpenAI completion document and stream chunk starts with. */
+export function documentHead(answer: CanonicalAnswer, object: string): Json {
+  const head: Json = { id: answer.id, object, created: answer.created, model: answer.model };
+  if (answer.systemFingerprint !== null) head.system_fingerprint = answer.systemFingerprint;
+  return head;
+}
+
 /** The answer as an OpenAI non-stream completion: the form an entry stores and a `stream: false` hit serves. */
 export function toCompletion(answer: CanonicalAnswer): Json {
-  const doc: Json = {
-    id: answer.id,
-    object: answer.endpoint === 'chat' ? 'chat.completion' : 'text_completion',
-    created: answer.created,
-    model: answer.model,
-  };
-  if (answer.systemFingerprint !== null) doc.system_fingerprint = answer.systemFingerprint;
+  const doc = documentHead(answer, answer.endpoint === 'chat' ? 'chat.completion' : 'text_completion');
   doc.choices = answer.choices.map((c) => {
     if (answer.endpoint === 'completions') return { index: c.index, text: c.content ?? '', logprobs: null, finish_reason: c.finishReason };
     const message: Json = { role: c.role ?? 'assistant', content: c.content, ...c.extras };

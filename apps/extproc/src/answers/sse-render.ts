@@ -1,4 +1,4 @@
-import type { CanonicalAnswer, CanonicalChoice } from './canonical-answer.ts';
+import { documentHead, type CanonicalAnswer, type CanonicalChoice } from './canonical-answer.ts';
 
 export interface SseOptions {
   /** `stream_options.include_usage`: every chunk carries `usage: null`, then one chunk carries the figures. */
@@ -31,13 +31,7 @@ function completionChunks(c: CanonicalChoice): Json[] {
  * events, one per delta, each choice ending with its finish_reason, and `data: [DONE]`.
  */
 export function renderSse(answer: CanonicalAnswer, opts: SseOptions): string {
-  const head: Json = {
-    id: answer.id,
-    object: answer.endpoint === 'chat' ? 'chat.completion.chunk' : 'text_completion',
-    created: answer.created,
-    model: answer.model,
-  };
-  if (answer.systemFingerprint !== null) head.system_fingerprint = answer.systemFingerprint;
+  const head = documentHead(answer, answer.endpoint === 'chat' ? 'chat.completion.chunk' : 'text_completion');
   const events: Json[] = [];
   for (const c of answer.choices) {
     for (const choice of answer.endpoint === 'chat' ? chatChunks(c) : completionChunks(c)) {
