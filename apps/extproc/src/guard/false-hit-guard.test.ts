@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { checkFalseHit } from './false-hit-guard.ts';
 
 const blocked: [string, string, string][] = [
+  ['negation', 'Is it possible to travel faster than light?', 'Is it impossible to travel faster than light?'],
+  ['negation', 'Is coal a renewable resource?', 'Is coal a non-renewable resource?'],
+  ['negation', 'Is it legal to drive barefoot?', 'Is it illegal to drive barefoot?'],
+  ['negation', 'What is a typical day for a nurse?', 'What is an atypical day for a nurse?'],
+  ['comparison', 'How do I zoom in on Google Maps?', 'How do I zoom out on Google Maps?'],
+  ['comparison', 'How to turn on dark mode', 'How to turn off dark mode'],
   ['number', 'What is 2+2?', 'What is 2+3?'],
   ['number', 'What is 3*4?', 'What is 3+4?'],
   ['number', 'Give me three ideas for dinner', 'Give me five ideas for dinner'],
@@ -35,6 +41,8 @@ for (const [reason, query, candidate] of blocked) {
 }
 
 const served: [string, string][] = [
+  ['How do I sign in to Gmail?', 'How do I sign in to my Gmail account?'],
+  ['How can I gain weight fast?', 'How can I gain weight quickly?'],
   ['What is Kubernetes', 'Kubernetes what is it anyway'],
   ['How do I learn Python?', 'What is the best way to learn python programming?'],
   ['What is the GDP of India?', 'What is the Indian GDP?'],

@@ -1,5 +1,5 @@
-import { categoryRule, comparisonRule, entityRule, negationRule, numberRule, orderRule, unitRule,
-  type Rule } from './rules.ts';
+import { affixNegationRule, categoryRule, comparisonRule, entityRule, negationRule, numberRule, orderRule,
+  particleRule, unitRule, type Rule } from './rules.ts';
 import { sideFeatures, type SideFeatures } from './side-features.ts';
 
 export type FalseHitReason = 'number' | 'unit' | 'entity' | 'category' | 'negation' | 'comparison' | 'order';
@@ -10,6 +10,9 @@ const RULES: readonly (readonly [FalseHitReason, Rule])[] = [
   ['unit', unitRule],
   ['negation', negationRule],
   ['comparison', comparisonRule],
+  ['comparison', particleRule],
+  // After the word lists: un-/dis- pairs that are really opposite actions (install/uninstall) are named there.
+  ['negation', affixNegationRule],
   ['entity', entityRule],
   ['category', categoryRule],
   ['order', orderRule],

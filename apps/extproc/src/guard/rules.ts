@@ -110,3 +110,62 @@ export const orderRule: Rule = (a, b) => {
   }
   return false;
 };
+
+const NEGATING_PREFIXES = ['un', 'in', 'im', 'il', 'ir', 'non', 'non-', 'dis', 'a'] as const;
+/** Shorter bases make accidents ("a" + "gain"); real pairs (legal/illegal, typical/atypical) are longer. */
+const MIN_BASE = { a: 6, other: 4 } as const;
+
+const words = (s: SideFeatures): Set<string> => new Set(s.tokens.filter((t) => t.kind === 'word').map((t) => t.lower));
+
+/**
+ * x has a word whose negated form (un-, im-, non-, ...) is a word on y's side, and neither side has both.
+ * Whole words only: the vocabulary's split and joined forms would find "renewable" inside "non-renewable".
+ */
+function negatedTwin(x: Set<string>, y: Set<string>): boolean {
+  for (const word of x) {
+    if (y.has(word)) continue;
+    for (const prefix of NEGATING_PREFIXES) {
+      if (word.length < (prefix === 'a' ? MIN_BASE.a : MIN_BASE.other)) continue;
+      const negated = prefix + word;
+      if (y.has(negated) && !x.has(negated)) return true;
+    }
+  }
+  return false;
+}
+
+/** Negation inside a word: "possible" against "impossible", "renewable" against "non-renewable". */
+export const affixNegationRule: Rule = (a, b) => {
+  const wa = words(a);
+  const wb = words(b);
+  return negatedTwin(wa, wb) || negatedTwin(wb, wa);
+};
+
+const OPPOSITE_PARTICLES: ReadonlyMap<string, string> = new Map([
+  ['in', 'out'], ['out', 'in'], ['on', 'off'], ['off', 'on'], ['up', 'down'], ['down', 'up'],
+]);
+
+/** "verb particle" pairs: "zoom in", "turn off", "scale up". */
+function particlePhrases(s: SideFeatures): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < s.tokens.length; i++) {
+    const verb = s.tokens[i - 1]!;
+    const particle = s.tokens[i]!;
+    if (OPPOSITE_PARTICLES.has(particle.lower) && verb.kind === 'word' && !FUNCTION_WORDS.has(verb.lower)) {
+      out.add(`${verb.lower} ${particle.lower}`);
+    }
+  }
+  return out;
+}
+
+/** The same verb with the opposite particle: "zoom in" against "zoom out", "turn on" against "turn off". */
+export const particleRule: Rule = (a, b) => {
+  const pa = particlePhrases(a);
+  if (pa.size === 0) return false;
+  const pb = particlePhrases(b);
+  for (const phrase of pa) {
+    const [verb, particle] = phrase.split(' ') as [string, string];
+    const opposite = `${verb} ${OPPOSITE_PARTICLES.get(particle)}`;
+    if (pb.has(opposite) && !pb.has(phrase) && !pa.has(opposite)) return true;
+  }
+  return false;
+};
