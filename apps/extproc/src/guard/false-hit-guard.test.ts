@@ -5,7 +5,7 @@ import { checkFalseHit } from './false-hit-guard.ts';
 const blocked: [string, string, string][] = [
   ['negation', 'Is it possible to travel faster than light?', 'Is it impossible to travel faster than light?'],
   ['negation', 'Is coal a renewable resource?', 'Is coal a non-renewable resource?'],
-  ['negation', 'Is it legal to drive barefoot?', 'Is it illegal to drive barefoot?'],
+  ['negation', 'Is this mushroom edible?', 'Is this mushroom inedible?'],
   ['negation', 'What is a typical day for a nurse?', 'What is an atypical day for a nurse?'],
   ['comparison', 'How do I zoom in on Google Maps?', 'How do I zoom out on Google Maps?'],
   ['comparison', 'How to turn on dark mode', 'How to turn off dark mode'],
