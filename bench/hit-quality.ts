@@ -32,6 +32,9 @@ const set = loadParaphrases(quick ? { limitPerFile: 400 } : {});
 const hard = loadHardNegatives('hard-negatives.json');
 const holdoutFile = 'hard-negatives-holdout.json';
 const holdout = existsSync(join(BENCH_DATA, holdoutFile)) ? loadHardNegatives(holdoutFile) : null;
+/** Written after every guard rule was frozen; set 1 has since shaped the affix-negation and particle rules. */
+const holdout2File = 'hard-negatives-holdout-2.json';
+const holdout2 = existsSync(join(BENCH_DATA, holdout2File)) ? loadHardNegatives(holdout2File) : null;
 
 async function embedders(): Promise<{ name: string; embedder: Embedder; loadMs: number }[]> {
   const t0 = performance.now();
@@ -74,12 +77,14 @@ async function cosine(e: Embedder, a: string, b: string): Promise<number> {
 
 console.log(`# Hit quality${quick ? ' (quick)' : ''}\n`);
 console.log(`stored ${set.stored.length}, true-hit queries ${set.positives.length}, easy negatives ${set.easyNegatives.length}, ` +
-  `hard negatives ${hard.length}${holdout ? `, held-out hard negatives ${holdout.length}` : ''}\n`);
+  `hard negatives ${hard.length}${holdout ? `, held-out hard negatives ${holdout.length}` : ''}` +
+  `${holdout2 ? `, held-out set 2 ${holdout2.length}` : ''}\n`);
 const summary: string[][] = [];
 const operating: string[][] = [];
 for (const { name, embedder, loadMs } of await embedders()) {
   const o = await measure(embedder, set, hard);
   const h = holdout ? await measureHard(embedder, holdout) : null;
+  const h2 = holdout2 ? await measureHard(embedder, holdout2) : null;
   const plain = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, false));
   const guarded = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, true));
   console.log(`## ${name} (${embedder.identity.dimensions} dims, load ${loadMs.toFixed(0)} ms, ` +
@@ -99,6 +104,10 @@ for (const { name, embedder, loadMs } of await embedders()) {
       const hl = [...hardLeaksByKind(h, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
       console.log(`held-out leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
     }
+    if (h2) {
+      const hl = [...hardLeaksByKind(h2, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
+      console.log(`held-out set 2 leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
+    }
   }
   console.log(`best guarded F1 at t=${bestF1.threshold.toFixed(2)}: F1 ${bestF1.f1.toFixed(3)}, recall ${pct(bestF1.recall)}, ` +
     `precision ${pct(bestF1.precision)}\n`);
@@ -112,11 +121,12 @@ for (const { name, embedder, loadMs } of await embedders()) {
   summary.push([name, c.threshold.toFixed(2), pct(unguarded.recall), pct(c.recall), pct(c.precision),
     pct(c.easyFalseHitRate), pct(unguarded.hardFalseHitRate), pct(c.hardFalseHitRate),
     h ? pct(hardFalseHitRate(h, c.threshold, false)) : 'n/a', h ? pct(hardFalseHitRate(h, c.threshold, true)) : 'n/a',
+    h2 ? pct(hardFalseHitRate(h2, c.threshold, false)) : 'n/a', h2 ? pct(hardFalseHitRate(h2, c.threshold, true)) : 'n/a',
     `${loadMs.toFixed(0)} ms`, `${o.embedMicrosPerPrompt.toFixed(1)} µs`]);
 }
 console.log('## Guarded recall at a given measured easy false-hit rate\n');
 console.log(markdownTable(['embedder', ...OPERATING_POINTS.map((fh) => `easy FH ≤ ${pct(fh)}`)], operating));
 console.log('\n## Summary at each embedder\'s chosen threshold (guard on; best guarded F1 where no threshold meets the budget)\n');
 console.log(markdownTable(['embedder', 't', 'recall (no guard)', 'recall', 'precision', 'easy FH', 'hard FH (no guard)', 'hard FH',
-  'held-out hard FH (no guard)', 'held-out hard FH',
+  'held-out 1 FH (no guard)', 'held-out 1 FH', 'held-out 2 FH (no guard)', 'held-out 2 FH',
   'load', 'embed'], summary));
