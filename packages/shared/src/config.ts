@@ -46,6 +46,8 @@ export const StoreConfigSchema = z.object({
   snapshotIntervalMs: z.number().int().min(1000).default(60_000).describe('memory mode: how often a full snapshot is written'),
   fsyncIntervalMs: z.number().int().min(10).max(1000).default(250).describe('memory mode: new changes reach the disk at least this often (what a crash can lose)'),
   redisUrl: url.default('redis://127.0.0.1:6379').describe('redis mode: the Redis server'),
+  redisCluster: z.boolean().default(false)
+    .describe('redis mode: redisUrl is a seed node of a Redis Cluster; the client discovers the others and follows redirects and failovers'),
   redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only').default('semcache')
     .describe('redis mode: every key is {prefix}:..., a hash tag that keeps them in one Redis Cluster slot'),
   redisStreamMaxLen: z.number().int().min(1000).default(100_000).describe('redis mode: approximate length the change stream is trimmed to'),

@@ -19,7 +19,15 @@ export interface CreateStoreOptions {
 export function createStore({ config, engine, logger, registry }: CreateStoreOptions): CacheStore | null {
   const metrics = registry ? createStoreMetrics(registry) : uncountedStoreMetrics;
   if (config.mode === 'redis') {
-    return new RedisReplicator({ url: config.redisUrl, prefix: config.redisPrefix, streamMaxLen: config.redisStreamMaxLen, engine, logger, metrics });
+    return new RedisReplicator({
+      url: config.redisUrl,
+      cluster: config.redisCluster,
+      prefix: config.redisPrefix,
+      streamMaxLen: config.redisStreamMaxLen,
+      engine,
+      logger,
+      metrics,
+    });
   }
   if (!config.persist) return null;
   return new SnapshotStore({

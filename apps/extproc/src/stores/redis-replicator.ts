@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { createClient, RESP_TYPES } from 'redis';
 import { embedderKey } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { entryId, parseEntryId } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
+import { createRedisConnections, type RedisConnection } from './redis-connection.ts';
 import { FLUSH_SCRIPT, idOf, redisKeys, type RedisKeys } from './redis-schema.ts';
-import { RedisSync, type RedisClient, type StreamMessage } from './redis-sync.ts';
+import { RedisSync, type StreamMessage } from './redis-sync.ts';
 import { uncountedStoreMetrics, type StoreMetrics } from './store-metrics.ts';
 
 export interface RedisReplicatorOptions {
   url: string;
+  /** The url is a seed node of a Redis Cluster. */
+  cluster?: boolean;
   prefix: string;
   streamMaxLen: number;
   engine: CacheEngine;
@@ -43,9 +45,9 @@ export class RedisReplicator implements CacheStore {
   readonly #metrics: StoreMetrics;
   readonly #keys: RedisKeys;
   readonly #origin = randomUUID();
-  readonly #client: RedisClient;
+  readonly #client: RedisConnection;
   /** XREAD BLOCK holds its connection: the follower has its own. */
-  readonly #reader: RedisClient;
+  readonly #reader: RedisConnection;
   readonly #sync: RedisSync;
   readonly #inflight = new Set<Promise<unknown>>();
   #lastId = '0-0';
@@ -62,16 +64,12 @@ export class RedisReplicator implements CacheStore {
     this.#opts = opts;
     this.#metrics = opts.metrics ?? uncountedStoreMetrics;
     this.#keys = redisKeys(opts.prefix);
-    this.#client = createClient({
-      url: opts.url,
-      // A write while Redis is away fails at once and is dropped, rather than queueing without bound.
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => backoff(retries) },
-    });
-    this.#reader = this.#client.duplicate();
+    const { client, reader, binary } = createRedisConnections({ url: opts.url, cluster: opts.cluster ?? false, reconnectStrategy: backoff });
+    this.#client = client;
+    this.#reader = reader;
     this.#sync = new RedisSync({
-      client: this.#client,
-      binary: this.#client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }),
+      client,
+      binary,
       keys: this.#keys,
       engine: opts.engine,
       accept: (embedder, vector) => this.#accept(embedder, vector),
@@ -90,7 +88,9 @@ export class RedisReplicator implements CacheStore {
 
   async start(): Promise<void> {
     for (const client of [this.#client, this.#reader]) {
-      client.on('error', (err: Error) => this.#warn({ err: err.message }, 'Redis connection error'));
+      const warn = (err: Error) => this.#warn({ err: err.message }, 'Redis connection error');
+      client.on('error', warn);
+      client.on('node-error', warn);
       client.connect().catch(() => undefined);
     }
     this.#unsubscribe = this.#opts.engine.onChange((change) => this.#publish(change));
@@ -117,6 +117,7 @@ export class RedisReplicator implements CacheStore {
     let failures = 0;
     while (!this.#closed) {
       try {
+        await this.#reopen();
         if (!this.#synced) {
           const { lastId, entries } = await this.#sync.load();
           this.#lastId = lastId;
@@ -134,6 +135,17 @@ export class RedisReplicator implements CacheStore {
         this.#synced = false;
         await sleep(backoff(failures++));
       }
+    }
+  }
+
+  /**
+   * A single-node client reconnects on its own for ever; a cluster client gives up when no seed node
+   * answers its first discovery, and is opened again here.
+   */
+  async #reopen(): Promise<void> {
+    for (const client of [this.#client, this.#reader]) {
+      // close() may have run while the one before was connecting: what it destroyed stays closed.
+      if (!this.#closed && !client.isOpen) await client.connect();
     }
   }
 

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { createClient } from 'redis';
 import type { EmbedderIdentity, NamespaceSettings } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import { settingsChangedLive } from './live-settings.ts';
+import type { RedisConnection, RedisMulti as Multi } from './redis-connection.ts';
 import { entryHash, idOf, parseSettings, readEntryHash, type RedisKeys } from './redis-schema.ts';
-
-export type RedisClient = ReturnType<typeof createClient>;
-/** The MULTI builder; its reply type grows with each command, which no caller here reads. */
-export type Multi = ReturnType<RedisClient['multi']>;
 
 export interface StreamMessage {
   id: string;
@@ -17,7 +13,7 @@ export interface StreamMessage {
 }
 
 export interface RedisSyncDeps {
-  client: RedisClient;
+  client: RedisConnection;
   /** The same connection, with replies as Buffers: vectors are bytes, not text. */
   binary: { hGetAll(key: string): Promise<unknown> };
   keys: RedisKeys;
