@@ -2,6 +2,7 @@ import type { LookupEvent } from '@semcache/shared';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
+import { childrenOf } from './label-children.ts';
 import { NamespaceLabels } from './namespace-labels.ts';
 
 export interface CacheMetricsOptions {
@@ -96,16 +97,21 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     },
   });
 
+  const lookupsBy = childrenOf((namespace, outcome) => lookups.labels(namespace!, outcome!));
+  const hitsBy = childrenOf((namespace) => hits.labels(namespace!));
+  const missesBy = childrenOf((namespace) => misses.labels(namespace!));
+  const tokensSavedBy = childrenOf((namespace) => tokensSaved.labels(namespace!));
+  const lookupSecondsBy = childrenOf((outcome) => lookupSeconds.labels(outcome!));
   const onLookup = (e: LookupEvent): void => {
     const namespace = labels.of(e.namespace);
-    lookups.inc({ namespace, outcome: e.outcome });
+    lookupsBy(namespace, e.outcome).inc();
     if (HIT.has(e.outcome)) {
-      hits.inc({ namespace });
-      if (e.tokensSaved) tokensSaved.inc({ namespace }, e.tokensSaved);
+      hitsBy(namespace).inc();
+      if (e.tokensSaved) tokensSavedBy(namespace).inc(e.tokensSaved);
     } else if (MISS.has(e.outcome)) {
-      misses.inc({ namespace });
+      missesBy(namespace).inc();
     }
-    if (e.lookupMicros !== undefined) lookupSeconds.observe({ outcome: e.outcome }, e.lookupMicros / 1e6);
+    if (e.lookupMicros !== undefined) lookupSecondsBy(e.outcome).observe(e.lookupMicros / 1e6);
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
     if (e.outcome === 'error' && e.reason?.startsWith('embedder-')) embedderErrors.inc({ kind: embedderErrorKind(e.reason) });
