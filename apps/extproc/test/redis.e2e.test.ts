@@ -16,6 +16,8 @@ async function eventually(what: string, condition: () => boolean, withinMs = 500
   }
 }
 
+const labels = (h: Harness): string[] => h.server.admin.listLabels(NS).map((l) => `${l.lookupId}:${l.verdict}`);
+
 const ids = (h: Harness): string[] =>
   [...(h.server.engine.namespaces.find(NS)?.entries() ?? [])].map((e) => entryId(e.key)).sort();
 
@@ -67,6 +69,13 @@ describe('many replicas sharing one cache through Redis (a real redis-server)', 
     assert.equal(paraphrase.headers['x-semantic-cache'], 'hit-semantic', "B's own index finds paraphrases of A's entries");
   });
 
+  it('carries an operator label made through B to A', async () => {
+    const near = b.server.engine.log.recent({ namespace: NS }).find((e) => e.candidatePrompt !== null && e.outcome === 'semantic');
+    assert.ok(near, 'B logged the paraphrase with its candidate');
+    await adminApi(b, 'POST', `/namespaces/${NS}/labels`, { lookupId: near.id, verdict: 'same' });
+    await eventually("A lists B's label", () => labels(a).join() === `${near.id}:same`, 1000);
+  });
+
   it('carries a threshold change and an eviction made through B to A', async () => {
     await adminApi(b, 'PATCH', `/namespaces/${NS}`, { threshold: 0.99 });
     await eventually("A has B's threshold", () => a.server.engine.namespaces.get(NS).settings.threshold === 0.99, 1000);
@@ -92,6 +101,10 @@ describe('many replicas sharing one cache through Redis (a real redis-server)', 
     for (let i = 0; i < 10; i++) assert.equal((await ask(c, i)).source, 'immediate', `question ${i} hits on the new replica`);
     assert.equal(c.upstream.calls.length, 0);
     assert.equal(c.server.engine.namespaces.get(NS).settings.threshold, 0.8, 'with the settings changed live');
+    assert.equal(labels(c).length, 1, 'with the labels');
+    assert.deepEqual(labels(c), labels(a));
+    c.server.admin.deleteLabel(NS, c.server.admin.listLabels(NS)[0]!.lookupId);
+    await eventually("A and B drop the label withdrawn on C", () => labels(a).length === 0 && labels(b).length === 0, 1000);
   });
 
   it('fails no request while Redis restarts under traffic, and the replicas converge afterwards', async () => {

@@ -155,4 +155,22 @@ describe('CacheEngine', () => {
     assert.equal(stats.entries, 1);
     assert.ok(stats.memoryBytes > 0);
   });
+
+  it('emits labels and their withdrawal, keeps labels through a flush, and applies them on a replica that never served the namespace', async () => {
+    const { engine, fill, req, admin, changes } = setup();
+    const other = setup();
+    await fill('a');
+    const near = await engine.lookup(req('a3'));
+    admin.labelLookup('m', { lookupId: near.event.id, verdict: 'different', by: 'ops' });
+    admin.flushNamespace('m');
+    assert.deepEqual(admin.listLabels('m').map((l) => l.lookupId), [near.event.id]);
+    for (const c of changes.filter((c) => c.type === 'label' || c.type === 'unlabel')) other.engine.apply(c);
+    assert.deepEqual(other.admin.listLabels('m'), admin.listLabels('m'));
+    assert.equal(other.changes.length, 0, 'applied changes are not emitted again');
+
+    admin.deleteLabel('m', near.event.id);
+    assert.deepEqual(changes.at(-1), { type: 'unlabel', namespace: 'm', lookupId: near.event.id });
+    other.engine.apply(changes.at(-1)!);
+    assert.deepEqual(other.admin.listLabels('m'), []);
+  });
 });

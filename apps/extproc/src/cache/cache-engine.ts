@@ -4,6 +4,7 @@ import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@s
 import type { Embedder } from '../embedders/embedder.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
 import { entryId, type CacheEntry } from './entry.ts';
+import { LabelStore } from './label-store.ts';
 import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
@@ -62,10 +63,14 @@ export class CacheEngine {
   readonly embedder: Embedder;
   readonly namespaces: NamespaceRegistry;
   readonly log: LookupLog;
+  /** Operators' verdicts on lookup pairs; kept here so that `apply` restores and replicates them with the rest. */
+  readonly labels = new LabelStore();
   readonly now: () => number;
   readonly #guard: FalseHitGuard | undefined;
   readonly #changeListeners = new Set<ChangeListener>();
   #eventSeq = 0;
+  /** Replicas share labels keyed by lookup id: a random prefix per process keeps their ids apart. */
+  readonly #eventIdPrefix = randomBytes(3).toString('hex');
   /** When each request's lookup began, for the event's lookupMicros without threading it through every path. */
   readonly #lookupStarted = new WeakMap<LookupRequest, number>();
 
@@ -196,9 +201,7 @@ export class CacheEngine {
    */
   apply(change: CacheChange): void {
     if (change.type === 'add') {
-      const name = change.entry.namespace;
-      const partition = parsePartitionName(name);
-      const ns = this.namespaces.find(name) ?? this.namespaces.create(name, partition, this.namespaces.settingsFor(partition.model));
+      const ns = this.#namespaceOf(change.entry.namespace);
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       if (alias && alias.exactKey !== change.entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
@@ -212,6 +215,12 @@ export class CacheEngine {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {
       this.namespaces.find(change.namespace)?.clear();
+    } else if (change.type === 'label') {
+      // The namespace too, or its labels could not be listed on a replica that has not served it yet.
+      this.#namespaceOf(change.label.namespace);
+      this.labels.put(change.label);
+    } else if (change.type === 'unlabel') {
+      this.labels.delete(change.namespace, change.lookupId);
     } else {
       const ns = this.namespaces.find(change.namespace);
       if (!ns) {
@@ -223,6 +232,11 @@ export class CacheEngine {
       // The same rule as a local change: a shorter TTL applies to the answers already stored.
       if (ttlChanged) for (const entry of ns.entries()) entry.expiresAt = entry.createdAt + ns.settings.ttlSeconds * 1000;
     }
+  }
+
+  #namespaceOf(name: string): Namespace {
+    const partition = parsePartitionName(name);
+    return this.namespaces.find(name) ?? this.namespaces.create(name, partition, this.namespaces.settingsFor(partition.model));
   }
 
   /** Nearest entries with the same context, best first, skipping expired ones (removed on the way). */
@@ -282,7 +296,7 @@ export class CacheEngine {
     timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null,
   ): LookupEvent {
     const event: LookupEvent = {
-      id: `${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
+      id: `${this.#eventIdPrefix}-${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
       time: this.now(),
       namespace,
       prompt: req.prompt,

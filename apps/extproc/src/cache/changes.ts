@@ -1,4 +1,4 @@
-import type { NamespaceSettings } from '@semcache/shared';
+import type { NamespaceSettings, PairLabel } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
 import type { RemovalReason } from './namespace.ts';
 
@@ -10,6 +10,9 @@ export type CacheChange =
   | { type: 'add'; entry: CacheEntry }
   | { type: 'remove'; namespace: string; key: bigint; reason: RemovalReason }
   | { type: 'flush'; namespace: string }
-  | { type: 'settings'; namespace: string; settings: NamespaceSettings };
+  | { type: 'settings'; namespace: string; settings: NamespaceSettings }
+  /** Operators' verdicts on lookup pairs: not cache contents, but they steer the threshold and must not be lost. */
+  | { type: 'label'; label: PairLabel }
+  | { type: 'unlabel'; namespace: string; lookupId: string };
 
 export type ChangeListener = (change: CacheChange) => void;

@@ -5,7 +5,6 @@ import {
 } from '@semcache/shared';
 import type { CacheEngine } from './cache-engine.ts';
 import { parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
-import { LabelStore } from './label-store.ts';
 import type { Namespace } from './namespace.ts';
 
 const DEFAULT_PAGE = 50;
@@ -13,11 +12,9 @@ const DEFAULT_PAGE = 50;
 /** The engine as the admin API sees it. Reads never count as traffic; every change is emitted. */
 export class EngineAdmin implements CacheAdmin {
   readonly #engine: CacheEngine;
-  readonly #labels: LabelStore;
 
-  constructor(engine: CacheEngine, labels = new LabelStore()) {
+  constructor(engine: CacheEngine) {
     this.#engine = engine;
-    this.#labels = labels;
   }
 
   listNamespaces(): NamespaceInfo[] {
@@ -113,17 +110,20 @@ export class EngineAdmin implements CacheAdmin {
       similarity: event.similarity, outcome: event.outcome, threshold: event.threshold, verdict: input.verdict,
       createdAt: this.#engine.now(), by: input.by,
     };
-    this.#labels.put(label);
+    const dropped = this.#engine.labels.put(label);
+    this.#engine.emit({ type: 'label', label });
+    if (dropped !== null) this.#engine.emit({ type: 'unlabel', namespace: ns.name, lookupId: dropped });
     return label;
   }
 
   listLabels(namespace: string): PairLabel[] {
-    return this.#labels.list(this.#engine.namespaces.get(namespace).name);
+    return this.#engine.labels.list(this.#engine.namespaces.get(namespace).name);
   }
 
   deleteLabel(namespace: string, lookupId: string): void {
     const ns = this.#engine.namespaces.get(namespace);
-    if (!this.#labels.delete(ns.name, lookupId)) throw new NotFoundError(`no label of lookup '${lookupId}' in namespace '${ns.name}'`);
+    if (!this.#engine.labels.delete(ns.name, lookupId)) throw new NotFoundError(`no label of lookup '${lookupId}' in namespace '${ns.name}'`);
+    this.#engine.emit({ type: 'unlabel', namespace: ns.name, lookupId });
   }
 
   #entry(ns: Namespace, id: string): CacheEntry {

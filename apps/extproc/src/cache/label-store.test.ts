@@ -20,10 +20,22 @@ describe('LabelStore', () => {
     assert.deepEqual(store.list('none'), []);
   });
 
-  it('drops the oldest label beyond its capacity', () => {
+  it('drops the oldest label beyond its capacity and says which', () => {
     const store = new LabelStore(2);
-    for (const id of ['a', 'b', 'c']) store.put(label(id));
+    assert.deepEqual(['a', 'b', 'c'].map((id) => store.put(label(id))), [null, null, 'a']);
     assert.deepEqual(store.list('m').map((l) => l.lookupId), ['c', 'b']);
+  });
+
+  it('gives every label oldest first, so that putting them back in order restores the same lists', () => {
+    const store = new LabelStore();
+    for (const id of ['a', 'b']) store.put(label(id));
+    store.put(label('x', { namespace: 'other' }));
+    store.put(label('a', { verdict: 'different' }));
+    const copy = new LabelStore();
+    for (const l of store.all()) copy.put(l);
+    assert.deepEqual(copy.list('m'), store.list('m'));
+    assert.deepEqual(copy.list('other'), store.list('other'));
+    assert.equal(store.all().length, 3);
   });
 
   it('deletes one label and says whether it was there', () => {

@@ -16,7 +16,8 @@ export class LabelStore {
     this.#capacity = capacity;
   }
 
-  put(label: PairLabel): void {
+  /** Returns the lookup id of the label dropped to make room, so that stores can drop it too; else null. */
+  put(label: PairLabel): string | null {
     let labels = this.#byNamespace.get(label.namespace);
     if (!labels) {
       labels = new Map();
@@ -24,7 +25,10 @@ export class LabelStore {
     }
     labels.delete(label.lookupId);
     labels.set(label.lookupId, label);
-    if (labels.size > this.#capacity) labels.delete(labels.keys().next().value!);
+    if (labels.size <= this.#capacity) return null;
+    const oldest = labels.keys().next().value!;
+    labels.delete(oldest);
+    return oldest;
   }
 
   get(namespace: string, lookupId: string): PairLabel | undefined {
@@ -34,6 +38,11 @@ export class LabelStore {
   /** Newest first. */
   list(namespace: string): PairLabel[] {
     return [...(this.#byNamespace.get(namespace)?.values() ?? [])].reverse();
+  }
+
+  /** Every namespace's labels, oldest first: putting them back in this order restores their ages. */
+  all(): PairLabel[] {
+    return [...this.#byNamespace.values()].flatMap((labels) => [...labels.values()]);
   }
 
   delete(namespace: string, lookupId: string): boolean {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { EmbedderIdentitySchema, NamespaceSettingsSchema, type EmbedderIdentity } from '@semcache/shared';
+import { EmbedderIdentitySchema, NamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity } from '@semcache/shared';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, entryId } from '../cache/entry.ts';
 import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
 import { encodeRecord, type FileRecord } from './record-file.ts';
 
 /**
- * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live and
- * every entry; `changes-<seq>.log` holds a header, then the changes since, in order. The snapshot's header
+ * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live, the
+ * operators' labels (oldest first) and every entry; `changes-<seq>.log` holds a header, then the changes since, in order. The snapshot's header
  * names the first log to replay on top of it.
  */
 export const FORMAT = 1;
@@ -36,6 +36,8 @@ const BodySchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('remove'), namespace: z.string(), id: z.string() }),
   z.object({ t: z.literal('flush'), namespace: z.string() }),
   z.object({ t: z.literal('settings'), namespace: z.string(), settings: NamespaceSettingsSchema }),
+  z.object({ t: z.literal('label'), label: PairLabelSchema }),
+  z.object({ t: z.literal('unlabel'), namespace: z.string(), lookupId: z.string() }),
 ]);
 
 export function headerRecord(file: Header['file'], embedder: EmbedderIdentity, seq: number): Buffer {
@@ -53,6 +55,8 @@ export function changeRecord(change: CacheChange): Buffer {
     case 'remove': return encodeRecord({ t: 'remove', namespace: change.namespace, id: entryId(change.key) });
     case 'flush': return encodeRecord({ t: 'flush', namespace: change.namespace });
     case 'settings': return encodeRecord({ t: 'settings', namespace: change.namespace, settings: change.settings });
+    case 'label': return encodeRecord({ t: 'label', label: change.label });
+    case 'unlabel': return encodeRecord({ t: 'unlabel', namespace: change.namespace, lookupId: change.lookupId });
   }
 }
 
@@ -68,5 +72,7 @@ export function recordChange(record: FileRecord): CacheChange {
     }
     case 'flush': return { type: 'flush', namespace: body.namespace };
     case 'settings': return { type: 'settings', namespace: body.namespace, settings: body.settings };
+    case 'label': return { type: 'label', label: body.label };
+    case 'unlabel': return { type: 'unlabel', namespace: body.namespace, lookupId: body.lookupId };
   }
 }

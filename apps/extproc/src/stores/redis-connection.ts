@@ -6,6 +6,7 @@ type XAddOptions = { TRIM: { strategy: 'MAXLEN'; strategyModifier: '~'; threshol
 export interface RedisMulti {
   hSet(key: string, field: string, value: string): RedisMulti;
   hSet(key: string, fields: Record<string, string | Buffer>): RedisMulti;
+  hDel(key: string, field: string): RedisMulti;
   sAdd(key: string, member: string): RedisMulti;
   pExpireAt(key: string, ms: number): RedisMulti;
   zAdd(key: string, member: { score: number; value: string }): RedisMulti;

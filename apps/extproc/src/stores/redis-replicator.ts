@@ -8,7 +8,7 @@ import { entryId, parseEntryId } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { createRedisConnections, type RedisConnection } from './redis-connection.ts';
-import { FLUSH_SCRIPT, idOf, redisKeys, type RedisKeys } from './redis-schema.ts';
+import { FLUSH_SCRIPT, idOf, labelField, redisKeys, type RedisKeys } from './redis-schema.ts';
 import { RedisSync, type StreamMessage } from './redis-sync.ts';
 import { uncountedStoreMetrics, type StoreMetrics } from './store-metrics.ts';
 
@@ -34,8 +34,8 @@ const WARN_EVERY_MS = 5000;
 const backoff = (failures: number): number => Math.min(100 * 2 ** failures, MAX_BACKOFF_MS) * (0.5 + Math.random() / 2);
 
 /**
- * Many replicas, one cache. Redis holds the entries (with their expiry), the settings changed live and a
- * stream of changes; each replica keeps its own index for lookups, writes its own changes to Redis, and
+ * Many replicas, one cache. Redis holds the entries (with their expiry), the settings changed live, the
+ * operators' labels and a stream of changes; each replica keeps its own index for lookups, writes its own changes to Redis, and
  * follows the stream for everyone else's. While Redis is away the replica serves from what it has and
  * drops its writes (counted, warned); when Redis is back it reloads and follows again.
  */
@@ -165,6 +165,10 @@ export class RedisReplicator implements CacheStore {
         engine.apply({ type: 'flush', namespace });
       } else if (m.t === 'settings' && m.s) {
         engine.apply({ type: 'settings', namespace, settings: this.#sync.settings(m.s) });
+      } else if (m.t === 'label' && m.l) {
+        engine.apply({ type: 'label', label: this.#sync.label(m.l) });
+      } else if (m.t === 'unlabel' && m.k) {
+        engine.apply({ type: 'unlabel', namespace, lookupId: m.k });
       }
     }
     this.#lastId = messages.at(-1)?.id ?? this.#lastId;
@@ -229,6 +233,19 @@ export class RedisReplicator implements CacheStore {
         for (const entry of ns?.entries() ?? []) this.#sync.setExpiry(multi, entry);
         return multi.xAdd(k.stream, '*', { o, t: 'settings', n: change.namespace, s }, trim).exec();
       }
+      case 'label': {
+        const { label } = change;
+        const l = JSON.stringify(label);
+        return this.#client.multi()
+          .hSet(k.labels, labelField(label.namespace, label.lookupId), l)
+          .xAdd(k.stream, '*', { o, t: 'label', n: label.namespace, l }, trim)
+          .exec();
+      }
+      case 'unlabel':
+        return this.#client.multi()
+          .hDel(k.labels, labelField(change.namespace, change.lookupId))
+          .xAdd(k.stream, '*', { o, t: 'unlabel', n: change.namespace, k: change.lookupId }, trim)
+          .exec();
     }
   }
 

@@ -1,4 +1,6 @@
-import { EmbedderIdentitySchema, NamespaceSettingsSchema, type EmbedderIdentity, type NamespaceSettings } from '@semcache/shared';
+import {
+  EmbedderIdentitySchema, NamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity, type NamespaceSettings, type PairLabel,
+} from '@semcache/shared';
 import type { CacheEntry } from '../cache/entry.ts';
 import { entryId } from '../cache/entry.ts';
 import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
@@ -12,13 +14,16 @@ import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
  * - `{p}:index:<ns>`      sorted set of the namespace's entry ids, scored by expiry (for loading and flushing)
  * - `{p}:namespaces`      set of namespace names
  * - `{p}:settings`        hash: namespace -> settings JSON (only settings changed live)
- * - `{p}:changes`         stream of changes: o = origin replica, t = type, n = namespace, k = entry id, s = settings
+ * - `{p}:labels`          hash: JSON [namespace, lookup id] -> label JSON (operators' verdicts; a flush keeps them)
+ * - `{p}:changes`         stream of changes: o = origin replica, t = type, n = namespace, k = entry id (of an
+ *                         unlabel: the lookup id), s = settings, l = label
  * - `{p}:epoch`           random id set once per Redis data set: a new one means Redis lost what it held
  */
 export interface RedisKeys {
   epoch: string;
   stream: string;
   settings: string;
+  labels: string;
   namespaces: string;
   entryPrefix: string;
   entry(id: string): string;
@@ -31,6 +36,7 @@ export function redisKeys(prefix: string): RedisKeys {
     epoch: `${tag}:epoch`,
     stream: `${tag}:changes`,
     settings: `${tag}:settings`,
+    labels: `${tag}:labels`,
     namespaces: `${tag}:namespaces`,
     entryPrefix: `${tag}:entry:`,
     entry: (id) => `${tag}:entry:${id}`,
@@ -58,6 +64,12 @@ export function readEntryHash(hash: Record<string, Buffer>): { entry: CacheEntry
 
 export function parseSettings(json: string): NamespaceSettings {
   return NamespaceSettingsSchema.parse(JSON.parse(json));
+}
+
+export const labelField = (namespace: string, lookupId: string): string => JSON.stringify([namespace, lookupId]);
+
+export function parseLabel(json: string): PairLabel {
+  return PairLabelSchema.parse(JSON.parse(json));
 }
 
 export const idOf = (entry: CacheEntry): string => entryId(entry.key);

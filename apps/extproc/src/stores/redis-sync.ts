@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { EmbedderIdentity, NamespaceSettings } from '@semcache/shared';
+import type { EmbedderIdentity, NamespaceSettings, PairLabel } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import { settingsChangedLive } from './live-settings.ts';
 import type { RedisConnection, RedisMulti as Multi } from './redis-connection.ts';
-import { entryHash, idOf, parseSettings, readEntryHash, type RedisKeys } from './redis-schema.ts';
+import { entryHash, idOf, labelField, parseLabel, parseSettings, readEntryHash, type RedisKeys } from './redis-schema.ts';
 
 export interface StreamMessage {
   id: string;
-  message: Partial<Record<'o' | 't' | 'n' | 'k' | 's', string>>;
+  message: Partial<Record<'o' | 't' | 'n' | 'k' | 's' | 'l', string>>;
 }
 
 export interface RedisSyncDeps {
@@ -83,6 +83,10 @@ export class RedisSync {
     return parseSettings(json);
   }
 
+  label(json: string): PairLabel {
+    return parseLabel(json);
+  }
+
   /** Queues the commands that store an entry, index it and set its expiry. */
   addEntry(multi: Multi, entry: CacheEntry, embedder: EmbedderIdentity): Multi {
     const k = this.#deps.keys;
@@ -109,6 +113,7 @@ export class RedisSync {
       }
       for (const entry of ns.entries()) if (entry.expiresAt > now) writes.push(publish({ type: 'add', entry }));
     }
+    for (const label of engine.labels.all()) writes.push(publish({ type: 'label', label }));
     await Promise.all(writes);
   }
 
@@ -141,5 +146,27 @@ export class RedisSync {
     for (let i = 0; i < missing.length; i += FETCH_BATCH) {
       for (const entry of (await this.fetch(missing.slice(i, i + FETCH_BATCH))).values()) engine.apply({ type: 'add', entry });
     }
+    await this.#reconcileLabels(since);
+  }
+
+  /** Labels as Redis has them, oldest first so that the lists keep their order; local ones made since stay. */
+  async #reconcileLabels(since: number): Promise<void> {
+    const { client, keys, engine } = this.#deps;
+    const remote: PairLabel[] = [];
+    for (const [field, json] of Object.entries(await client.hGetAll(keys.labels))) {
+      try {
+        remote.push(parseLabel(json));
+      } catch (err) {
+        this.#deps.bad(`label ${field}`, err as Error);
+      }
+    }
+    const fields = new Set(remote.map((l) => labelField(l.namespace, l.lookupId)));
+    for (const label of engine.labels.all()) {
+      if (label.createdAt < since && !fields.has(labelField(label.namespace, label.lookupId))) {
+        engine.apply({ type: 'unlabel', namespace: label.namespace, lookupId: label.lookupId });
+      }
+    }
+    remote.sort((a, b) => a.createdAt - b.createdAt);
+    for (const label of remote) engine.apply({ type: 'label', label });
   }
 }

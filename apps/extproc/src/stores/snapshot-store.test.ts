@@ -42,6 +42,15 @@ async function outcome(engine: CacheEngine, prompt: string, model = 'm'): Promis
   return r.outcome;
 }
 
+/** Labels the lookup of a prompt already stored (an exact hit: it has a candidate to compare with). */
+async function label(engine: CacheEngine, prompt: string, verdict: 'same' | 'different'): Promise<string> {
+  const r = await engine.lookup({ partition: { model: 'm', tenant: null }, endpoint: 'chat', prompt, fingerprint: fingerprintOf(prompt), mode: 'normal' });
+  return new EngineAdmin(engine).labelLookup('m', { lookupId: r.event.id, verdict, by: 'ops' }).lookupId;
+}
+
+const labelsOf = (engine: CacheEngine): [string, string][] =>
+  new EngineAdmin(engine).listLabels('m').map((l) => [l.lookupId, l.verdict]);
+
 /** One conversation per prompt, so that no prompt can be a semantic hit for another. */
 const fingerprintOf = (prompt: string): string => `conversation of ${prompt}`;
 const prompts = Array.from({ length: 20 }, (_, i) => `question number ${i} about topic ${i * 7}`);
@@ -51,7 +60,7 @@ describe('SnapshotStore', () => {
   beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'semcache-snap-')); });
   afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
-  it('brings back entries, live settings, evictions and flushes after a clean close', async () => {
+  it('brings back entries, live settings, labels, evictions, unlabels and flushes after a clean close', async () => {
     const a = await open(dir);
     for (const p of prompts) await put(a.engine, p);
     const gone = await put(a.engine, 'an answer an operator evicts');
@@ -60,6 +69,10 @@ describe('SnapshotStore', () => {
     admin.updateSettings('m', { threshold: 0.97 });
     admin.evictEntry('m', entryId(gone.key));
     admin.flushNamespace('other');
+    const kept = [await label(a.engine, prompts[0]!, 'same'), await label(a.engine, prompts[1]!, 'different')];
+    admin.deleteLabel('m', await label(a.engine, prompts[2]!, 'same'));
+    const labels = labelsOf(a.engine);
+    assert.deepEqual(labels.map(([id]) => id), kept.toReversed());
     await a.store.close();
 
     const b = await open(dir);
@@ -68,6 +81,7 @@ describe('SnapshotStore', () => {
     assert.equal(m.settings.threshold, 0.97);
     assert.equal(m.get(gone.key), undefined);
     assert.equal(b.engine.namespaces.find('other')?.size ?? 0, 0);
+    assert.deepEqual(labelsOf(b.engine), labels);
     for (const p of prompts) assert.equal(await outcome(b.engine, p), 'exact');
     await b.store.close();
   });
@@ -75,10 +89,13 @@ describe('SnapshotStore', () => {
   it('recovers what was flushed to the log when the process dies without closing', async () => {
     const a = await open(dir);
     for (const p of prompts) await put(a.engine, p);
+    const kept = await label(a.engine, prompts[0]!, 'same');
+    new EngineAdmin(a.engine).deleteLabel('m', await label(a.engine, prompts[1]!, 'different'));
     await a.store.flush();
     // No close: as after kill -9, the snapshot predates these entries and only the log has them.
     const b = await open(dir);
     assert.equal(b.engine.namespaces.get('m').size, prompts.length);
+    assert.deepEqual(labelsOf(b.engine), [[kept, 'same']]);
     assert.ok(b.logs.some((l) => /cache loaded/.test(l.msg)));
     await b.store.close();
   });

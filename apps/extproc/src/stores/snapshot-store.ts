@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { PairLabel } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -26,6 +27,7 @@ const SNAPSHOT_BATCH = 256;
 
 interface Captured {
   settings: CacheChange[];
+  labels: PairLabel[];
   entries: CacheEntry[];
 }
 
@@ -151,7 +153,7 @@ export class SnapshotStore implements CacheStore {
   /** The state at this instant: entry objects are shared, the lists are not, so later changes do not leak in. */
   #capture(): Captured {
     const { engine } = this.#opts;
-    const captured: Captured = { settings: [], entries: [] };
+    const captured: Captured = { settings: [], labels: engine.labels.all(), entries: [] };
     for (const ns of engine.namespaces.all()) {
       if (settingsChangedLive(engine, ns)) {
         captured.settings.push({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
@@ -164,6 +166,7 @@ export class SnapshotStore implements CacheStore {
   async *#snapshotChunks(seq: number, captured: Captured): AsyncIterable<Buffer> {
     yield headerRecord('snapshot', this.#opts.engine.embedder.identity, seq);
     for (const change of captured.settings) yield changeRecord(change);
+    for (const label of captured.labels) yield changeRecord({ type: 'label', label });
     for (let i = 0; i < captured.entries.length; i += SNAPSHOT_BATCH) {
       yield Buffer.concat(captured.entries.slice(i, i + SNAPSHOT_BATCH).map((entry) => changeRecord({ type: 'add', entry })));
     }
