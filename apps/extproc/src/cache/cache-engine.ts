@@ -227,10 +227,7 @@ export class CacheEngine {
         this.namespaces.create(change.namespace, parsePartitionName(change.namespace), { ...change.settings });
         return;
       }
-      const ttlChanged = change.settings.ttlSeconds !== ns.settings.ttlSeconds;
-      ns.settings = { ...change.settings };
-      // The same rule as a local change: a shorter TTL applies to the answers already stored.
-      if (ttlChanged) for (const entry of ns.entries()) entry.expiresAt = entry.createdAt + ns.settings.ttlSeconds * 1000;
+      ns.updateSettings(change.settings);
     }
   }
 

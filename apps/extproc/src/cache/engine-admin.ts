@@ -27,12 +27,7 @@ export class EngineAdmin implements CacheAdmin {
 
   updateSettings(name: string, patch: NamespaceSettingsPatch): NamespaceInfo {
     const ns = this.#engine.namespaces.get(name);
-    const ttlChanged = patch.ttlSeconds !== undefined && patch.ttlSeconds !== ns.settings.ttlSeconds;
-    ns.settings = { ...ns.settings, ...patch };
-    if (ttlChanged) {
-      // An operator who shortens the TTL expects old answers to go sooner, not only new ones.
-      for (const entry of ns.entries()) entry.expiresAt = entry.createdAt + ns.settings.ttlSeconds * 1000;
-    }
+    ns.updateSettings({ ...ns.settings, ...patch });
     this.#engine.emit({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
     this.#engine.namespaces.enforceCapacity(ns);
     return ns.info();

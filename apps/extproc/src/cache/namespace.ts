@@ -117,6 +117,14 @@ export class Namespace {
     return n;
   }
 
+  /** New settings; a changed TTL applies to the answers already stored too, as an operator who shortens it expects. */
+  updateSettings(settings: NamespaceSettings): void {
+    const ttlChanged = settings.ttlSeconds !== this.settings.ttlSeconds;
+    this.settings = { ...settings };
+    if (!ttlChanged) return;
+    for (const entry of this.#entries.values()) entry.expiresAt = entry.createdAt + settings.ttlSeconds * 1000;
+  }
+
   /** Marks an entry as just used: it moves to the back of the LRU order. */
   touch(entry: CacheEntry, now: number): void {
     entry.lastHitAt = now;
