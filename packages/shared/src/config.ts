@@ -117,6 +117,10 @@ export const ConfigSchema = z.object({
   pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
     .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),
   tenantHeader: z.string().toLowerCase().optional().describe("request header whose value splits each model's namespace per tenant"),
+  tenant: z.object({
+    required: z.boolean().default(true)
+      .describe('with tenantHeader set, a request without it (or with an empty value) passes through uncached; false: such requests share one tenant-less namespace'),
+  }).prefault({}),
   defaults: z.object({
     threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),

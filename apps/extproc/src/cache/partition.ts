@@ -4,17 +4,26 @@
  */
 export interface Partition {
   readonly model: string;
+  /** null: no tenant. Never '': a request with an empty tenant value has no tenant. */
   readonly tenant: string | null;
 }
 
-/** '|' does not occur in model names of OpenAI, vLLM, KServe or Ollama, unlike '/', ':' and '@'. */
+/**
+ * The namespace name is the partition's key wherever it is stored (snapshot, Redis keys, metrics labels,
+ * admin API paths). Each field is escaped, so a '|' inside a model or tenant can never pose as the separator:
+ * model `m|a` is `m%7Ca`, tenant `a|b` of model `m` is `m|a%7Cb`. A name without escapes reads as before.
+ */
 const SEPARATOR = '|';
 
+const escape = (field: string): string => field.replaceAll('%', '%25').replaceAll(SEPARATOR, '%7C');
+const unescape = (field: string): string => field.replace(/%(25|7C)/gi, (code) => (code === '%25' ? '%' : SEPARATOR));
+
 export function partitionName(p: Partition): string {
-  return p.tenant === null ? p.model : `${p.model}${SEPARATOR}${p.tenant}`;
+  return p.tenant === null ? escape(p.model) : `${escape(p.model)}${SEPARATOR}${escape(p.tenant)}`;
 }
 
 export function parsePartitionName(name: string): Partition {
-  const at = name.lastIndexOf(SEPARATOR);
-  return at < 0 ? { model: name, tenant: null } : { model: name.slice(0, at), tenant: name.slice(at + 1) };
+  const [model = '', tenant, ...rest] = name.split(SEPARATOR);
+  if (rest.length > 0 || tenant === '') throw new Error(`'${name}' is not a namespace name`);
+  return { model: unescape(model), tenant: tenant === undefined ? null : unescape(tenant) };
 }

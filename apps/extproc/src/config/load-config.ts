@@ -24,6 +24,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   HTTP_PORT: { path: 'http.port', parse: num },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
   TENANT_HEADER: { path: 'tenantHeader', parse: String },
+  TENANT_REQUIRED: { path: 'tenant.required', parse: bool },
   SIMILARITY_THRESHOLD: { path: 'defaults.threshold', parse: num },
   CACHE_TTL_SECONDS: { path: 'defaults.ttlSeconds', parse: num },
   CACHE_MAX_ENTRIES: { path: 'defaults.maxEntries', parse: num },

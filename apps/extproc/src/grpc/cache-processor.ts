@@ -16,7 +16,7 @@ import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'>;
+  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'>;
   logger: Logger;
   /** An answer the cache was asked to keep and did not (metrics). */
   onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
@@ -56,13 +56,16 @@ export class CacheProcessor implements StreamProcessor {
     this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes);
     if (!this.#spec || msg.end_of_stream) return continueReply('request_headers', { modeOverride: SKIP_ALL, done: true });
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
-    const { tenantHeader } = this.#deps.config;
-    this.#tenant = tenantHeader ? (h.get(tenantHeader) ?? null) : null;
+    const { tenantHeader, tenant } = this.#deps.config;
+    this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
+    // Without its tenant a request could read or fill the answers meant for requests without one.
+    if (tenantHeader && this.#tenant === null && tenant.required) this.#forwarded = { label: 'bypass', pending: null };
     // A gzip answer could not be stored; our control header is for us, not for the model.
     return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER] });
   }
 
   async requestBody(msg: HttpBody): Promise<Reply> {
+    if (this.#forwarded) return continueReply('request_body');
     if (msg.body?.length) this.#requestChunks.push(Buffer.from(msg.body));
     if (!msg.end_of_stream || !this.#spec) return continueReply('request_body');
     const body = Buffer.concat(this.#requestChunks);
