@@ -101,7 +101,7 @@ function applyRecord(record: FileRecord, file: string, engine: CacheEngine, repo
       return;
     }
     if (!fitsEmbedder(change.entry.vector, engine.embedder.identity)) {
-      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry of ${change.entry.vector.length} dimensions skipped` });
+      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${change.entry.vector.length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }
   }
