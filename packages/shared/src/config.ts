@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NamespaceSettingsSchema } from './namespace.ts';
+import { ClientControlsSchema, NamespaceSettingsSchema } from './namespace.ts';
 
 const port = z.number().int().min(0).max(65535);
 const url = z.string().url();
@@ -127,6 +127,8 @@ export const ConfigSchema = z.object({
     maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
     enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
     guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
+    clientControls: ClientControlsSchema.default('read-only')
+      .describe('x-semantic-cache values clients may send: off (none), read-only (bypass, no-store), all (also refresh, which replaces the answer everyone gets)'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
