@@ -41,6 +41,12 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config, logger } = opts;
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
+  try {
+    // Before loading: entries of other dimensions than the embedder's are then set aside, not loaded.
+    await embedder.start?.();
+  } catch (err) {
+    logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
+  }
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });

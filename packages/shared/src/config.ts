@@ -3,6 +3,8 @@ import { ClientControlsSchema, NamespaceSettingsSchema } from './namespace.ts';
 
 const port = z.number().int().min(0).max(65535);
 const url = z.string().url();
+const remoteDimensions = z.number().int().positive().max(65_536).optional()
+  .describe('vector size; unset: learned at start-up by embedding one probe text. Answers of another size are errors');
 const timeoutMs = z.number().int().positive().default(2000).describe('a slower embedding is a miss; keep it below Envoy\'s message_timeout');
 
 export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
@@ -15,7 +17,7 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     url: url.describe('the /v1/embeddings URL'),
     model: z.string().min(1).describe('the embedding model name to request'),
     apiKey: z.string().optional().describe('sent as a bearer token'),
-    dimensions: z.number().int().positive().optional().describe('expected vector size (learned from the first answer if unset)'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({
@@ -23,12 +25,14 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     url: url.describe("the predictor's :predict URL, e.g. http://gateway/v1/models/minilm:predict"),
     host: z.string().optional().describe("Host header to send: KServe's ingress gateway routes by Host"),
     model: z.string().default('kserve').describe('name recorded in the embedder identity'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({
     provider: z.literal('tei').describe('Hugging Face text-embeddings-inference'),
     url: url.describe('the /embed URL'),
     model: z.string().default('tei').describe('name recorded in the embedder identity'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({

@@ -9,6 +9,8 @@ export interface Embedder {
   /** The threshold measured best for this embedder by bench/hit-quality; a namespace uses it unless configured. */
   readonly defaultThreshold: number;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Gets ready before the cache loads (a remote embedder learns its dimensions); may fail, embed retries. */
+  start?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ export interface KServeEmbedderOptions {
   url: string;
   host?: string | undefined;
   model: string;
+  dimensions?: number | undefined;
   timeoutMs: number;
 }
 
@@ -13,7 +14,7 @@ export class KServeEmbedder extends RemoteEmbedder {
   readonly #opts: KServeEmbedderOptions;
 
   constructor(opts: KServeEmbedderOptions) {
-    super('kserve', opts.model);
+    super('kserve', opts.model, opts.dimensions);
     this.#opts = opts;
   }
 

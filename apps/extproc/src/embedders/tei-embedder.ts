@@ -4,6 +4,7 @@ import { RemoteEmbedder } from './remote-embedder.ts';
 export interface TeiEmbedderOptions {
   url: string;
   model: string;
+  dimensions?: number | undefined;
   timeoutMs: number;
 }
 
@@ -12,7 +13,7 @@ export class TeiEmbedder extends RemoteEmbedder {
   readonly #opts: TeiEmbedderOptions;
 
   constructor(opts: TeiEmbedderOptions) {
-    super('tei', opts.model);
+    super('tei', opts.model, opts.dimensions);
     this.#opts = opts;
   }
 

@@ -2,7 +2,7 @@ import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
-import { embedderKey } from '@semcache/shared';
+import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { decodeRecords, type FileRecord } from './record-file.ts';
@@ -83,11 +83,15 @@ async function loadFile(
     });
     return header;
   }
-  for (const record of records.slice(1)) applyRecord(record, name, engine, report, kind === 'log');
+  // An embedder that has not told its dimensions yet: the file's own are what its entries must have.
+  const expected = identity.dimensions === 0 ? header.embedder : identity;
+  for (const record of records.slice(1)) applyRecord(record, name, engine, expected, report, kind === 'log');
   return header;
 }
 
-function applyRecord(record: FileRecord, file: string, engine: CacheEngine, report: LoadReport, fromLog: boolean): void {
+function applyRecord(
+  record: FileRecord, file: string, engine: CacheEngine, expected: EmbedderIdentity, report: LoadReport, fromLog: boolean,
+): void {
   let change: CacheChange;
   try {
     change = recordChange(record);
@@ -100,7 +104,7 @@ function applyRecord(record: FileRecord, file: string, engine: CacheEngine, repo
       report.expired++;
       return;
     }
-    if (!fitsEmbedder(change.entry.vector, engine.embedder.identity)) {
+    if (!fitsEmbedder(change.entry.vector, expected)) {
       report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${change.entry.vector.length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }
