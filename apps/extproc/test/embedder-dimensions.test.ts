@@ -78,4 +78,20 @@ describe('remote embedder dimensions (real server, embedder on 127.0.0.1)', () =
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('an answer far larger than dimensions and batch need is an error, read no further than the cap', async () => {
+    const h = await startHarness({ ...kserve, 'embedder.dimensions': 256 });
+    try {
+      predictor.padBytes = 4 * 1024 * 1024;
+      const r = await h.chat('A question with an oversized embedding answer');
+      assert.equal(r.source, 'upstream');
+      assert.equal(h.server.admin.recentLookups({ outcome: 'error' })[0]?.reason, 'embedder-bad-response');
+      predictor.padBytes = 16 * 1024;
+      await h.chat('A question with a little white space');
+      assert.equal((await h.chat('A question with a little white space')).headers['x-semantic-cache'], 'hit-exact', 'modest slack is fine');
+    } finally {
+      predictor.padBytes = 0;
+      await h.close();
+    }
+  });
 });

@@ -17,6 +17,8 @@ export class FakePredictor extends LoopbackServer {
   delayMs = 0;
   /** The vector to answer for a text instead of its embedding (a misbehaving model server). */
   answerFor: ((text: string) => unknown) | null = null;
+  /** White space appended to each answer: valid JSON of any size. */
+  padBytes = 0;
   #embedder = new BuiltinHashedEmbedder({ dimensions: 256 });
 
   protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -30,6 +32,6 @@ export class FakePredictor extends LoopbackServer {
       ? { predictions: vectors }
       : { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })) };
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer));
+    res.end(JSON.stringify(answer) + ' '.repeat(this.padBytes));
   }
 }

@@ -18,8 +18,8 @@ export class KServeEmbedder extends RemoteEmbedder {
     this.#opts = opts;
   }
 
-  protected async request(texts: readonly string[]): Promise<Float32Array[]> {
-    const doc = await postJson({ url: this.#opts.url, host: this.#opts.host, body: { instances: texts }, timeoutMs: this.#opts.timeoutMs });
+  protected async request(texts: readonly string[], maxResponseBytes: number): Promise<Float32Array[]> {
+    const doc = await postJson({ url: this.#opts.url, host: this.#opts.host, body: { instances: texts }, timeoutMs: this.#opts.timeoutMs, maxResponseBytes });
     return toVectors((doc as { predictions?: unknown }).predictions, texts.length);
   }
 }

@@ -17,8 +17,8 @@ export class TeiEmbedder extends RemoteEmbedder {
     this.#opts = opts;
   }
 
-  protected async request(texts: readonly string[]): Promise<Float32Array[]> {
-    const doc = await postJson({ url: this.#opts.url, body: { inputs: texts, normalize: true }, timeoutMs: this.#opts.timeoutMs });
+  protected async request(texts: readonly string[], maxResponseBytes: number): Promise<Float32Array[]> {
+    const doc = await postJson({ url: this.#opts.url, body: { inputs: texts, normalize: true }, timeoutMs: this.#opts.timeoutMs, maxResponseBytes });
     return toVectors(doc, texts.length);
   }
 }
