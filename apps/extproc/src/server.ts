@@ -15,6 +15,7 @@ import { createCacheMetrics } from './metrics/cache-metrics.ts';
 import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
+import { ReasonLog } from './reason-log.ts';
 
 export interface StartOptions {
   config: Config;
@@ -54,11 +55,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const store = createStore({ config: config.store, engine, logger, registry: metrics.registry });
   await store?.start();
 
+  const uncacheableLog = new ReasonLog(logger, 'info', 'request passed through uncached');
+  const failureLog = new ReasonLog(logger, 'error', 'ext_proc processor failed; passing the request through');
+  const onUncacheable = (reason: string): void => {
+    metrics.uncacheable(reason);
+    uncacheableLog.note(reason);
+  };
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped }),
+    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
     onStreamEnd: metrics.observeStreamEnd,
+    onFailure: (err) => {
+      const reason = err instanceof Error ? err.name : 'unknown';
+      metrics.processorFailed(reason);
+      if (!failureLog.note(reason, { err })) logger.debug({ err }, 'ext_proc processor failed; passing the request through');
+    },
   });
   let ready = true;
   const api = adminApi(config.admin, admin, logger);

@@ -7,6 +7,7 @@ import { readReplayOptions, renderAnswer, type ReplayOptions } from '../answers/
 import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
 import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
+import { nestsDeeperThan } from '../endpoints/json-depth.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply } from './hit-response.ts';
@@ -20,7 +21,12 @@ export interface CacheProcessorDeps {
   logger: Logger;
   /** An answer the cache was asked to keep and did not (metrics). */
   onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
+  /** A request on a cacheable path that the cache cannot use (metrics, and the first of each reason logged). */
+  onUncacheable?: (reason: string) => void;
 }
+
+/** Far above what any request needs (tool schemas nest a few levels); bounds every walk of the body. */
+const MAX_JSON_DEPTH = 64;
 
 export const CONTROL_HEADER = 'x-semantic-cache';
 
@@ -71,7 +77,10 @@ export class CacheProcessor implements StreamProcessor {
     const body = Buffer.concat(this.#requestChunks);
     this.#requestChunks = [];
     const parsed = this.#parse(this.#spec, body);
-    if (!parsed) return continueReply('request_body');
+    if ('uncacheable' in parsed) {
+      this.#deps.onUncacheable?.(parsed.uncacheable);
+      return continueReply('request_body');
+    }
     const result = await this.#deps.engine.lookup({
       partition: { model: parsed.request.model, tenant: this.#tenant },
       endpoint: this.#spec.kind,
@@ -155,16 +164,18 @@ export class CacheProcessor implements StreamProcessor {
     return fingerprint(spec.kind, context);
   }
 
-  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | null {
+  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | { uncacheable: string } {
     let json: unknown;
     try {
       json = JSON.parse(utf8.decode(body));
     } catch {
-      return null;
+      return { uncacheable: 'invalid-json' };
     }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) return null;
+    if (!json || typeof json !== 'object' || Array.isArray(json)) return { uncacheable: 'not-an-object' };
+    if (nestsDeeperThan(json, MAX_JSON_DEPTH)) return { uncacheable: 'too-deep' };
     const parsed = spec.parse(json as Record<string, unknown>);
-    if (!parsed.ok || parsed.request.prompt.length > this.#deps.config.maxPromptChars) return null;
+    if (!parsed.ok) return { uncacheable: parsed.reason };
+    if (parsed.request.prompt.length > this.#deps.config.maxPromptChars) return { uncacheable: 'prompt-too-long' };
     return { request: parsed.request, replay: readReplayOptions(json as Record<string, unknown>) };
   }
 
