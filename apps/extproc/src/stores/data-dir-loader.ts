@@ -7,7 +7,7 @@ import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { decodeRecords, type FileRecord } from './record-file.ts';
 
-export type ProblemKind = 'damaged-file' | 'embedder-mismatch' | 'bad-entry';
+export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry';
 
 export interface LoadReport {
   /** Entries in the cache once loaded. */
@@ -58,7 +58,17 @@ async function loadFile(
   dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
 ): Promise<Header | null> {
   const path = join(dir, name);
-  const { records, damage } = decodeRecords(await readFile(path));
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    // A directory or an unreadable file in a data file's place: one entry of the folder, not the whole of it.
+    const aside = `${name}.unreadable-${Date.now()}`;
+    await rename(path, join(dir, aside));
+    report.problems.push({ kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing loaded from it, kept as ${aside}` });
+    return null;
+  }
+  const { records, damage } = decodeRecords(bytes);
   const header = parseHeader(records[0]);
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;
