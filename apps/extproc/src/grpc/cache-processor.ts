@@ -17,7 +17,9 @@ import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'>;
+  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
+    grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
+  };
   logger: Logger;
   /** An answer the cache was asked to keep and did not (metrics). */
   onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
@@ -50,6 +52,7 @@ export class CacheProcessor implements StreamProcessor {
   #mode: CacheMode = 'normal';
   #tenant: string | null = null;
   #requestChunks: Buffer[] = [];
+  #requestBytes = 0;
   #forwarded: Forwarded | null = null;
   #capture: AnswerCapture | null = null;
 
@@ -72,8 +75,12 @@ export class CacheProcessor implements StreamProcessor {
 
   async requestBody(msg: HttpBody): Promise<Reply> {
     if (this.#forwarded) return continueReply('request_body');
-    if (msg.body?.length) this.#requestChunks.push(Buffer.from(msg.body));
+    if (msg.body?.length) this.#collect(msg.body);
     if (!msg.end_of_stream || !this.#spec) return continueReply('request_body');
+    if (this.#requestBytes > this.#deps.config.grpc.maxReceiveMessageBytes) {
+      this.#deps.onUncacheable?.('too-large');
+      return continueReply('request_body');
+    }
     const body = Buffer.concat(this.#requestChunks);
     this.#requestChunks = [];
     const parsed = this.#parse(this.#spec, body);
@@ -140,6 +147,16 @@ export class CacheProcessor implements StreamProcessor {
     if (this.#capture && this.#forwarded?.pending) this.#skipped(this.#forwarded.pending, 'incomplete');
     this.#capture = null;
     this.#requestChunks = [];
+  }
+
+  /**
+   * A STREAMED request body arrives in chunks, each within the gRPC message limit but with no bound on their
+   * sum: past the largest body a BUFFERED request may have, the rest is only counted, not kept.
+   */
+  #collect(chunk: Uint8Array): void {
+    this.#requestBytes += chunk.length;
+    if (this.#requestBytes <= this.#deps.config.grpc.maxReceiveMessageBytes) this.#requestChunks.push(Buffer.from(chunk));
+    else this.#requestChunks = [];
   }
 
   #hit(result: Extract<LookupResult, { kind: 'hit' }>, replay: ReplayOptions): Reply | null {
