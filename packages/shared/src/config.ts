@@ -125,6 +125,14 @@ export const ConfigSchema = z.object({
     required: z.boolean().default(true)
       .describe('with tenantHeader set, a request without it (or with an empty value) passes through uncached; false: such requests share one tenant-less namespace'),
   }).prefault({}),
+  route: z.object({
+    path: z.boolean().default(true)
+      .describe('the path prefix and query string split namespaces: /openai/v1/... and /v1/...?api-version=2 never share answers'),
+    authority: z.boolean().default(false)
+      .describe("the :authority (Host) splits namespaces; on when Envoy routes one model name to different backends by host"),
+    headers: z.array(headerName).default([])
+      .describe('request headers whose values split namespaces, e.g. api-version'),
+  }).prefault({}),
   defaults: z.object({
     threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),

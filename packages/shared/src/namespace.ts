@@ -58,6 +58,8 @@ export const NamespaceInfoSchema = z.object({
   name: z.string(),
   model: z.string(),
   tenant: z.string().nullable(),
+  /** Where requests went (path prefix and query, host, selected headers) when configured to split by it. */
+  route: z.string().nullable(),
   settings: NamespaceSettingsSchema,
   stats: NamespaceStatsSchema,
   embedder: EmbedderIdentitySchema,

@@ -54,7 +54,7 @@ export class MemoryAdmin implements CacheAdmin {
     if (!settings) throw new NotFoundError(`no namespace named '${name}'`);
     const entries = this.entries.filter((e) => e.namespace === name).length;
     return {
-      name, model: name, tenant: null, settings: { ...settings }, createdAt: 0,
+      name, model: name, tenant: null, route: null, settings: { ...settings }, createdAt: 0,
       embedder: { provider: 'test', model: 'overlap', version: '1', dimensions: 0 },
       stats: {
         entries, memoryBytes: entries * 100, exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,

@@ -9,6 +9,7 @@ import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.
 import { fingerprint } from '../endpoints/fingerprint.ts';
 import { nestsDeeperThan } from '../endpoints/json-depth.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
+import { routeIdentity } from '../endpoints/route-identity.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
@@ -17,7 +18,7 @@ import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
+  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
     grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
   };
   logger: Logger;
@@ -51,6 +52,7 @@ export class CacheProcessor implements StreamProcessor {
   #spec: EndpointSpec | null = null;
   #mode: CacheMode = 'normal';
   #tenant: string | null = null;
+  #route: string | null = null;
   #requestChunks: Buffer[] = [];
   #requestBytes = 0;
   #forwarded: Forwarded | null = null;
@@ -65,6 +67,7 @@ export class CacheProcessor implements StreamProcessor {
     this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes);
     if (!this.#spec || msg.end_of_stream) return continueReply('request_headers', { modeOverride: SKIP_ALL, done: true });
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
+    this.#route = routeIdentity(h, this.#spec.path, this.#deps.config.route);
     const { tenantHeader, tenant } = this.#deps.config;
     this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
     // Without its tenant a request could read or fill the answers meant for requests without one.
@@ -89,7 +92,7 @@ export class CacheProcessor implements StreamProcessor {
       return continueReply('request_body');
     }
     const result = await this.#deps.engine.lookup({
-      partition: { model: parsed.request.model, tenant: this.#tenant },
+      partition: { model: parsed.request.model, tenant: this.#tenant, route: this.#route },
       endpoint: this.#spec.kind,
       prompt: parsed.request.prompt,
       fingerprint: this.#fingerprint(this.#spec, parsed.request),
