@@ -31,8 +31,8 @@ async function sendStreamed(target: string, body: Buffer, chunkBytes: number): P
 const chat = (padding: number): Buffer =>
   Buffer.from(JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'A streamed question' }], metadata: { pad: 'x'.repeat(padding) } }));
 
-describe('STREAMED request bodies (real server)', () => {
-  it('stops collecting chunks past the largest body it accepts, and passes the request through', async () => {
+describe('request body limits (real server)', () => {
+  it('STREAMED: stops collecting chunks past the largest body it accepts, and passes the request through', async () => {
     const h = await startHarness({ 'grpc.maxReceiveMessageBytes': 256 * 1024 });
     const target = `127.0.0.1:${h.server.grpcPort}`;
     try {
@@ -45,6 +45,25 @@ describe('STREAMED request bodies (real server)', () => {
       assert.equal(h.server.admin.recentLookups({}).length, 1, 'a streamed body under the cap is looked up');
     } finally {
       await h.close();
+    }
+  });
+
+  it('a BUFFERED body over grpc.maxReceiveMessageBytes fails the stream: Envoy goes on only with failure_mode_allow', async () => {
+    const limit = 64 * 1024;
+    const big = chat(2 * limit).toString('utf8');
+    const allowing = await startHarness({ 'grpc.maxReceiveMessageBytes': limit }, {}, { failureModeAllow: true });
+    const strict = await startHarness({ 'grpc.maxReceiveMessageBytes': limit }, {}, { failureModeAllow: false });
+    try {
+      const passed = await allowing.envoy.send({ path: '/v1/chat/completions', body: big });
+      assert.equal(passed.source, 'upstream');
+      assert.equal(passed.headers['x-semantic-cache'], undefined, 'the cache never saw the body');
+      assert.ok(allowing.envoy.failures.length > 0);
+      const failed = await strict.envoy.send({ path: '/v1/chat/completions', body: big });
+      assert.equal(failed.source, 'envoy');
+      assert.equal(failed.status, 500);
+    } finally {
+      await allowing.close();
+      await strict.close();
     }
   });
 });
