@@ -33,12 +33,15 @@ export function tokenize(text: string): string[] {
 /** An emoji (with its modifiers and joined parts) or another symbol character. */
 const SYMBOL = /\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|\u200D\p{Extended_Pictographic})*|\p{S}/gu;
 const PUNCTUATION = /\p{P}/gu;
+/** Text that may hold a symbol: beyond ASCII, or one of ASCII's symbol characters. Most prompts have neither. */
+const MAYBE_SYMBOL = /[^\x00-\x7f]|[$+<=>^`|~]/;
 
 /**
  * Emoji and symbols, which words leave out: without them `🍕🍕🍕?` and `😡😡` were both the zero vector.
  * Punctuation counts only in a prompt that has nothing else (`???` vs `!!!`): elsewhere it is noise.
  */
 export function symbolTokens(text: string, hasWords: boolean): string[] {
+  if (hasWords && !MAYBE_SYMBOL.test(text)) return [];
   const normalized = text.normalize('NFKC');
   const symbols = normalized.match(SYMBOL) ?? [];
   if (symbols.length > 0 || hasWords) return symbols;
