@@ -46,6 +46,8 @@ describe('tenant isolation through the real server', () => {
       assert.equal(empty.headers['x-semantic-cache'], 'bypass', 'an empty tenant is no tenant');
       assert.equal(h.upstream.calls.length, 3);
       assert.equal(h.server.admin.listNamespaces().reduce((n, ns) => n + ns.stats.entries, 0), 0, 'nothing stored');
+      const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+      assert.match(metrics, /semcache_requests_uncacheable_total\{reason="no-tenant"\} 3/);
 
       await h.envoy.send(completion('gpt-test', 'Which plan am I on?', { 'x-tenant': 'acme' }));
       const tenantHit = await h.envoy.send(completion('gpt-test', 'Which plan am I on?', { 'x-tenant': 'acme' }));

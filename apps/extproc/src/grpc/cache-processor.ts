@@ -71,7 +71,10 @@ export class CacheProcessor implements StreamProcessor {
     const { tenantHeader, tenant } = this.#deps.config;
     this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
     // Without its tenant a request could read or fill the answers meant for requests without one.
-    if (tenantHeader && this.#tenant === null && tenant.required) this.#forwarded = { label: 'bypass', pending: null };
+    if (tenantHeader && this.#tenant === null && tenant.required) {
+      this.#forwarded = { label: 'bypass', pending: null };
+      this.#deps.onUncacheable?.('no-tenant');
+    }
     // A gzip answer could not be stored; our control header is for us, not for the model.
     return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER] });
   }
