@@ -30,6 +30,10 @@ describe('tenant isolation through the real server', () => {
       const parts = namespaces.map((n) => `${n.model} / ${n.tenant}`).sort();
       assert.deepEqual(parts, ['gpt-tenant / acme', 'gpt-tenant|acme / null', 'm / a|b', 'm|a / b']);
       for (const ns of namespaces) assert.equal(h.server.admin.getNamespace(ns.name).name, ns.name, 'each name finds its own namespace');
+      const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+      for (const label of ['gpt-tenant|acme', 'gpt-tenant%7Cacme', 'm|a%7Cb', 'm%7Ca|b']) {
+        assert.ok(metrics.includes(`semcache_entries{namespace="${label}"} 1`), `a metrics label of its own: ${label}`);
+      }
     } finally {
       await h.close();
     }
