@@ -15,6 +15,7 @@ import { createCacheMetrics } from './metrics/cache-metrics.ts';
 import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
+import { ReasonLog } from './reason-log.ts';
 
 export interface StartOptions {
   config: Config;
@@ -41,6 +42,12 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config, logger } = opts;
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
+  try {
+    // Before loading: entries of other dimensions than the embedder's are then set aside, not loaded.
+    await embedder.start?.();
+  } catch (err) {
+    logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
+  }
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
@@ -48,11 +55,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const store = createStore({ config: config.store, engine, logger, registry: metrics.registry });
   await store?.start();
 
+  const uncacheableLog = new ReasonLog(logger, 'info', 'request passed through uncached');
+  const failureLog = new ReasonLog(logger, 'error', 'ext_proc processor failed; passing the request through');
+  const onUncacheable = (reason: string): void => {
+    metrics.uncacheable(reason);
+    uncacheableLog.note(reason);
+  };
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped }),
+    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
     onStreamEnd: metrics.observeStreamEnd,
+    onFailure: (err) => {
+      const reason = err instanceof Error ? err.name : 'unknown';
+      metrics.processorFailed(reason);
+      if (!failureLog.note(reason, { err })) logger.debug({ err }, 'ext_proc processor failed; passing the request through');
+    },
   });
   let ready = true;
   const api = adminApi(config.admin, admin, logger);

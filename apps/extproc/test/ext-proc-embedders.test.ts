@@ -48,8 +48,8 @@ describe('remote embedders', () => {
       await h.chat('How do I scale a deployment?');
       await h.chat('How do I scale a deployment?');
       await h.chat('How can I scale a deployment');
-      assert.equal(predictor.calls.length, 2, 'the exact repeat skipped the embedder');
-      assert.deepEqual((predictor.calls[0]!.body as { input: string[] }).input, ['How do I scale a deployment?']);
+      assert.equal(predictor.calls.length, 3, 'the start-up probe, then two prompts: the exact repeat skipped the embedder');
+      assert.deepEqual((predictor.calls[1]!.body as { input: string[] }).input, ['How do I scale a deployment?']);
     } finally {
       await h.close();
     }

@@ -15,6 +15,10 @@ export interface PredictorCall {
 export class FakePredictor extends LoopbackServer {
   readonly calls: PredictorCall[] = [];
   delayMs = 0;
+  /** The vector to answer for a text instead of its embedding (a misbehaving model server). */
+  answerFor: ((text: string) => unknown) | null = null;
+  /** White space appended to each answer: valid JSON of any size. */
+  padBytes = 0;
   #embedder = new BuiltinHashedEmbedder({ dimensions: 256 });
 
   protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -23,11 +27,11 @@ export class FakePredictor extends LoopbackServer {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (res.destroyed) return;
     const texts = body.instances ?? body.input ?? [];
-    const vectors = (await this.#embedder.embed(texts)).map((v) => [...v]);
+    const vectors = (await this.#embedder.embed(texts)).map((v, i) => this.answerFor?.(texts[i]!) ?? [...v]);
     const answer = body.instances
       ? { predictions: vectors }
       : { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })) };
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(answer));
+    res.end(JSON.stringify(answer) + ' '.repeat(this.padBytes));
   }
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { NamespaceSettingsSchema } from './namespace.ts';
+import { ClientControlsSchema, NamespaceSettingsSchema } from './namespace.ts';
 
 const port = z.number().int().min(0).max(65535);
 const url = z.string().url();
+const remoteDimensions = z.number().int().positive().max(65_536).optional()
+  .describe('vector size; unset: learned at start-up by embedding one probe text. Answers of another size are errors');
 const timeoutMs = z.number().int().positive().default(2000).describe('a slower embedding is a miss; keep it below Envoy\'s message_timeout');
 
 export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
@@ -15,7 +17,7 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     url: url.describe('the /v1/embeddings URL'),
     model: z.string().min(1).describe('the embedding model name to request'),
     apiKey: z.string().optional().describe('sent as a bearer token'),
-    dimensions: z.number().int().positive().optional().describe('expected vector size (learned from the first answer if unset)'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({
@@ -23,12 +25,14 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     url: url.describe("the predictor's :predict URL, e.g. http://gateway/v1/models/minilm:predict"),
     host: z.string().optional().describe("Host header to send: KServe's ingress gateway routes by Host"),
     model: z.string().default('kserve').describe('name recorded in the embedder identity'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({
     provider: z.literal('tei').describe('Hugging Face text-embeddings-inference'),
     url: url.describe('the /embed URL'),
     model: z.string().default('tei').describe('name recorded in the embedder identity'),
+    dimensions: remoteDimensions,
     timeoutMs,
   }),
   z.object({
@@ -117,12 +121,26 @@ export const ConfigSchema = z.object({
   pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
     .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),
   tenantHeader: z.string().toLowerCase().optional().describe("request header whose value splits each model's namespace per tenant"),
+  tenant: z.object({
+    required: z.boolean().default(true)
+      .describe('with tenantHeader set, a request without it (or with an empty value) passes through uncached; false: such requests share one tenant-less namespace'),
+  }).prefault({}),
+  route: z.object({
+    path: z.boolean().default(true)
+      .describe('the path prefix and query string split namespaces: /openai/v1/... and /v1/...?api-version=2 never share answers'),
+    authority: z.boolean().default(false)
+      .describe("the :authority (Host) splits namespaces; on when Envoy routes one model name to different backends by host"),
+    headers: z.array(headerName).default([])
+      .describe('request headers whose values split namespaces, e.g. api-version'),
+  }).prefault({}),
   defaults: z.object({
     threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),
     maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
     enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
     guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
+    clientControls: ClientControlsSchema.default('read-only')
+      .describe('x-semantic-cache values clients may send: off (none), read-only (bypass, no-store), all (also refresh, which replaces the answer everyone gets)'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),

@@ -13,14 +13,27 @@ export type EmbedderIdentity = z.infer<typeof EmbedderIdentitySchema>;
 export const embedderKey = (id: EmbedderIdentity): string =>
   `${id.provider}/${id.model}@${id.version}#${id.dimensions}`;
 
+/**
+ * Which values of the `x-semantic-cache` request header a client may use: `off` none, `read-only` the two that
+ * only lessen caching (`bypass`, `no-store`), `all` also `refresh`, which replaces the answer everyone gets.
+ */
+export const ClientControlsSchema = z.enum(['off', 'read-only', 'all']);
+export type ClientControls = z.infer<typeof ClientControlsSchema>;
+
 export const NamespaceSettingsSchema = z.object({
   threshold: z.number().min(0).max(1),
   ttlSeconds: z.number().int().positive(),
   maxEntries: z.number().int().positive(),
   enabled: z.boolean(),
   guard: z.boolean(),
+  clientControls: ClientControlsSchema,
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
+
+/** Settings as written by a data directory or Redis: those of older versions lack the newer fields. */
+export const StoredNamespaceSettingsSchema = NamespaceSettingsSchema.extend({
+  clientControls: ClientControlsSchema.default('read-only'),
+});
 
 export const NamespaceSettingsPatchSchema = NamespaceSettingsSchema.partial().strict();
 export type NamespaceSettingsPatch = z.infer<typeof NamespaceSettingsPatchSchema>;
@@ -45,6 +58,8 @@ export const NamespaceInfoSchema = z.object({
   name: z.string(),
   model: z.string(),
   tenant: z.string().nullable(),
+  /** Where requests went (path prefix and query, host, selected headers) when configured to split by it. */
+  route: z.string().nullable(),
   settings: NamespaceSettingsSchema,
   stats: NamespaceStatsSchema,
   embedder: EmbedderIdentitySchema,

@@ -39,7 +39,7 @@ export function openAiAnswer(call: UpstreamCall, n: number): Record<string, unkn
   const model = (call.body as { model?: string } | null)?.model ?? 'unknown';
   const text = `Answer #${n} to: ${prompt}`;
   const usage = { prompt_tokens: 10 + prompt.length % 7, completion_tokens: 20, total_tokens: 30 + prompt.length % 7 };
-  if (call.path.endsWith('/chat/completions')) {
+  if (call.path.split('?')[0]!.endsWith('/chat/completions')) {
     return {
       id: `chatcmpl-${n}`, object: 'chat.completion', created: 1_700_000_000 + n, model,
       choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],

@@ -13,7 +13,7 @@ export function overlap(a: string, b: string): number {
   return shared / Math.max(1, new Set([...wa, ...wb]).size);
 }
 
-const SETTINGS: NamespaceSettings = { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true };
+const SETTINGS: NamespaceSettings = { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true, clientControls: 'read-only' };
 
 /** A CacheAdmin over plain arrays, for the API's own route tests (the engine-backed ones live in apps/extproc). */
 export class MemoryAdmin implements CacheAdmin {
@@ -54,7 +54,7 @@ export class MemoryAdmin implements CacheAdmin {
     if (!settings) throw new NotFoundError(`no namespace named '${name}'`);
     const entries = this.entries.filter((e) => e.namespace === name).length;
     return {
-      name, model: name, tenant: null, settings: { ...settings }, createdAt: 0,
+      name, model: name, tenant: null, route: null, settings: { ...settings }, createdAt: 0,
       embedder: { provider: 'test', model: 'overlap', version: '1', dimensions: 0 },
       stats: {
         entries, memoryBytes: entries * 100, exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,

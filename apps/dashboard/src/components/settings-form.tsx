@@ -1,12 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import type { NamespaceSettings, SettingsPatchRequest } from '@semcache/shared';
+import { ClientControlsSchema, type ClientControls, type NamespaceSettings, type SettingsPatchRequest } from '@semcache/shared';
 import { asApiError, type ApiError } from '../api/api-error.ts';
 import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
 
-type Draft = Pick<NamespaceSettings, 'enabled' | 'guard'> & { ttlSeconds: string; maxEntries: string };
+type Draft = Pick<NamespaceSettings, 'enabled' | 'guard' | 'clientControls'> & { ttlSeconds: string; maxEntries: string };
 
-const draftOf = (s: NamespaceSettings): Draft => ({ enabled: s.enabled, guard: s.guard, ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries) });
+const draftOf = (s: NamespaceSettings): Draft => ({
+  enabled: s.enabled, guard: s.guard, clientControls: s.clientControls, ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries),
+});
+
+const CONTROL_LABELS: Record<ClientControls, string> = {
+  off: 'none (the header is ignored)',
+  'read-only': 'bypass and no-store',
+  all: 'bypass, no-store and refresh',
+};
 
 /** TTL, capacity and switches; sends only what changed. */
 export function SettingsForm({ namespace, settings, onSaved }: { namespace: string; settings: NamespaceSettings; onSaved(): void }) {
@@ -19,6 +27,7 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
   const patch: SettingsPatchRequest = {};
   if (draft.enabled !== settings.enabled) patch.enabled = draft.enabled;
   if (draft.guard !== settings.guard) patch.guard = draft.guard;
+  if (draft.clientControls !== settings.clientControls) patch.clientControls = draft.clientControls;
   if (draft.ttlSeconds !== String(settings.ttlSeconds)) patch.ttlSeconds = Number(draft.ttlSeconds);
   if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
   const dirty = Object.keys(patch).length > 0;
@@ -56,6 +65,12 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
         </label>
         <label><input type="checkbox" checked={draft.enabled} onChange={(e) => edit({ enabled: e.target.checked })} /> Caching enabled</label>
         <label><input type="checkbox" checked={draft.guard} onChange={(e) => edit({ guard: e.target.checked })} /> False-hit guard</label>
+        <label className="field">
+          <span>Client controls (x-semantic-cache)</span>
+          <select value={draft.clientControls} onChange={(e) => edit({ clientControls: ClientControlsSchema.parse(e.target.value) })}>
+            {ClientControlsSchema.options.map((c) => <option key={c} value={c}>{CONTROL_LABELS[c]}</option>)}
+          </select>
+        </label>
       </div>
       <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used.</p>
       {error && <ErrorNotice error={error} />}

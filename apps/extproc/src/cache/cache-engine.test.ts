@@ -102,8 +102,8 @@ describe('CacheEngine', () => {
     assert.equal(r.kind === 'miss' ? r.pending : 'x', null);
   });
 
-  it('honours bypass, no-store, refresh and a disabled namespace', async () => {
-    const { engine, fill, req, admin, changes } = setup();
+  it('honours bypass, no-store, refresh (where allowed) and a disabled namespace', async () => {
+    const { engine, fill, req, admin, changes } = setup({ 'defaults.clientControls': 'all' });
     const first = await fill('a');
     assert.equal((await engine.lookup(req('a', { mode: 'bypass' }))).outcome, 'bypass');
     const noStore = await engine.lookup(req('b', { mode: 'no-store' }));
@@ -119,6 +119,13 @@ describe('CacheEngine', () => {
     const disabled = await engine.lookup(req('a'));
     assert.equal(disabled.outcome, 'bypass');
     assert.equal(disabled.event.reason, 'disabled');
+  });
+
+  it('ignores a refresh the namespace does not allow: the lookup goes on as usual', async () => {
+    const { engine, fill, req } = setup();
+    await fill('a');
+    const refused = await engine.lookup(req('a', { mode: 'refresh' }));
+    assert.equal(refused.outcome, 'exact');
   });
 
   it('expires entries by TTL, and a shorter TTL applies to entries already stored', async () => {

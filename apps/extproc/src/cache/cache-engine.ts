@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@semcache/shared';
 import type { Embedder } from '../embedders/embedder.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
+import { allowedMode, type CacheMode } from './client-controls.ts';
 import { entryId, type CacheEntry } from './entry.ts';
 import { LabelStore } from './label-store.ts';
 import { LookupLog } from './lookup-log.ts';
@@ -11,8 +12,7 @@ import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 
-/** What the caller asked of the cache for this request (the `x-semantic-cache` request header). */
-export type CacheMode = 'normal' | 'no-store' | 'refresh' | 'bypass';
+export type { CacheMode } from './client-controls.ts';
 
 export interface LookupRequest {
   partition: Partition;
@@ -94,13 +94,14 @@ export class CacheEngine {
     const ns = this.namespaces.resolve(req.partition);
     if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
     const { threshold } = ns.settings;
-    if (req.mode === 'bypass' || !ns.settings.enabled) {
+    const mode = allowedMode(req.mode, ns.settings.clientControls);
+    if (mode === 'bypass' || !ns.settings.enabled) {
       ns.counters.bypassed++;
-      return this.#miss(name, req, 'bypass', req.mode === 'bypass' ? 'requested' : 'disabled', threshold);
+      return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
     const exactKey = exactKeyOf(req.fingerprint, req.prompt);
     const now = this.now();
-    if (req.mode !== 'refresh') {
+    if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
       if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
@@ -118,8 +119,8 @@ export class CacheEngine {
     }
     const embedMicros = micros(t0);
     const pending: PendingStore | null =
-      req.mode === 'no-store' ? null : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector };
-    if (req.mode === 'refresh') {
+      mode === 'no-store' ? null : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector };
+    if (mode === 'refresh') {
       ns.counters.misses++;
       return this.#miss(name, req, 'miss', 'refresh', threshold, { embedMicros }, pending);
     }

@@ -62,6 +62,7 @@ export class NamespaceRegistry {
       maxEntries: defaults.maxEntries,
       enabled: defaults.enabled,
       guard: defaults.guard,
+      clientControls: defaults.clientControls,
       ...models[model],
     };
   }

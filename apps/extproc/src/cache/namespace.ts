@@ -149,6 +149,7 @@ export class Namespace {
       name: this.name,
       model: this.partition.model,
       tenant: this.partition.tenant,
+      route: this.partition.route ?? null,
       settings: { ...this.settings },
       stats: {
         ...c,

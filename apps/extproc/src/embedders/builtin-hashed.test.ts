@@ -31,9 +31,23 @@ test('vectors are unit length, of the configured size, and deterministic across 
   assert.deepEqual(a, b);
 });
 
-test('empty text gives a zero vector rather than NaN', async () => {
-  const [v] = await new BuiltinHashedEmbedder({ dimensions: 64 }).embed(['']);
-  assert.ok(v!.every((x) => x === 0));
+test('text with nothing to embed is a degenerate-embedding error, never a zero or NaN vector', async () => {
+  const e = new BuiltinHashedEmbedder({ dimensions: 64 });
+  for (const text of ['', '   \n ']) await assert.rejects(e.embed([text]), { name: 'EmbedderError', kind: 'degenerate' });
+});
+
+test('emoji, symbols and punctuation-only prompts get features of their own', async () => {
+  const e = new BuiltinHashedEmbedder({ dimensions: 256 });
+  const prompts = ['🍕🍕🍕?', '😡😡', '???', '!!!', '👩\u200D💻', '→'];
+  const vectors = await e.embed(prompts);
+  for (const v of vectors) assert.ok(Math.abs(cosine(v, v) - 1) < 1e-5, 'a unit vector');
+  for (let i = 0; i < prompts.length; i++) {
+    for (let j = i + 1; j < prompts.length; j++) {
+      assert.ok(cosine(vectors[i]!, vectors[j]!) < 0.5, `'${prompts[i]}' and '${prompts[j]}' are apart`);
+    }
+  }
+  assert.ok((await similarity(e, 'What is 🍕?', 'What is 🍔?')) < 1, 'a symbol changes the vector of a worded prompt');
+  assert.ok((await similarity(e, 'Is it done?', 'Is it done')) > 0.999, 'punctuation beside words does not');
 });
 
 test('acceptance: a filler-word rephrasing is a hit at the default threshold', async () => {

@@ -30,6 +30,24 @@ export function tokenize(text: string): string[] {
   return text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019`]/g, "'").match(TOKEN) ?? [];
 }
 
+/** An emoji (with its modifiers and joined parts) or another symbol character. */
+const SYMBOL = /\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|\u200D\p{Extended_Pictographic})*|\p{S}/gu;
+const PUNCTUATION = /\p{P}/gu;
+/** Text that may hold a symbol: beyond ASCII, or one of ASCII's symbol characters. Most prompts have neither. */
+const MAYBE_SYMBOL = /[^\x00-\x7f]|[$+<=>^`|~]/;
+
+/**
+ * Emoji and symbols, which words leave out: without them `🍕🍕🍕?` and `😡😡` were both the zero vector.
+ * Punctuation counts only in a prompt that has nothing else (`???` vs `!!!`): elsewhere it is noise.
+ */
+export function symbolTokens(text: string, hasWords: boolean): string[] {
+  if (hasWords && !MAYBE_SYMBOL.test(text)) return [];
+  const normalized = text.normalize('NFKC');
+  const symbols = normalized.match(SYMBOL) ?? [];
+  if (symbols.length > 0 || hasWords) return symbols;
+  return normalized.match(PUNCTUATION) ?? [];
+}
+
 const FNV_OFFSET = 0x811c9dc5;
 
 /** FNV-1a over s[start, end), continuing from h: a feature's key is hashed in parts, never built as a string. */
@@ -54,10 +72,11 @@ function finish(h: number): number {
 const UNIGRAM = fnv(FNV_OFFSET, 'w ');
 const BIGRAM = fnv(FNV_OFFSET, 'b ');
 const TRIGRAM = fnv(FNV_OFFSET, 'c ');
+const SYMBOL_FEATURE = fnv(FNV_OFFSET, 's ');
 
 /**
- * Deterministic lexical embedder that needs no model: word unigrams, word bigrams and character trigrams,
- * hashed with a sign into a fixed number of buckets, sublinear term frequency, L2-normalised.
+ * Deterministic lexical embedder that needs no model: word unigrams, word bigrams, character trigrams and
+ * symbols, hashed with a sign into a fixed number of buckets, sublinear term frequency, L2-normalised.
  */
 export class BuiltinHashedEmbedder implements Embedder {
   readonly identity: EmbedderIdentity;
@@ -101,6 +120,7 @@ export class BuiltinHashedEmbedder implements Embedder {
       const padded = `^${word}$`;
       for (let j = 0; j + 3 <= padded.length; j++) add(finish(fnv(TRIGRAM, padded, j, j + 3)), TRIGRAM_WEIGHT * ww);
     }
+    for (const symbol of symbolTokens(text, words.length > 0)) add(finish(fnv(SYMBOL_FEATURE, symbol)), UNIGRAM_WEIGHT);
     const v = new Float32Array(this.dimensions);
     for (const [h, at] of index) {
       const sign = h & 1 ? -1 : 1;

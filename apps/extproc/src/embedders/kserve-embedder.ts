@@ -5,6 +5,7 @@ export interface KServeEmbedderOptions {
   url: string;
   host?: string | undefined;
   model: string;
+  dimensions?: number | undefined;
   timeoutMs: number;
 }
 
@@ -13,12 +14,12 @@ export class KServeEmbedder extends RemoteEmbedder {
   readonly #opts: KServeEmbedderOptions;
 
   constructor(opts: KServeEmbedderOptions) {
-    super('kserve', opts.model);
+    super('kserve', opts.model, opts.dimensions);
     this.#opts = opts;
   }
 
-  protected async request(texts: readonly string[]): Promise<Float32Array[]> {
-    const doc = await postJson({ url: this.#opts.url, host: this.#opts.host, body: { instances: texts }, timeoutMs: this.#opts.timeoutMs });
+  protected async request(texts: readonly string[], maxResponseBytes: number): Promise<Float32Array[]> {
+    const doc = await postJson({ url: this.#opts.url, host: this.#opts.host, body: { instances: texts }, timeoutMs: this.#opts.timeoutMs, maxResponseBytes });
     return toVectors((doc as { predictions?: unknown }).predictions, texts.length);
   }
 }

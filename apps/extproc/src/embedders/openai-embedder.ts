@@ -19,11 +19,11 @@ export class OpenAiEmbedder extends RemoteEmbedder {
     this.#opts = opts;
   }
 
-  protected async request(texts: readonly string[]): Promise<Float32Array[]> {
+  protected async request(texts: readonly string[], maxResponseBytes: number): Promise<Float32Array[]> {
     const doc = await postJson({
       url: this.#opts.url,
       body: { model: this.#opts.model, input: texts },
-      timeoutMs: this.#opts.timeoutMs,
+      timeoutMs: this.#opts.timeoutMs, maxResponseBytes,
       headers: this.#opts.apiKey ? { authorization: `Bearer ${this.#opts.apiKey}` } : {},
     });
     const data = (doc as { data?: unknown }).data;

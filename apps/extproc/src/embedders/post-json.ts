@@ -9,9 +9,9 @@ export interface PostJsonOptions {
   headers?: Record<string, string>;
   /** Sent as the Host header; KServe's ingress gateway routes on it. fetch() cannot set Host. */
   host?: string;
+  /** A longer answer is a bad response, and is not read further. */
+  maxResponseBytes: number;
 }
-
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** POST JSON, parse JSON; every failure is an EmbedderError with the kind the engine reports. */
 export function postJson(opts: PostJsonOptions): Promise<unknown> {
@@ -37,7 +37,7 @@ export function postJson(opts: PostJsonOptions): Promise<unknown> {
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > MAX_RESPONSE_BYTES) req.destroy(new EmbedderError('bad-response', 'embedding response too large'));
+          if (size > opts.maxResponseBytes) req.destroy(new EmbedderError('bad-response', `embedding answer larger than ${opts.maxResponseBytes} bytes`));
           else chunks.push(c);
         });
         res.on('end', () => {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted, so that key order in a client's request never changes the fingerprint. */
+/**
+ * JSON with object keys sorted, so that key order in a client's request never changes the fingerprint.
+ * Recursive: the processor passes bodies nested deeper than its limit through before they get here.
+ */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {

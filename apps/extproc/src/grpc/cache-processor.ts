@@ -7,7 +7,9 @@ import { readReplayOptions, renderAnswer, type ReplayOptions } from '../answers/
 import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
 import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
+import { nestsDeeperThan } from '../endpoints/json-depth.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
+import { routeIdentity } from '../endpoints/route-identity.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
@@ -16,11 +18,18 @@ import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'>;
+  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
+    grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
+  };
   logger: Logger;
   /** An answer the cache was asked to keep and did not (metrics). */
   onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
+  /** A request on a cacheable path that the cache cannot use (metrics, and the first of each reason logged). */
+  onUncacheable?: (reason: string) => void;
 }
+
+/** Far above what any request needs (tool schemas nest a few levels); bounds every walk of the body. */
+const MAX_JSON_DEPTH = 64;
 
 export const CONTROL_HEADER = 'x-semantic-cache';
 
@@ -43,7 +52,9 @@ export class CacheProcessor implements StreamProcessor {
   #spec: EndpointSpec | null = null;
   #mode: CacheMode = 'normal';
   #tenant: string | null = null;
+  #route: string | null = null;
   #requestChunks: Buffer[] = [];
+  #requestBytes = 0;
   #forwarded: Forwarded | null = null;
   #capture: AnswerCapture | null = null;
 
@@ -56,21 +67,35 @@ export class CacheProcessor implements StreamProcessor {
     this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes);
     if (!this.#spec || msg.end_of_stream) return continueReply('request_headers', { modeOverride: SKIP_ALL, done: true });
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
-    const { tenantHeader } = this.#deps.config;
-    this.#tenant = tenantHeader ? (h.get(tenantHeader) ?? null) : null;
+    this.#route = routeIdentity(h, this.#spec.path, this.#deps.config.route);
+    const { tenantHeader, tenant } = this.#deps.config;
+    this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
+    // Without its tenant a request could read or fill the answers meant for requests without one.
+    if (tenantHeader && this.#tenant === null && tenant.required) {
+      this.#forwarded = { label: 'bypass', pending: null };
+      this.#deps.onUncacheable?.('no-tenant');
+    }
     // A gzip answer could not be stored; our control header is for us, not for the model.
     return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER] });
   }
 
   async requestBody(msg: HttpBody): Promise<Reply> {
-    if (msg.body?.length) this.#requestChunks.push(Buffer.from(msg.body));
+    if (this.#forwarded) return continueReply('request_body');
+    if (msg.body?.length) this.#collect(msg.body);
     if (!msg.end_of_stream || !this.#spec) return continueReply('request_body');
+    if (this.#requestBytes > this.#deps.config.grpc.maxReceiveMessageBytes) {
+      this.#deps.onUncacheable?.('too-large');
+      return continueReply('request_body');
+    }
     const body = Buffer.concat(this.#requestChunks);
     this.#requestChunks = [];
     const parsed = this.#parse(this.#spec, body);
-    if (!parsed) return continueReply('request_body');
+    if ('uncacheable' in parsed) {
+      this.#deps.onUncacheable?.(parsed.uncacheable);
+      return continueReply('request_body');
+    }
     const result = await this.#deps.engine.lookup({
-      partition: { model: parsed.request.model, tenant: this.#tenant },
+      partition: { model: parsed.request.model, tenant: this.#tenant, route: this.#route },
       endpoint: this.#spec.kind,
       prompt: parsed.request.prompt,
       fingerprint: this.#fingerprint(this.#spec, parsed.request),
@@ -130,6 +155,16 @@ export class CacheProcessor implements StreamProcessor {
     this.#requestChunks = [];
   }
 
+  /**
+   * A STREAMED request body arrives in chunks, each within the gRPC message limit but with no bound on their
+   * sum: past the largest body a BUFFERED request may have, the rest is only counted, not kept.
+   */
+  #collect(chunk: Uint8Array): void {
+    this.#requestBytes += chunk.length;
+    if (this.#requestBytes <= this.#deps.config.grpc.maxReceiveMessageBytes) this.#requestChunks.push(Buffer.from(chunk));
+    else this.#requestChunks = [];
+  }
+
   #hit(result: Extract<LookupResult, { kind: 'hit' }>, replay: ReplayOptions): Reply | null {
     const { entry } = result;
     const answer = renderAnswer({ endpoint: entry.endpoint, response: entry.response, contentType: entry.contentType }, replay);
@@ -152,16 +187,18 @@ export class CacheProcessor implements StreamProcessor {
     return fingerprint(spec.kind, context);
   }
 
-  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | null {
+  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | { uncacheable: string } {
     let json: unknown;
     try {
       json = JSON.parse(utf8.decode(body));
     } catch {
-      return null;
+      return { uncacheable: 'invalid-json' };
     }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) return null;
+    if (!json || typeof json !== 'object' || Array.isArray(json)) return { uncacheable: 'not-an-object' };
+    if (nestsDeeperThan(json, MAX_JSON_DEPTH)) return { uncacheable: 'too-deep' };
     const parsed = spec.parse(json as Record<string, unknown>);
-    if (!parsed.ok || parsed.request.prompt.length > this.#deps.config.maxPromptChars) return null;
+    if (!parsed.ok) return { uncacheable: parsed.reason };
+    if (parsed.request.prompt.length > this.#deps.config.maxPromptChars) return { uncacheable: 'prompt-too-long' };
     return { request: parsed.request, replay: readReplayOptions(json as Record<string, unknown>) };
   }
 

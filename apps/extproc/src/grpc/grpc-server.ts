@@ -11,6 +11,7 @@ export interface GrpcServerOptions {
   logger: Logger;
   newProcessor: () => StreamProcessor;
   onStreamEnd?: (seconds: number) => void;
+  onFailure?: (err: unknown) => void;
 }
 
 export interface RunningGrpcServer {
@@ -45,7 +46,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   common.streamResetRate = config.streamResetRate;
 
   server.addService(loadExternalProcessor().service, {
-    Process: (call: ProcessStream) => runStream(call, { newProcessor: opts.newProcessor, logger, onStreamEnd: opts.onStreamEnd }),
+    Process: (call: ProcessStream) => runStream(call, { newProcessor: opts.newProcessor, logger, onStreamEnd: opts.onStreamEnd, onFailure: opts.onFailure }),
   });
   const health = new HealthImplementation({ '': 'SERVING', 'envoy.service.ext_proc.v3.ExternalProcessor': 'SERVING' });
   health.addToServer(server);

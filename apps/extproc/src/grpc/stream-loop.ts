@@ -11,6 +11,8 @@ export interface StreamLoopOptions {
   newProcessor: () => StreamProcessor;
   logger: Logger;
   onStreamEnd?: (seconds: number) => void;
+  /** A processor threw; without this, each failure is logged at error level. */
+  onFailure?: (err: unknown) => void;
 }
 
 /**
@@ -44,7 +46,8 @@ export function runStream(call: ProcessStream, opts: StreamLoopOptions): void {
         reply = failed ? passThrough(msg) : await dispatch(processor, msg);
       } catch (err) {
         failed = true;
-        opts.logger.error({ err }, 'ext_proc processor failed; passing the request through');
+        if (opts.onFailure) opts.onFailure(err);
+        else opts.logger.error({ err }, 'ext_proc processor failed; passing the request through');
         reply = passThrough(msg);
       }
       if (ended) return;

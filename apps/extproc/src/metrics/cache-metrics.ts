@@ -16,13 +16,15 @@ export interface CacheMetrics {
   readonly registry: Registry;
   observeStreamEnd(seconds: number): void;
   storeSkipped(reason: string): void;
+  uncacheable(reason: string): void;
+  processorFailed(reason: string): void;
   close(): void;
 }
 
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** A stream lasts as long as its request, model time included on a miss. */
 const STREAM_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-const EMBEDDER_ERROR_KINDS = new Set(['timeout', 'unavailable', 'bad-response']);
+const EMBEDDER_ERROR_KINDS = new Set(['timeout', 'unavailable', 'bad-response', 'degenerate']);
 const HIT = new Set(['exact', 'semantic']);
 /** The cache was asked and the model answered: bypasses are not misses. */
 const MISS = new Set(['miss', 'guarded', 'error']);
@@ -62,7 +64,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_search_duration_seconds', help: 'Vector index search of one lookup.', buckets: FAST_BUCKETS, registers,
   });
   const embedderErrors = new Counter({
-    name: 'semcache_embedder_errors_total', help: 'Embedder calls that failed, by kind (timeout, unavailable, bad-response, failed); each became a miss.',
+    name: 'semcache_embedder_errors_total', help: 'Embedder calls that failed, by kind (timeout, unavailable, bad-response, degenerate, failed); each became a miss.',
     labelNames: ['kind'], registers,
   });
   const streamSeconds = new Histogram({
@@ -71,6 +73,14 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   });
   const storeSkips = new Counter({
     name: 'semcache_store_skips_total', help: 'Answers of misses that were not stored, by reason.', labelNames: ['reason'], registers,
+  });
+  const uncacheable = new Counter({
+    name: 'semcache_requests_uncacheable_total', help: 'Requests on a cacheable path passed through unlooked-up, by reason (invalid-json, too-deep, multiple-choices, ...).',
+    labelNames: ['reason'], registers,
+  });
+  const processorFailures = new Counter({
+    name: 'semcache_extproc_failures_total', help: 'ext_proc streams passed through after an internal error, by error name.',
+    labelNames: ['reason'], registers,
   });
   const removed = new Counter({
     name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for capacity), evicted (by an operator), expired, replaced, flushed.',
@@ -125,6 +135,8 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     registry,
     observeStreamEnd: (seconds) => streamSeconds.observe(seconds),
     storeSkipped: (reason) => storeSkips.inc({ reason }),
+    uncacheable: (reason) => uncacheable.inc({ reason }),
+    processorFailed: (reason) => processorFailures.inc({ reason }),
     close() {
       for (const off of unsubscribe) off();
       registry.clear();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmbedderIdentitySchema, NamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity } from '@semcache/shared';
+import { EmbedderIdentitySchema, StoredNamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity } from '@semcache/shared';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, entryId } from '../cache/entry.ts';
 import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
@@ -35,7 +35,7 @@ const BodySchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('add'), entry: z.unknown() }),
   z.object({ t: z.literal('remove'), namespace: z.string(), id: z.string() }),
   z.object({ t: z.literal('flush'), namespace: z.string() }),
-  z.object({ t: z.literal('settings'), namespace: z.string(), settings: NamespaceSettingsSchema }),
+  z.object({ t: z.literal('settings'), namespace: z.string(), settings: StoredNamespaceSettingsSchema }),
   z.object({ t: z.literal('label'), label: PairLabelSchema }),
   z.object({ t: z.literal('unlabel'), namespace: z.string(), lookupId: z.string() }),
 ]);

@@ -2,12 +2,12 @@ import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
-import { embedderKey } from '@semcache/shared';
+import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { decodeRecords, type FileRecord } from './record-file.ts';
 
-export type ProblemKind = 'damaged-file' | 'embedder-mismatch' | 'bad-entry';
+export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry';
 
 export interface LoadReport {
   /** Entries in the cache once loaded. */
@@ -58,7 +58,17 @@ async function loadFile(
   dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
 ): Promise<Header | null> {
   const path = join(dir, name);
-  const { records, damage } = decodeRecords(await readFile(path));
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    // A directory or an unreadable file in a data file's place: one entry of the folder, not the whole of it.
+    const aside = `${name}.unreadable-${Date.now()}`;
+    await rename(path, join(dir, aside));
+    report.problems.push({ kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing loaded from it, kept as ${aside}` });
+    return null;
+  }
+  const { records, damage } = decodeRecords(bytes);
   const header = parseHeader(records[0]);
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;
@@ -83,11 +93,15 @@ async function loadFile(
     });
     return header;
   }
-  for (const record of records.slice(1)) applyRecord(record, name, engine, report, kind === 'log');
+  // An embedder that has not told its dimensions yet: the file's own are what its entries must have.
+  const expected = identity.dimensions === 0 ? header.embedder : identity;
+  for (const record of records.slice(1)) applyRecord(record, name, engine, expected, report, kind === 'log');
   return header;
 }
 
-function applyRecord(record: FileRecord, file: string, engine: CacheEngine, report: LoadReport, fromLog: boolean): void {
+function applyRecord(
+  record: FileRecord, file: string, engine: CacheEngine, expected: EmbedderIdentity, report: LoadReport, fromLog: boolean,
+): void {
   let change: CacheChange;
   try {
     change = recordChange(record);
@@ -100,8 +114,8 @@ function applyRecord(record: FileRecord, file: string, engine: CacheEngine, repo
       report.expired++;
       return;
     }
-    if (!fitsEmbedder(change.entry.vector, engine.embedder.identity)) {
-      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry of ${change.entry.vector.length} dimensions skipped` });
+    if (!fitsEmbedder(change.entry.vector, expected)) {
+      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${change.entry.vector.length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EndpointKindSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
+import { isUnitVector } from '../embedders/embedder.ts';
 
 /**
  * How an entry is written outside the process (the data directory, Redis): everything but the vector as
@@ -62,7 +63,7 @@ export function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity): boolean 
     && (a.dimensions === 0 || b.dimensions === 0 || a.dimensions === b.dimensions);
 }
 
-/** Whether a vector may join an index built by this embedder. */
+/** Whether a vector may join an index built by this embedder: its size, and a direction cosine can compare. */
 export function fitsEmbedder(vector: Float32Array, id: EmbedderIdentity): boolean {
-  return id.dimensions === 0 || vector.length === id.dimensions;
+  return (id.dimensions === 0 || vector.length === id.dimensions) && isUnitVector(vector);
 }

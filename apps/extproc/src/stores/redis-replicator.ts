@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { embedderKey } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
-import { entryId, parseEntryId } from '../cache/entry.ts';
+import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { createRedisConnections, type RedisConnection } from './redis-connection.ts';
@@ -73,10 +73,7 @@ export class RedisReplicator implements CacheStore {
       keys: this.#keys,
       engine: opts.engine,
       accept: (embedder, vector) => this.#accept(embedder, vector),
-      bad: (id, err) => {
-        this.#metrics.loadProblem('redis', 'bad-entry');
-        this.#warn({ id, err: err.message }, 'unreadable data in Redis skipped');
-      },
+      bad: (id, err) => this.#bad(id, err),
       publish: (change) => this.#write(change),
     });
   }
@@ -150,28 +147,42 @@ export class RedisReplicator implements CacheStore {
   }
 
   async #applyMessages(messages: StreamMessage[]): Promise<void> {
-    const { engine } = this.#opts;
     const foreign = messages.filter((m) => m.message.o !== this.#origin);
     const added = await this.#sync.fetch(foreign.filter((m) => m.message.t === 'add').map((m) => m.message.k ?? ''));
-    for (const { message: m } of foreign) {
-      const namespace = m.n ?? '';
-      if (m.t === 'add') {
-        const entry = added.get(m.k ?? '');
-        if (entry) engine.apply({ type: 'add', entry });
-      } else if (m.t === 'remove') {
-        const key = parseEntryId(m.k ?? '');
-        if (key !== null) engine.apply({ type: 'remove', namespace, key, reason: 'evicted' });
-      } else if (m.t === 'flush') {
-        engine.apply({ type: 'flush', namespace });
-      } else if (m.t === 'settings' && m.s) {
-        engine.apply({ type: 'settings', namespace, settings: this.#sync.settings(m.s) });
-      } else if (m.t === 'label' && m.l) {
-        engine.apply({ type: 'label', label: this.#sync.label(m.l) });
-      } else if (m.t === 'unlabel' && m.k) {
-        engine.apply({ type: 'unlabel', namespace, lookupId: m.k });
+    for (const { id, message } of foreign) {
+      // One unreadable change (a namespace name no partition has, bad settings JSON) must not stall the rest.
+      try {
+        this.#applyMessage(message, added);
+      } catch (err) {
+        this.#bad(`change ${id}`, err as Error);
       }
     }
     this.#lastId = messages.at(-1)?.id ?? this.#lastId;
+  }
+
+  #applyMessage(m: StreamMessage['message'], added: Map<string, CacheEntry>): void {
+    const { engine } = this.#opts;
+    const namespace = m.n ?? '';
+    if (m.t === 'add') {
+      const entry = added.get(m.k ?? '');
+      if (entry) engine.apply({ type: 'add', entry });
+    } else if (m.t === 'remove') {
+      const key = parseEntryId(m.k ?? '');
+      if (key !== null) engine.apply({ type: 'remove', namespace, key, reason: 'evicted' });
+    } else if (m.t === 'flush') {
+      engine.apply({ type: 'flush', namespace });
+    } else if (m.t === 'settings' && m.s) {
+      engine.apply({ type: 'settings', namespace, settings: this.#sync.settings(m.s) });
+    } else if (m.t === 'label' && m.l) {
+      engine.apply({ type: 'label', label: this.#sync.label(m.l) });
+    } else if (m.t === 'unlabel' && m.k) {
+      engine.apply({ type: 'unlabel', namespace, lookupId: m.k });
+    }
+  }
+
+  #bad(id: string, err: Error): void {
+    this.#metrics.loadProblem('redis', 'bad-entry');
+    this.#warn({ id, err: err.message }, 'unreadable data in Redis skipped');
   }
 
   /** Whether an entry from Redis may join this replica's index; another embedder's vectors never do. */

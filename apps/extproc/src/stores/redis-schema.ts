@@ -1,5 +1,5 @@
 import {
-  EmbedderIdentitySchema, NamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity, type NamespaceSettings, type PairLabel,
+  EmbedderIdentitySchema, StoredNamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity, type NamespaceSettings, type PairLabel,
 } from '@semcache/shared';
 import type { CacheEntry } from '../cache/entry.ts';
 import { entryId } from '../cache/entry.ts';
@@ -63,7 +63,7 @@ export function readEntryHash(hash: Record<string, Buffer>): { entry: CacheEntry
 }
 
 export function parseSettings(json: string): NamespaceSettings {
-  return NamespaceSettingsSchema.parse(JSON.parse(json));
+  return StoredNamespaceSettingsSchema.parse(JSON.parse(json));
 }
 
 export const labelField = (namespace: string, lookupId: string): string => JSON.stringify([namespace, lookupId]);

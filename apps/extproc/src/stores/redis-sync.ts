@@ -144,7 +144,13 @@ export class RedisSync {
       for (const id of ids) if (!local?.get(parseEntryId(id) ?? -1n)) missing.push(id);
     }
     for (let i = 0; i < missing.length; i += FETCH_BATCH) {
-      for (const entry of (await this.fetch(missing.slice(i, i + FETCH_BATCH))).values()) engine.apply({ type: 'add', entry });
+      for (const [id, entry] of await this.fetch(missing.slice(i, i + FETCH_BATCH))) {
+        try {
+          engine.apply({ type: 'add', entry });
+        } catch (err) {
+          this.#deps.bad(id, err as Error);
+        }
+      }
     }
     await this.#reconcileLabels(since);
   }

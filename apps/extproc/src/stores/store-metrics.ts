@@ -5,7 +5,7 @@ export type StoreKind = 'snapshot' | 'redis';
 /** What a store counts: writes it could not make, and data it refused or could not read at load. */
 export interface StoreMetrics {
   writeDropped(store: StoreKind, n?: number): void;
-  /** kind: damaged-file, embedder-mismatch, bad-entry, unusable-dir. */
+  /** kind: damaged-file, unreadable-file, embedder-mismatch, bad-entry, unusable-dir. */
   loadProblem(store: StoreKind, kind: string): void;
 }
 
@@ -18,7 +18,7 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
   });
   const problems = new Counter({
     name: 'semcache_store_load_problems_total',
-    help: 'Data refused or unreadable when loading: damaged-file, embedder-mismatch, bad-entry, unusable-dir.',
+    help: 'Data refused or unreadable when loading: damaged-file, unreadable-file, embedder-mismatch, bad-entry, unusable-dir.',
     labelNames: ['store', 'kind'], registers,
   });
   return {
