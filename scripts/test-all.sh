@@ -8,4 +8,6 @@ bash scripts/install-system-deps.sh
 turbo run typecheck build
 mkdir -p test-output
 turbo run test --concurrency=1 2>&1 | tee test-output/test.log
+# The repository's own checks: the lockfile serves npm ci everywhere, the Dockerfile's steps start a server.
+node --test --test-concurrency=1 'scripts/*.test.ts' 2>&1 | tee -a test-output/test.log
 node scripts/test-summary.ts test-output/test.log
