@@ -63,7 +63,8 @@ export async function startEnvoy(opts: EnvoyProcessOptions): Promise<EnvoyProces
   });
   writeFileSync(join(dir, 'envoy.yaml'), config);
   const addressFile = join(dir, 'admin-address');
-  const args = ['-c', join(dir, 'envoy.yaml'), '--use-dynamic-base-id', '--admin-address-path', addressFile, '--log-level', 'warning'];
+  // Envoy flushes its access log every 10 s by default; tests read it right after each request.
+  const args = ['-c', join(dir, 'envoy.yaml'), '--use-dynamic-base-id', '--admin-address-path', addressFile, '--log-level', 'warning', '--file-flush-interval-msec', '50'];
   if (opts.overlayYaml) args.push('--config-yaml', opts.overlayYaml);
   const child = spawn(opts.binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const accessLog: string[] = [];

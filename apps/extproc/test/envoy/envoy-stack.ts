@@ -20,6 +20,8 @@ export interface EnvoyStack {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Envoy's ext_proc counters (`http.llm.ext_proc.*`), by their short names. */
   extProcStats(): Promise<Record<string, number>>;
+  /** Envoy's access log once it holds a line for every request Envoy has completed (it is flushed late). */
+  settledAccessLog(): Promise<string[]>;
   killServer(): Promise<void>;
   /** The server again on the same gRPC port, so Envoy's unchanged cluster finds it. */
   restartServer(): Promise<void>;
@@ -51,6 +53,10 @@ export async function startEnvoyStack(binary: EnvoyBinary, opts: StackOptions = 
       const prefix = 'http.llm.ext_proc.';
       const all = await envoy.stats(prefix);
       return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    },
+    async settledAccessLog() {
+      const completed = (await envoy.stats('http.llm.downstream_rq_completed'))['http.llm.downstream_rq_completed'] ?? 0;
+      return envoy.waitForAccessLog(completed);
     },
     async killServer() {
       server.child.kill('SIGKILL');
