@@ -1,6 +1,7 @@
 /**
  * Through real Envoy: requests per second and p50/p99 latency of client -> Envoy -> model with the ext_proc
- * filter removed from deploy/envoy.yaml, vs the shipped file with the cache on a miss (every prompt new: embed,
+ * filter removed from deploy/envoy.yaml, vs the shipped file with a no-op ext_proc server (bench/noop-server.ts:
+ * the four ext_proc round trips of a miss and nothing else), with the cache on a miss (every prompt new: embed,
  * search, store) and on a hit (exact repeats answered by the cache), at concurrency 1, 16 and 64, in one run.
  * Envoy is the newest pinned version (scripts/install-envoy.sh); the cache, the fake model and this load
  * generator are each their own process. Prints a markdown table.
@@ -27,7 +28,7 @@ const CONCURRENCY = [1, 16, 64] as const;
 const PATH = '/v1/chat/completions';
 const HOT = quick ? 16 : 200;
 
-type Case = 'no ext_proc' | 'cache miss' | 'cache hit';
+type Case = 'no ext_proc' | 'no-op ext_proc' | 'cache miss' | 'cache hit';
 interface Row { case: Case; concurrency: number; result: LoadResult }
 
 const body = (prompt: string): string => JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: prompt }] });
@@ -70,7 +71,7 @@ function post(agent: http.Agent, url: URL, payload: string): Promise<{ status: n
 async function measure(envoy: EnvoyProcess, which: Case, concurrency: number, offset: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(`${envoy.url}${PATH}`);
-  const expected = which === 'cache hit' ? 'hit-exact' : which === 'cache miss' ? 'miss' : null;
+  const expected = { 'no ext_proc': null, 'no-op ext_proc': null, 'cache miss': 'miss', 'cache hit': 'hit-exact' }[which];
   try {
     return await runLoad(concurrency, seconds * 1000, async (i) => {
       const prompt = which === 'cache hit' ? question(i % HOT) : freshPrompt(offset + i);
@@ -93,6 +94,15 @@ try {
   for (const concurrency of CONCURRENCY) rows.push({ case: 'no ext_proc', concurrency, result: await measure(envoy, 'no ext_proc', concurrency, 0) });
   await envoy.stop();
 
+  const noop = await spawnServer('bench/noop-server.ts', { LOG_LEVEL: 'info' });
+  try {
+    envoy = await startEnvoy({ binary, cachePort: noop.grpcPort, modelPort: model.port });
+    for (const concurrency of CONCURRENCY) rows.push({ case: 'no-op ext_proc', concurrency, result: await measure(envoy, 'no-op ext_proc', concurrency, 0) });
+    await envoy.stop();
+  } finally {
+    await noop.stop();
+  }
+
   cache = await spawnServer('apps/extproc/src/main.ts', { PERSIST: 'false', LOG_LEVEL: 'info' });
   envoy = await startEnvoy({ binary, cachePort: cache.grpcPort, modelPort: model.port });
   const seedAgent = new http.Agent({ keepAlive: true });
@@ -107,7 +117,8 @@ try {
   }
   const stats = await envoy.stats('ext_proc');
   const failures = ['streams_failed', 'failure_mode_allowed', 'message_timeouts'].map((k) => `${k} ${stats[`http.llm.ext_proc.${k}`] ?? 0}`);
-  rows.sort((a, b) => a.concurrency - b.concurrency);
+  const order: Case[] = ['no ext_proc', 'no-op ext_proc', 'cache miss', 'cache hit'];
+  rows.sort((a, b) => a.concurrency - b.concurrency || order.indexOf(a.case) - order.indexOf(b.case));
 
   const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(3) : ms.toFixed(1));
   const base = new Map(rows.filter((r) => r.case === 'no ext_proc').map((r) => [r.concurrency, quantile(r.result.latenciesMs, 0.5)]));
