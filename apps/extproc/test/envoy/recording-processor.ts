@@ -51,6 +51,7 @@ export async function startRecordingProcessor(): Promise<RecordingProcessor> {
         call.end();
       });
       call.on('cancelled', () => stream.events.push('reset'));
+      // A reset also surfaces as an 'error' (CANCELLED); it is recorded above, and unhandled it would throw.
       call.on('error', () => undefined);
     },
   });
