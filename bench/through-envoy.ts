@@ -5,7 +5,7 @@
  * search, store) and on a hit (exact repeats answered by the cache), at concurrency 1, 16 and 64, in one run.
  * Envoy is the newest pinned version (scripts/install-envoy.sh); the cache, the fake model and this load
  * generator are each their own process. Prints a markdown table.
- *   node bench/through-envoy.ts [--quick] [--seconds=3] [--model-delay-ms=0]
+ *   node bench/through-envoy.ts [--quick] [--seconds=3] [--model-delay-ms=0] [--server-cpu-prof=DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +24,7 @@ const flag = (name: string): string | undefined => args.find((a) => a.startsWith
 const quick = args.includes('--quick');
 const seconds = Number(flag('seconds') ?? (quick ? 0.3 : 3));
 const modelDelayMs = Number(flag('model-delay-ms') ?? 0);
+const cpuProfDir = flag('server-cpu-prof');
 const CONCURRENCY = [1, 16, 64] as const;
 const PATH = '/v1/chat/completions';
 const HOT = quick ? 16 : 200;
@@ -103,7 +104,8 @@ try {
     await noop.stop();
   }
 
-  cache = await spawnServer('apps/extproc/src/main.ts', { PERSIST: 'false', LOG_LEVEL: 'info' });
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  cache = await spawnServer('apps/extproc/src/main.ts', { PERSIST: 'false', LOG_LEVEL: 'info' }, nodeArgs);
   envoy = await startEnvoy({ binary, cachePort: cache.grpcPort, modelPort: model.port });
   const seedAgent = new http.Agent({ keepAlive: true });
   for (let i = 0; i < HOT; i++) await post(seedAgent, new URL(`${envoy.url}${PATH}`), body(question(i)));
