@@ -72,13 +72,13 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: an embedder slower than 
   });
 
   it('the request passes through to the model after message_timeout, with no client error', async () => {
-    predictor.delayMs = MESSAGE_TIMEOUT_MS + 1500;
+    predictor.delayMs = MESSAGE_TIMEOUT_MS + 4000;
     const started = Date.now();
     const r = await ask(s, 'What is a StatefulSet');
     const took = Date.now() - started;
     assert.equal(r.status, 200);
     assert.match(r.text, /^Answer #1 to: What is a StatefulSet/);
-    assert.ok(took >= MESSAGE_TIMEOUT_MS && took < MESSAGE_TIMEOUT_MS + 1500, `answered after ${took} ms: at Envoy's timeout, not the embedder's`);
+    assert.ok(took >= MESSAGE_TIMEOUT_MS && took < MESSAGE_TIMEOUT_MS + 2500, `answered after ${took} ms: at Envoy's timeout, not the embedder's`);
     const stats = await s.extProcStats();
     assert.equal(stats.message_timeouts, 1);
     assert.equal(stats.failure_mode_allowed, 1);
