@@ -13,9 +13,15 @@ const chat = (content: string, system?: string) => ({
 /** The access log's `key=value` fields of one line. */
 const fields = (line: string): Record<string, string> => Object.fromEntries([...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 
+/**
+ * The cache honours every client control, refresh included, only where the operator allows it
+ * (CACHE_CLIENT_CONTROLS=all; builds without that setting always do): here so that stripping is what is tested.
+ */
+const ALL_CONTROLS = { serverEnv: { CACHE_CLIENT_CONTROLS: 'all' } };
+
 describe(`Envoy ${binary.version} on deploy/envoy.yaml: requests through plain fetch`, () => {
   let s: EnvoyStack;
-  before(async () => { s = await startEnvoyStack(binary); });
+  before(async () => { s = await startEnvoyStack(binary, ALL_CONTROLS); });
   after(async () => { await s.close(); });
 
   it('the same question under another system prompt is a miss (chat isolation)', async () => {
@@ -92,7 +98,7 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: requests through plain f
 
 describe(`Envoy ${binary.version} on deploy/envoy-untrusted-clients.yaml`, () => {
   let s: EnvoyStack;
-  before(async () => { s = await startEnvoyStack(binary, { configFile: 'deploy/envoy-untrusted-clients.yaml' }); });
+  before(async () => { s = await startEnvoyStack(binary, { ...ALL_CONTROLS, configFile: 'deploy/envoy-untrusted-clients.yaml' }); });
   after(async () => { await s.close(); });
 
   it("a client's x-semantic-cache: refresh never reaches the cache: the cached answer stays", async () => {
