@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 bash scripts/install-system-deps.sh
+bash scripts/install-envoy.sh
 turbo run typecheck build
 mkdir -p test-output
 turbo run test --concurrency=1 2>&1 | tee test-output/test.log

@@ -61,6 +61,9 @@ export const DEFAULT_MODE = {
 
 class ProtocolError extends Error {}
 
+/** A mutation Envoy refuses with a 500 to the client even under failure_mode_allow (seen on 1.36 and 1.40). */
+class RejectedMutationError extends ProtocolError {}
+
 /** The upstream cut the response mid-body: Envoy resets the downstream and ext_proc streams, no end_of_stream. */
 class UpstreamResetError extends Error {}
 
@@ -72,15 +75,16 @@ function toHeaderMap(headers: Record<string, string>) {
   return { headers: Object.entries(headers).map(([k, v]) => hv(k, v)) };
 }
 
-/** Applies a HeaderMutation the way Envoy does: raw_value only; value+raw_value is a 500. */
+/**
+ * Applies a HeaderMutation the way Envoy 1.36 and 1.40 do: only raw_value is read, so a header set with
+ * `value` alone arrives empty, and with both set raw_value wins (no error).
+ */
 function applyMutation(headers: Record<string, string>, m: HeaderMutation | undefined): void {
   for (const key of m?.remove_headers ?? []) delete headers[key.toLowerCase()];
   for (const opt of m?.set_headers ?? []) {
     const h = opt.header;
-    const hasRaw = h.raw_value !== undefined && h.raw_value.length > 0;
-    if (hasRaw && h.value) throw new ProtocolError('header mutation sets both value and raw_value');
     const key = h.key.toLowerCase();
-    const value = hasRaw ? Buffer.from(h.raw_value!).toString('latin1') : '';
+    const value = h.raw_value?.length ? Buffer.from(h.raw_value).toString('latin1') : '';
     const action = opt.append_action ?? 'APPEND_IF_EXISTS_OR_ADD';
     if (action === 'ADD_IF_ABSENT' && key in headers) continue;
     if (action === 'OVERWRITE_IF_EXISTS' && !(key in headers)) continue;
@@ -182,12 +186,13 @@ export class EnvoyClient {
     const fail = (err: unknown): EnvoyResponse | null => {
       const message = err instanceof Error ? err.message : String(err);
       this.failures.push(message);
-      if (this.#opts.failureModeAllow && !(err instanceof ProtocolError && message.startsWith('header mutation'))) {
+      if (this.#opts.failureModeAllow && !(err instanceof RejectedMutationError)) {
         processorActive = false;
         return null;
       }
       const status = message === 'message_timeout' ? 504 : 500;
-      return { ...result, status, headers: { 'content-type': 'text/plain' }, body: Buffer.from(message), source: 'envoy', error: message };
+      // Real Envoy's own 500 here has no body and no content-type; the reason is only in its logs.
+      return { ...result, status, headers: {}, body: Buffer.alloc(0), source: 'envoy', error: message };
     };
 
     try {
@@ -314,18 +319,26 @@ export class EnvoyClient {
       pending.push(p);
       return p;
     };
+    // With a content-length, Envoy's codec sees the end with the last bytes and marks that chunk
+    // end_of_stream; a chunked body ends with its own empty chunk.
+    const length = up.headers['content-length'] === undefined ? -1 : Number(up.headers['content-length']);
+    let received = 0;
+    let endSent = false;
     let chain = Promise.resolve();
     try {
       for await (const chunk of up.stream) {
         const data = Buffer.from(chunk as Buffer);
-        chain = chain.then(() => deliver(data, false));
+        received += data.length;
+        const last = received === length;
+        endSent ||= last;
+        chain = chain.then(() => deliver(data, last));
       }
     } catch (err) {
       // What was received is still delivered; then the streams are reset, as Envoy does.
       await chain.catch(() => undefined);
       throw new UpstreamResetError(`upstream reset mid-body: ${(err as Error).message}`);
     }
-    chain = chain.then(() => deliver(Buffer.alloc(0), true));
+    if (!endSent) chain = chain.then(() => deliver(Buffer.alloc(0), true));
     await chain;
     await Promise.all(pending);
     return Buffer.concat(chunks.map((c) => c.data));
@@ -366,7 +379,7 @@ interface UpstreamResponse {
 function checkContentLength(headers: Record<string, string>, body: Buffer, replaced: boolean): void {
   if (!replaced) return;
   const cl = headers['content-length'];
-  if (cl !== undefined && Number(cl) !== body.length) throw new ProtocolError(`content-length ${cl} does not match the replaced body (${body.length})`);
+  if (cl !== undefined && Number(cl) !== body.length) throw new RejectedMutationError(`content-length ${cl} does not match the replaced body (${body.length})`);
 }
 
 function statusFromEnum(name: string): number {

@@ -4,3 +4,6 @@ export * from './grpc-h2-stream.ts';
 export * from './openai-stream.ts';
 export * from './ext-proc-connection.ts';
 export * from './loopback-server.ts';
+export * from './config-ports.ts';
+export * from './envoy-binary.ts';
+export * from './envoy-process.ts';

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { newestEnvoy, REPO_ROOT } from '@semcache/testkit';
+import { FakePredictor } from '../fake-predictor.ts';
+import { startEnvoyStack, type EnvoyStack } from './envoy-stack.ts';
+
+const binary = newestEnvoy();
+const MESSAGE_TIMEOUT_MS = 1000 * Number(/message_timeout: (\d+)s/.exec(readFileSync(`${REPO_ROOT}deploy/envoy.yaml`, 'utf8'))![1]);
+
+const chat = (content: string) => ({ model: 'gpt-test', messages: [{ role: 'user', content }] });
+
+async function ask(s: EnvoyStack, content: string): Promise<{ status: number; cache: string | null; text: string }> {
+  const r = await s.post('/v1/chat/completions', chat(content));
+  const body = await r.json() as { choices: { message: { content: string } }[] };
+  return { status: r.status, cache: r.headers.get('x-semantic-cache'), text: body.choices[0]!.message.content };
+}
+
+describe(`Envoy ${binary.version} on deploy/envoy.yaml: the cache process killed and started again`, () => {
+  let s: EnvoyStack;
+  before(async () => { s = await startEnvoyStack(binary); });
+  after(async () => { await s.close(); });
+
+  it('with the cache down the model answers every request (failure_mode_allow), no client error', async () => {
+    assert.equal((await ask(s, 'What is a Service')).cache, 'miss');
+    await s.killServer();
+    for (let i = 0; i < 5; i++) {
+      const r = await ask(s, 'What is a Service');
+      assert.equal(r.status, 200);
+      assert.equal(r.cache, null, 'no cache header: the cache never saw the request');
+      assert.match(r.text, /^Answer #\d+ to: What is a Service/);
+    }
+    assert.equal(s.upstream.calls.length, 6);
+    const stats = await s.extProcStats();
+    assert.ok((stats.failure_mode_allowed ?? 0) >= 5, `failure_mode_allowed ${stats.failure_mode_allowed}`);
+  });
+
+  it('with the cache back on the same port, Envoy (not restarted) gets misses stored and hits again', async () => {
+    const pid = s.envoy.child.pid;
+    await s.restartServer();
+    // Envoy reconnects on the next request; until it has, requests still pass through to the model.
+    let first = await ask(s, 'What is an Ingress');
+    for (let i = 0; first.cache !== 'miss' && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      first = await ask(s, 'What is an Ingress');
+    }
+    assert.equal(first.cache, 'miss');
+    const hit = await ask(s, 'What is an Ingress');
+    assert.equal(hit.cache, 'hit-exact');
+    assert.equal(hit.text, first.text);
+    assert.equal(s.envoy.child.pid, pid);
+    assert.equal(s.envoy.child.exitCode, null);
+  });
+});
+
+describe(`Envoy ${binary.version} on deploy/envoy.yaml: an embedder slower than message_timeout`, () => {
+  let s: EnvoyStack;
+  let predictor: FakePredictor;
+  before(async () => {
+    predictor = await new FakePredictor().start();
+    s = await startEnvoyStack(binary, {
+      serverEnv: {
+        EMBEDDER: 'openai', EMBEDDING_MODEL_SERVER: `${predictor.url}/v1/embeddings`, EMBEDDING_MODEL: 'fake',
+        // Above Envoy's message_timeout on purpose: the operator mistake this test is about.
+        EMBEDDING_TIMEOUT_MS: String(MESSAGE_TIMEOUT_MS * 3),
+      },
+    });
+  });
+  after(async () => {
+    await s.close();
+    await predictor.close();
+  });
+
+  it('the request passes through to the model after message_timeout, with no client error', async () => {
+    predictor.delayMs = MESSAGE_TIMEOUT_MS + 4000;
+    const started = Date.now();
+    const r = await ask(s, 'What is a StatefulSet');
+    const took = Date.now() - started;
+    assert.equal(r.status, 200);
+    assert.match(r.text, /^Answer #1 to: What is a StatefulSet/);
+    assert.ok(took >= MESSAGE_TIMEOUT_MS && took < MESSAGE_TIMEOUT_MS + 2500, `answered after ${took} ms: at Envoy's timeout, not the embedder's`);
+    const stats = await s.extProcStats();
+    assert.equal(stats.message_timeouts, 1);
+    assert.equal(stats.failure_mode_allowed, 1);
+  });
+
+  it('with the embedder fast again, the cache answers as usual', async () => {
+    predictor.delayMs = 0;
+    assert.equal((await ask(s, 'What is a ReplicaSet')).cache, 'miss');
+    assert.equal((await ask(s, 'What is a ReplicaSet')).cache, 'hit-exact');
+  });
+});
