@@ -92,9 +92,19 @@ export const TokenUsageConfigSchema = z.object({
 });
 export type TokenUsageConfig = z.infer<typeof TokenUsageConfigSchema>;
 
+/** mTLS as Envoy's `grpc_service` TLS transport socket speaks it: a server certificate and a required client certificate. */
+export const GrpcTlsConfigSchema = z.object({
+  certFile: z.string().min(1).describe('PEM certificate chain the ext_proc port presents'),
+  keyFile: z.string().min(1).describe('PEM private key of certFile'),
+  clientCaFile: z.string().min(1).describe('PEM CA bundle; a client must present a certificate it signed'),
+});
+export type GrpcTlsConfig = z.infer<typeof GrpcTlsConfigSchema>;
+
 export const ConfigSchema = z.object({
   grpc: z.object({
-    host: z.string().default('0.0.0.0').describe('ext_proc gRPC listen address'),
+    host: z.string().optional()
+      .describe('ext_proc gRPC listen address (unset = 0.0.0.0 with tls, else 127.0.0.1: without mTLS whoever reaches the port acts as Envoy)'),
+    tls: GrpcTlsConfigSchema.optional().describe('mTLS on the ext_proc port: the server presents certFile and accepts only clients whose certificate clientCaFile signed'),
     port: port.default(50051).describe('ext_proc gRPC port (also serves grpc.health.v1)'),
     maxReceiveMessageBytes: z.number().int().positive().default(8 * 1024 * 1024).describe('largest ext_proc message accepted (a buffered body)'),
     /**

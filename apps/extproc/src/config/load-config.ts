@@ -16,6 +16,9 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim());
 /** Environment variable -> config path and conversion. The README's settings table lists the same. */
 export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unknown }> = {
   GRPC_HOST: { path: 'grpc.host', parse: String },
+  GRPC_TLS_CERT: { path: 'grpc.tls.certFile', parse: String },
+  GRPC_TLS_KEY: { path: 'grpc.tls.keyFile', parse: String },
+  GRPC_TLS_CLIENT_CA: { path: 'grpc.tls.clientCaFile', parse: String },
   GRPC_PORT: { path: 'grpc.port', parse: num },
   GRPC_MAX_RECEIVE_BYTES: { path: 'grpc.maxReceiveMessageBytes', parse: num },
   GRPC_STREAM_RESET_BURST: { path: 'grpc.streamResetBurst', parse: num },
