@@ -58,6 +58,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const api = adminApi(config.admin, admin, logger);
   const app = createHttpApp({
     ready: () => ready,
+    allowedHosts: config.http.allowedHosts,
     mount: (a) => {
       api.mount(a);
       mountMetrics(a, metrics.registry);

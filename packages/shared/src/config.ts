@@ -70,6 +70,8 @@ export const AdminConfigSchema = z.object({
   adminTokens: adminTokenList('admin').describe('bearer tokens that may read and change everything'),
   nearMissMargin: z.number().gt(0).max(1).default(0.1).describe('a miss is a near miss when its best similarity is at most this far below the threshold'),
   maxBodyBytes: z.number().int().positive().default(256 * 1024).describe('admin API request body limit'),
+  allowedOrigins: z.array(z.string().url()).default([])
+    .describe("browser origins besides the API's own host that may make changes (a foreign Origin is refused on every write)"),
 });
 export type AdminConfig = z.infer<typeof AdminConfigSchema>;
 
@@ -123,6 +125,8 @@ export const ConfigSchema = z.object({
     host: z.string().default('0.0.0.0').describe('listen address of the dashboard, admin API, /metrics and probes'),
     port: port.default(8080).describe('HTTP port of the dashboard, admin API, /metrics, /healthz and /readyz'),
     maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('HTTP request body limit'),
+    allowedHosts: z.array(z.string().min(1)).default([])
+      .describe("Host names served besides localhost and IP addresses (against DNS rebinding); '.example.com' takes its subdomains, '*' any"),
   }).prefault({}),
   pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
     .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),

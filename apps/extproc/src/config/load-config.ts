@@ -25,6 +25,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   GRPC_STREAM_RESET_RATE: { path: 'grpc.streamResetRate', parse: num },
   HTTP_HOST: { path: 'http.host', parse: String },
   HTTP_PORT: { path: 'http.port', parse: num },
+  HTTP_ALLOWED_HOSTS: { path: 'http.allowedHosts', parse: list },
+  ADMIN_ALLOWED_ORIGINS: { path: 'admin.allowedOrigins', parse: list },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
   TENANT_HEADER: { path: 'tenantHeader', parse: String },
   SIMILARITY_THRESHOLD: { path: 'defaults.threshold', parse: num },

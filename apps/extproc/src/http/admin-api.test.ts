@@ -58,7 +58,7 @@ describe('admin API routes over the real engine', () => {
     const call = async (method: string, path: string, body?: unknown): Promise<Response> =>
       host.request(path, {
         method,
-        headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     /** A lookup through the engine, stored as the model's answer when it misses. */

@@ -23,7 +23,7 @@ export function adminApi(config: AdminConfig, admin: CacheAdmin, logger: Logger)
   const shutdown = new AbortController();
   const app = createAdminApp({
     admin, logger, tokens: adminTokens(config), nearMissMargin: config.nearMissMargin, maxBodyBytes: config.maxBodyBytes,
-    shutdown: shutdown.signal,
+    allowedOrigins: config.allowedOrigins, shutdown: shutdown.signal,
   });
   return {
     mount: (host) => host.route('/', app),
