@@ -3,6 +3,7 @@ import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
 import { CacheEngine, type FalseHitGuard } from './cache/cache-engine.ts';
 import { EngineAdmin } from './cache/engine-admin.ts';
+import { memoryBudget, readMemoryLimits, withMemoryBudget } from './config/memory-budget.ts';
 import { createEmbedder } from './embedders/create-embedder.ts';
 import type { Embedder } from './embedders/embedder.ts';
 import { CacheProcessor } from './grpc/cache-processor.ts';
@@ -39,7 +40,10 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Wiring only: builds the parts from config, starts both ports, and stops them in order. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const { config, logger } = opts;
+  const { logger } = opts;
+  const budget = memoryBudget(opts.config, readMemoryLimits());
+  const config = withMemoryBudget(opts.config, budget);
+  logger.info({ memoryBudget: budget }, 'memory budget: least recently used entries are evicted to stay under it');
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);

@@ -140,6 +140,11 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
+  memory: z.object({
+    maxBytes: z.number().int().positive().optional()
+      .describe('bytes of prompts, answers and vectors across all namespaces before least-recently-used eviction (unset = half the smaller of the container memory limit and the V8 old-generation limit)'),
+    maxBytesPerNamespace: z.number().int().positive().optional().describe('the same bound per namespace (unset = memory.maxBytes)'),
+  }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
@@ -151,6 +156,7 @@ export const ConfigSchema = z.object({
   embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 256 }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),
+    maxBytes: z.number().int().positive().optional().describe('bytes of prompts the recent lookups may hold; older ones go first (unset = memory.maxBytes / 8)'),
   }).prefault({}),
   metrics: z.object({
     maxNamespaces: z.number().int().positive().default(100).describe('namespaces with their own /metrics label; the rest share "other"'),

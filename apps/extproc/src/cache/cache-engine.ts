@@ -41,7 +41,7 @@ export interface StoredAnswer {
 export type FalseHitGuard = (query: string, candidate: string) => string | null;
 
 export interface CacheEngineOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog' | 'memory'>;
   embedder: Embedder;
   guard?: FalseHitGuard;
   now?: () => number;
@@ -78,7 +78,7 @@ export class CacheEngine {
     this.embedder = opts.embedder;
     this.now = opts.now ?? Date.now;
     this.#guard = opts.guard;
-    this.log = new LookupLog(opts.config.lookupLog.capacity);
+    this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.namespaces = new NamespaceRegistry({
       config: opts.config,
       embedder: () => opts.embedder.identity,
@@ -197,7 +197,8 @@ export class CacheEngine {
 
   /**
    * Applies a change that happened elsewhere (the change log at start-up, another replica) without emitting
-   * it again. Capacity is not enforced here: the origin of the change did that and emitted its evictions.
+   * it again. Entry counts are not enforced here: the origin of the change did that and emitted its
+   * evictions. The byte budget is, as it is this process's memory: its evictions are emitted (`memory`).
    */
   apply(change: CacheChange): void {
     if (change.type === 'add') {
@@ -211,6 +212,7 @@ export class CacheEngine {
       } else {
         ns.add(change.entry);
       }
+      this.namespaces.enforceMemory(ns);
     } else if (change.type === 'remove') {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {

@@ -5,7 +5,7 @@ import { Namespace, type RemovalReason } from './namespace.ts';
 import { partitionName, type Partition } from './partition.ts';
 
 export interface RegistryOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory'>;
   embedder: () => EmbedderIdentity;
   defaultThreshold: number;
   now: () => number;
@@ -72,11 +72,32 @@ export class NamespaceRegistry {
     return n;
   }
 
-  /** Least-recently-used eviction, first within the namespace, then across all of them. */
+  totalBytes(): number {
+    let n = 0;
+    for (const ns of this.#byName.values()) n += ns.memoryBytes;
+    return n;
+  }
+
+  /** Least-recently-used eviction, first within the namespace, then across all of them: entry counts, then bytes. */
   enforceCapacity(ns: Namespace): void {
-    while (ns.size > ns.settings.maxEntries) this.#evictOldest(ns);
-    let total = this.totalEntries();
-    while (total > this.#opts.config.maxEntriesTotal) {
+    while (ns.size > ns.settings.maxEntries) this.#evictOldest(ns, 'lru');
+    this.#evictAcross(() => this.totalEntries() > this.#opts.config.maxEntriesTotal, 'lru');
+    this.enforceMemory(ns);
+  }
+
+  /**
+   * The byte budget alone. Also applied to changes loaded or replicated from elsewhere: what fits in
+   * another process's memory, or in this one's before a restart with less, need not fit here now.
+   */
+  enforceMemory(ns: Namespace): void {
+    const { maxBytes, maxBytesPerNamespace } = this.#opts.config.memory;
+    const perNamespace = maxBytesPerNamespace ?? maxBytes;
+    if (perNamespace !== undefined) while (ns.size > 0 && ns.memoryBytes > perNamespace) this.#evictOldest(ns, 'memory');
+    if (maxBytes !== undefined) this.#evictAcross(() => this.totalBytes() > maxBytes, 'memory');
+  }
+
+  #evictAcross(over: () => boolean, reason: RemovalReason): void {
+    while (over()) {
       let victim: Namespace | undefined;
       let oldest = Infinity;
       for (const candidate of this.#byName.values()) {
@@ -89,17 +110,16 @@ export class NamespaceRegistry {
         }
       }
       if (!victim) return;
-      this.#evictOldest(victim);
-      total--;
+      this.#evictOldest(victim, reason);
     }
   }
 
-  #evictOldest(ns: Namespace): void {
+  #evictOldest(ns: Namespace, reason: RemovalReason): void {
     const lru = ns.leastRecentlyUsed();
     if (!lru) return;
     ns.remove(lru.key);
     ns.counters.evictions++;
-    this.#opts.onRemove(ns, lru, 'lru');
+    this.#opts.onRemove(ns, lru, reason);
   }
 
   /** Removes expired entries everywhere; returns how many. */

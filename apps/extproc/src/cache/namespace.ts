@@ -11,7 +11,8 @@ export interface ExactLink {
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
 
-export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'replaced' | 'flushed';
+/** `lru`: over an entry count; `memory`: over a byte budget (both least recently used first). */
+export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed';
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
 

@@ -34,6 +34,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_MAX_ENTRIES: { path: 'defaults.maxEntries', parse: num },
   CACHE_GUARD: { path: 'defaults.guard', parse: bool },
   CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
+  CACHE_MAX_BYTES: { path: 'memory.maxBytes', parse: num },
+  CACHE_MAX_BYTES_PER_NAMESPACE: { path: 'memory.maxBytesPerNamespace', parse: num },
   CACHE_MAX_ENTRY_BYTES: { path: 'maxEntryBytes', parse: num },
   EMBEDDER: { path: 'embedder.provider', parse: String },
   EMBEDDING_MODEL_SERVER: { path: 'embedder.url', parse: String },

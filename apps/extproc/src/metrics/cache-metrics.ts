@@ -73,7 +73,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_store_skips_total', help: 'Answers of misses that were not stored, by reason.', labelNames: ['reason'], registers,
   });
   const removed = new Counter({
-    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for capacity), evicted (by an operator), expired, replaced, flushed.',
+    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed.',
     labelNames: ['namespace', 'reason'], registers,
   });
   new Gauge({
