@@ -9,7 +9,7 @@ import type { Embedder } from './embedders/embedder.ts';
 import { CacheProcessor } from './grpc/cache-processor.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { createHttpApp } from './http/http-app.ts';
-import { adminApi, httpListenHost } from './http/admin-api.ts';
+import { adminApi, httpListenHost, metricsTokens } from './http/admin-api.ts';
 import { mountDashboard } from './http/dashboard-static.ts';
 import { checkFalseHit } from './guard/false-hit-guard.ts';
 import { createCacheMetrics } from './metrics/cache-metrics.ts';
@@ -47,7 +47,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);
-  const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
+  const metrics = createCacheMetrics({
+    engine, maxNamespaces: config.metrics.maxNamespaces, tenantLabels: config.metrics.tenantLabels, tenantHashKey: config.metrics.tenantHashKey,
+  });
   // Loaded before the ports open: the first request already sees the cache as it was.
   const store = createStore({ config: config.store, engine, logger, registry: metrics.registry });
   await store?.start();
@@ -65,7 +67,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     allowedHosts: config.http.allowedHosts,
     mount: (a) => {
       api.mount(a);
-      mountMetrics(a, metrics.registry);
+      mountMetrics(a, metrics.registry, metricsTokens(config));
       // Last: it answers every GET path the routes above do not.
       mountDashboard(a);
     },

@@ -160,6 +160,14 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   metrics: z.object({
     maxNamespaces: z.number().int().positive().default(100).describe('namespaces with their own /metrics label; the rest share "other"'),
+    requireToken: z.boolean().default(true)
+      .describe('once any admin, read or metrics token is configured, /metrics needs one of them as a bearer token (false: open to whoever reaches the port)'),
+    tokens: z.array(z.string().min(16, 'a token has at least 16 characters')).default([])
+      .describe('bearer tokens good for /metrics only: give Prometheus one of these rather than a read token, which reads prompts'),
+    tenantLabels: z.enum(['hash', 'drop', 'plain']).default('hash')
+      .describe('tenant values in the namespace label: hash (model|#<12 hex of an HMAC>), drop (the model alone, tenants summed) or plain'),
+    tenantHashKey: z.string().min(1).optional()
+      .describe('HMAC key of hashed tenant labels; without it a plain SHA-256, which a guessable tenant name does not hide'),
   }).prefault({}),
   store: StoreConfigSchema.prefault({}),
   admin: AdminConfigSchema.prefault({}),

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createAdminApp, type AdminToken } from '@semcache/admin-api';
-import type { AdminConfig, CacheAdmin } from '@semcache/shared';
+import type { AdminConfig, CacheAdmin, Config } from '@semcache/shared';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -15,6 +15,15 @@ export function adminTokens(config: AdminConfig): AdminToken[] {
   return [
     ...config.readTokens.map((t) => ({ ...t, role: 'read' as const })),
     ...config.adminTokens.map((t) => ({ ...t, role: 'admin' as const })),
+  ];
+}
+
+/** Who may scrape /metrics: nobody needs a token until some token exists, as for the API. */
+export function metricsTokens(config: Pick<Config, 'admin' | 'metrics'>): AdminToken[] {
+  if (!config.metrics.requireToken) return [];
+  return [
+    ...adminTokens(config.admin),
+    ...config.metrics.tokens.map((token, i) => ({ name: `metrics-${i + 1}`, token, role: 'read' as const })),
   ];
 }
 

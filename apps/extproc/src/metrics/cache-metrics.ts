@@ -4,11 +4,15 @@ import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { childrenOf } from './label-children.ts';
 import { NamespaceLabels } from './namespace-labels.ts';
+import { tenantLabeller, type TenantLabels } from './tenant-label.ts';
 
 export interface CacheMetricsOptions {
   engine: CacheEngine;
   /** Namespaces with their own label; the rest are counted under `other`. */
   maxNamespaces: number;
+  /** How tenant values appear in the namespace label (default: a hash). */
+  tenantLabels?: TenantLabels;
+  tenantHashKey?: string | undefined;
 }
 
 export interface CacheMetrics {
@@ -35,7 +39,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   const { engine } = opts;
   const registry = new Registry();
   const registers = [registry];
-  const labels = new NamespaceLabels(opts.maxNamespaces);
+  const labels = new NamespaceLabels(opts.maxNamespaces, tenantLabeller(opts.tenantLabels ?? 'hash', opts.tenantHashKey));
   collectDefaultMetrics({ register: registry });
 
   const lookups = new Counter({
