@@ -130,7 +130,9 @@ export function loadConfig(env: Env = process.env, overrides: Tree = {}): Config
 
 /** The configuration as logged at start: secrets replaced. */
 export function redactConfig(config: Config): unknown {
+  const secret = (value: unknown): boolean =>
+    typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
   return JSON.parse(JSON.stringify(config, (key, value: unknown) =>
-    /key|token|secret|password/i.test(key) && typeof value === 'string' ? '[redacted]' : value,
+    /key|token|secret|password/i.test(key) && secret(value) ? (Array.isArray(value) ? value.map(() => '[redacted]') : '[redacted]') : value,
   ));
 }
