@@ -45,6 +45,8 @@ export const StoreConfigSchema = z.object({
   persist: z.boolean().default(true).describe('memory mode: false keeps the cache in memory only (lost on restart)'),
   snapshotIntervalMs: z.number().int().min(1000).default(60_000).describe('memory mode: how often a full snapshot is written'),
   fsyncIntervalMs: z.number().int().min(10).max(1000).default(250).describe('memory mode: new changes reach the disk at least this often (what a crash can lose)'),
+  lockStaleMs: z.number().int().min(2000).default(10_000)
+    .describe('memory mode: the data directory is locked; a lock not refreshed this long (its process died) is taken over, else the second process runs without persistence'),
   redisUrl: url.default('redis://127.0.0.1:6379').describe('redis mode: the Redis server'),
   redisCluster: z.boolean().default(false)
     .describe('redis mode: redisUrl is a seed node of a Redis Cluster; the client discovers the others and follows redirects and failovers'),

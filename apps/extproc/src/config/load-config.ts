@@ -64,6 +64,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   PERSIST: { path: 'store.persist', parse: bool },
   SNAPSHOT_INTERVAL_MS: { path: 'store.snapshotIntervalMs', parse: num },
   FSYNC_INTERVAL_MS: { path: 'store.fsyncIntervalMs', parse: num },
+  DATA_DIR_LOCK_STALE_MS: { path: 'store.lockStaleMs', parse: num },
   REDIS_URL: { path: 'store.redisUrl', parse: String },
   REDIS_CLUSTER: { path: 'store.redisCluster', parse: bool },
   REDIS_PREFIX: { path: 'store.redisPrefix', parse: String },
