@@ -148,6 +148,10 @@ export const ConfigSchema = z.object({
     maxBytesPerNamespace: z.number().int().positive().optional().describe('the same bound per namespace (unset = memory.maxBytes)'),
   }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
+  allowedModels: z.array(z.string().min(1)).default([])
+    .describe("models that are cached (a trailing * matches a prefix); requests for others pass through uncached. Empty = every model"),
+  namespaceIdleSeconds: z.number().int().positive().default(3600)
+    .describe('an empty namespace with its configured settings and no lookup for this long is removed, freeing its slot'),
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
   streaming: z.object({

@@ -166,6 +166,26 @@ describe('CacheEngine', () => {
     assert.equal(engine.namespaces.size, 2);
   });
 
+  it('reclaims only namespaces that are empty, idle and on their configured settings', async () => {
+    const { engine, req, fill, admin, tick } = setup({ maxNamespaces: 3, namespaceIdleSeconds: 60 });
+    await engine.lookup(req('a', { partition: { model: 'empty', tenant: null } }));
+    await engine.lookup(req('a', { partition: { model: 'tuned', tenant: null } }));
+    admin.updateSettings('tuned', { threshold: 0.99 });
+    await fill('a', { partition: { model: 'full', tenant: null } });
+    tick(61_000);
+    engine.sweepExpired();
+    assert.deepEqual(engine.namespaces.all().map((n) => n.name).sort(), ['full', 'tuned']);
+  });
+
+  it('passes models outside allowedModels through without a namespace', async () => {
+    const { engine, req } = setup({ allowedModels: ['gpt-*', 'm'] });
+    const refused = await engine.lookup(req('a', { partition: { model: 'other', tenant: null } }));
+    assert.equal(refused.outcome, 'bypass');
+    assert.equal(refused.event.reason, 'model-not-allowed');
+    assert.equal((await engine.lookup(req('a', { partition: { model: 'gpt-4o', tenant: null } }))).outcome, 'miss');
+    assert.equal(engine.namespaces.find('other'), undefined);
+  });
+
   it('counts hits, misses and tokens saved per namespace', async () => {
     const { engine, fill, req, admin } = setup();
     await fill('a');

@@ -5,7 +5,7 @@ import { Namespace, type RemovalReason } from './namespace.ts';
 import { partitionName, type Partition } from './partition.ts';
 
 export interface RegistryOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory' | 'namespaceIdleSeconds'>;
   embedder: () => EmbedderIdentity;
   defaultThreshold: number;
   now: () => number;
@@ -39,13 +39,40 @@ export class NamespaceRegistry {
     return ns;
   }
 
-  /** The namespace of a partition, created on first use; null when the namespace limit is reached. */
+  /**
+   * The namespace of a partition, created on first use; null when the namespace limit is reached and no
+   * idle empty namespace can give its slot back.
+   */
   resolve(partition: Partition): Namespace | null {
     const name = partitionName(partition);
     const existing = this.#byName.get(name);
-    if (existing) return existing;
-    if (this.#byName.size >= this.#opts.config.maxNamespaces) return null;
+    if (existing) {
+      existing.usedAt = this.#opts.now();
+      return existing;
+    }
+    if (this.#byName.size >= this.#opts.config.maxNamespaces && this.reclaimIdle(1) === 0) return null;
     return this.create(name, partition, this.settingsFor(partition.model));
+  }
+
+  /**
+   * Removes up to `limit` namespaces that hold nothing an operator would miss: no entries, the configured
+   * settings, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
+   */
+  reclaimIdle(limit = Infinity): number {
+    const idleSince = this.#opts.now() - this.#opts.config.namespaceIdleSeconds * 1000;
+    let removed = 0;
+    for (const ns of this.#byName.values()) {
+      if (removed >= limit) break;
+      if (ns.size > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
+      this.#byName.delete(ns.name);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Forgets a namespace; its entries must be gone already. */
+  delete(name: string): void {
+    this.#byName.delete(name);
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
@@ -138,4 +165,8 @@ export class NamespaceRegistry {
     }
     return removed;
   }
+}
+
+function sameSettings(a: NamespaceSettings, b: NamespaceSettings): boolean {
+  return a.threshold === b.threshold && a.ttlSeconds === b.ttlSeconds && a.maxEntries === b.maxEntries && a.enabled === b.enabled && a.guard === b.guard;
 }

@@ -46,6 +46,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   EMBEDDING_DIMENSIONS: { path: 'embedder.dimensions', parse: num },
   EMBEDDING_MODEL_DIR: { path: 'embedder.modelDir', parse: String },
   CACHE_MAX_NAMESPACES: { path: 'maxNamespaces', parse: num },
+  CACHE_MODELS: { path: 'allowedModels', parse: list },
+  CACHE_NAMESPACE_IDLE_SECONDS: { path: 'namespaceIdleSeconds', parse: num },
   CACHE_MAX_PROMPT_CHARS: { path: 'maxPromptChars', parse: num },
   LOOKUP_LOG_CAPACITY: { path: 'lookupLog.capacity', parse: num },
   TOKEN_USAGE: { path: 'tokenUsage.enabled', parse: bool },

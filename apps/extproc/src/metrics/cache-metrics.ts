@@ -76,6 +76,11 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   const storeSkips = new Counter({
     name: 'semcache_store_skips_total', help: 'Answers of misses that were not stored, by reason.', labelNames: ['reason'], registers,
   });
+  const refusals = new Counter({
+    name: 'semcache_namespace_refusals_total',
+    help: 'Requests passed through uncached because no namespace was given to them: limit (the namespace table is full) or model-not-allowed.',
+    labelNames: ['reason'], registers,
+  });
   const removed = new Counter({
     name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed.',
     labelNames: ['namespace', 'reason'], registers,
@@ -119,6 +124,9 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
     if (e.outcome === 'error' && e.reason?.startsWith('embedder-')) embedderErrors.inc({ kind: embedderErrorKind(e.reason) });
+    if (e.outcome === 'bypass' && (e.reason === 'namespace-limit' || e.reason === 'model-not-allowed')) {
+      refusals.inc({ reason: e.reason === 'namespace-limit' ? 'limit' : e.reason });
+    }
   };
   const onChange = (change: CacheChange): void => {
     if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });
