@@ -8,8 +8,8 @@ import type { NamespaceList } from '@semcache/shared';
 import { EnvoyClient, FakeUpstream } from '@semcache/testkit';
 import { spawnServer, stopServer, type ServerProcess } from './server-process.ts';
 
-const HEAP_MB = 96;
-const ENTRIES = 600;
+const HEAP_MB = 64;
+const ENTRIES = 700;
 const PROMPT_CHARS = 30_000;
 const ANSWER_CHARS = 60_000;
 
@@ -59,6 +59,7 @@ describe(`memory budget: ${ENTRIES} entries of ${PROMPT_CHARS}-character prompts
     let next = 0;
     let stored = 0;
     let maxRss = 0;
+    let rssHalfway = 0;
     const worker = async (): Promise<void> => {
       while (next < ENTRIES) {
         const i = next++;
@@ -69,7 +70,8 @@ describe(`memory budget: ${ENTRIES} entries of ${PROMPT_CHARS}-character prompts
         });
         assert.equal(res.status, 200);
         if (res.headers['x-semantic-cache'] === 'miss') stored++;
-        if (i % 100 === 0) maxRss = Math.max(maxRss, rssBytes(server!.child.pid!));
+        if (i % 50 === 0) maxRss = Math.max(maxRss, rssBytes(server!.child.pid!));
+        if (i === ENTRIES / 2) rssHalfway = rssBytes(server!.child.pid!);
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
@@ -83,8 +85,12 @@ describe(`memory budget: ${ENTRIES} entries of ${PROMPT_CHARS}-character prompts
     assert.ok(now.bytes <= budget, `${now.bytes} bytes cached, budget ${budget}`);
     assert.ok(now.entries < ENTRIES / 2, `${now.entries} entries kept`);
     assert.equal(evicted, ENTRIES - now.entries, 'every entry that went was counted as a memory eviction');
-    assert.ok(maxRss < 3 * HEAP_MB * 1024 * 1024, `RSS peaked at ${Math.round(maxRss / 1048576)} MB`);
-    console.log(`# budget ${Math.round(budget / 1048576)} MB: ${now.entries} entries (${Math.round(now.bytes / 1048576)} MB) kept, ${evicted} evicted, RSS peak ${Math.round(maxRss / 1048576)} MB`);
+    const rssEnd = rssBytes(server.child.pid!);
+    const mb = (n: number): number => Math.round(n / 1048576);
+    console.log(`# budget ${mb(budget)} MB: ${now.entries} entries (${mb(now.bytes)} MB) kept, ${evicted} evicted; RSS halfway ${mb(rssHalfway)} MB, at the end ${mb(rssEnd)} MB, peak ${mb(maxRss)} MB`);
+    // The old generation is capped by the flag (without the budget the process dies of it: ~70 MB of
+    // answers and prompts); the young one may take 192 MB; vectors, buffers and code must fit in the rest.
+    assert.ok(maxRss < (HEAP_MB + 192 + 128) * 1048576, `RSS peaked at ${mb(maxRss)} MB`);
     assert.equal(await stopServer(server), 0);
     server = null;
   });
