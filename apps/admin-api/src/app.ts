@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { registerAnalytics } from './analytics/analytics.handlers.ts';
 import { bearerAuth } from './auth/bearer-auth.ts';
+import { writeGuard } from './auth/write-guard.ts';
 import type { AdminDeps, AdminEnv, FeatureDeps } from './deps.ts';
 import { registerEntries } from './entries/entries.handlers.ts';
 import { errorBody, errorHandler, validationHook } from './errors.ts';
@@ -31,6 +32,8 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
     maxSize: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     onError: () => { throw new HTTPException(413); },
   }));
+  // Before authentication: with no token configured, a forged request would otherwise pass as the local operator.
+  api.use('*', writeGuard(deps.allowedOrigins));
   api.use('*', bearerAuth(deps.tokens));
   registerNamespaces(api, features);
   registerEntries(api, features);

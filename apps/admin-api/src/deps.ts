@@ -31,6 +31,8 @@ export interface AdminDeps {
   /** Default margin below the threshold within which a miss counts as a near miss. */
   nearMissMargin?: number;
   maxBodyBytes?: number;
+  /** Origins besides the API's own host whose browser pages may make changes. */
+  allowedOrigins?: string[];
   /** Aborted when the process stops: ends the live lookup streams, which would otherwise hold the server open. */
   shutdown?: AbortSignal;
 }

@@ -203,6 +203,20 @@ describe('the operator dashboard in headless Chromium against the real server', 
     }
   });
 
+  it('deletes a namespace after confirmation and shows the overview without it', async () => {
+    const JUNK = 'invented-model-x';
+    await h.envoy.send({ path: '/v1/chat/completions', body: JSON.stringify({ model: JUNK, messages: [{ role: 'user', content: 'filler' }] }) });
+    assert.equal((await api(`/namespaces/${JUNK}`)).status, 200);
+    await page.goto(`${base}/#/ns/${JUNK}`);
+    await page.getByRole('button', { name: 'Delete namespace' }).click();
+    await page.getByRole('dialog').waitFor();
+    await shot(page, '12-delete-namespace');
+    await page.getByRole('dialog').getByRole('button', { name: `Delete ${JUNK}` }).click();
+    await page.getByRole('link', { name: NS, exact: true }).waitFor();
+    assert.equal(await page.getByRole('link', { name: JUNK, exact: true }).count(), 0);
+    assert.equal((await api(`/namespaces/${JUNK}`)).status, 404);
+  });
+
   it('says so when the admin API stops answering', async () => {
     const ctx = await browser.newContext({ viewport: WIDE });
     const p = await ctx.newPage();

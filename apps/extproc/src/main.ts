@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, redactConfig } from './config/load-config.ts';
+import { GrpcTlsError } from './grpc/grpc-transport.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof GrpcTlsError) {
+    process.stderr.write(`semcache: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`semcache: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

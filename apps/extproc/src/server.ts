@@ -3,12 +3,13 @@ import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
 import { CacheEngine, type FalseHitGuard } from './cache/cache-engine.ts';
 import { EngineAdmin } from './cache/engine-admin.ts';
+import { memoryBudget, readMemoryLimits, withMemoryBudget } from './config/memory-budget.ts';
 import { createEmbedder } from './embedders/create-embedder.ts';
 import type { Embedder } from './embedders/embedder.ts';
 import { CacheProcessor } from './grpc/cache-processor.ts';
 import { startGrpcServer } from './grpc/grpc-server.ts';
 import { createHttpApp } from './http/http-app.ts';
-import { adminApi, httpListenHost } from './http/admin-api.ts';
+import { adminApi, httpListenHost, metricsTokens } from './http/admin-api.ts';
 import { mountDashboard } from './http/dashboard-static.ts';
 import { checkFalseHit } from './guard/false-hit-guard.ts';
 import { createCacheMetrics } from './metrics/cache-metrics.ts';
@@ -40,7 +41,10 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Wiring only: builds the parts from config, starts both ports, and stops them in order. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const { config, logger } = opts;
+  const { logger } = opts;
+  const budget = memoryBudget(opts.config, readMemoryLimits());
+  const config = withMemoryBudget(opts.config, budget);
+  logger.info({ memoryBudget: budget }, 'memory budget: least recently used entries are evicted to stay under it');
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
   try {
     // Before loading: entries of other dimensions than the embedder's are then set aside, not loaded.
@@ -50,7 +54,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
   const admin = new EngineAdmin(engine);
-  const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
+  const metrics = createCacheMetrics({
+    engine, maxNamespaces: config.metrics.maxNamespaces, tenantLabels: config.metrics.tenantLabels, tenantHashKey: config.metrics.tenantHashKey,
+  });
   // Loaded before the ports open: the first request already sees the cache as it was.
   const store = createStore({ config: config.store, engine, logger, registry: metrics.registry });
   await store?.start();
@@ -76,9 +82,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const api = adminApi(config.admin, admin, logger);
   const app = createHttpApp({
     ready: () => ready,
+    allowedHosts: config.http.allowedHosts,
     mount: (a) => {
       api.mount(a);
-      mountMetrics(a, metrics.registry);
+      mountMetrics(a, metrics.registry, metricsTokens(config));
       // Last: it answers every GET path the routes above do not.
       mountDashboard(a);
     },

@@ -13,6 +13,7 @@ function api(h: Harness, token: string | null = ADMIN) {
   return async (method: string, path: string, body?: unknown): Promise<Response> => {
     const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    else headers['x-requested-by'] = 'test';
     return fetch(`http://127.0.0.1:${h.server.httpPort}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   };
 }

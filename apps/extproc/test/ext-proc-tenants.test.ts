@@ -13,7 +13,8 @@ const completion = (model: string, prompt: string, headers: Record<string, strin
 
 describe('tenant isolation through the real server', () => {
   it('a model name containing | never reaches another tenant\'s namespace', async () => {
-    const h = await startHarness({ tenantHeader: 'x-tenant', 'tenant.required': false });
+    // Plain labels, so that the test can name each partition's series; hashed labels are tested in src/metrics.
+    const h = await startHarness({ tenantHeader: 'x-tenant', 'tenant.required': false, 'metrics.tenantLabels': 'plain' });
     try {
       await h.envoy.send(completion('gpt-tenant', 'What is our refund policy?', { 'x-tenant': 'acme' }));
       const forged = await h.envoy.send(completion('gpt-tenant|acme', 'What is our refund policy?'));
@@ -62,7 +63,8 @@ describe('tenant isolation through the real server', () => {
   });
 
   it('tenant.required false shares one tenant-less namespace among requests without the header', async () => {
-    const h = await startHarness({ tenantHeader: 'x-tenant', 'tenant.required': false });
+    // Plain labels, so that the test can name each partition's series; hashed labels are tested in src/metrics.
+    const h = await startHarness({ tenantHeader: 'x-tenant', 'tenant.required': false, 'metrics.tenantLabels': 'plain' });
     try {
       await h.envoy.send(completion('gpt-test', 'Which plan am I on?'));
       const again = await h.envoy.send(completion('gpt-test', 'Which plan am I on?'));

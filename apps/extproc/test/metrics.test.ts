@@ -44,3 +44,51 @@ describe('GET /metrics after traffic through the real server', () => {
     assert.doesNotMatch(text, /TLS certificates|etcd/);
   });
 });
+
+describe('GET /metrics with tokens configured, through the real server', () => {
+  const READ = 'read-token-metrics-0123456789';
+  const SCRAPE = 'prometheus-token-0123456789';
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ 'admin.readTokens': [READ], 'metrics.tokens': [SCRAPE], tenantHeader: 'x-tenant' });
+    await h.chat('How many replicas does my deployment have', {}, { headers: { 'x-tenant': 'acme-corp' } });
+  });
+  after(async () => { await h.close(); });
+
+  const scrape = (token: string | null) =>
+    fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+
+  it('refuses a scrape without a token or with an unknown one', async () => {
+    assert.equal((await scrape(null)).status, 401);
+    assert.equal((await scrape('not-a-configured-token-0000')).status, 401);
+  });
+
+  it('takes a read token or a metrics token; the metrics token reads nothing else', async () => {
+    assert.equal((await scrape(READ)).status, 200);
+    assert.equal((await scrape(SCRAPE)).status, 200);
+    const api = await fetch(`http://127.0.0.1:${h.server.httpPort}/api/namespaces`, { headers: { authorization: `Bearer ${SCRAPE}` } });
+    assert.equal(api.status, 401);
+  });
+
+  it('names no tenant in a label: the tenant appears as a hash', async () => {
+    const text = await (await scrape(SCRAPE)).text();
+    assert.doesNotMatch(text, /acme-corp/);
+    assert.match(text, /semcache_lookups_total\{namespace="gpt-test\|#[0-9a-f]{12}",outcome="miss"\} 1/);
+  });
+});
+
+describe('GET /metrics opened to Prometheus on purpose', () => {
+  it('needs no token with metrics.requireToken false, and drops tenants when told', async () => {
+    const h = await startHarness({ 'admin.readTokens': ['read-token-metrics-0123456789'], 'metrics.requireToken': false, 'metrics.tenantLabels': 'drop', tenantHeader: 'x-tenant' });
+    try {
+      await h.chat('How many replicas does my deployment have', {}, { headers: { 'x-tenant': 'acme-corp' } });
+      await h.chat('How many replicas does my deployment have', {}, { headers: { 'x-tenant': 'globex' } });
+      const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`);
+      assert.equal(res.status, 200);
+      const s = parseSamples(await res.text());
+      assert.equal(s.get('semcache_lookups_total{namespace="gpt-test",outcome="miss"}'), 2, "both tenants' lookups under the model");
+    } finally {
+      await h.close();
+    }
+  });
+});

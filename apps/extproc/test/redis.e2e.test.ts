@@ -25,7 +25,7 @@ const ids = (h: Harness): string[] =>
 async function adminApi(h: Harness, method: string, path: string, body?: unknown): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' },
     body: body === undefined ? null : JSON.stringify(body),
   });
   assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.text()}`);

@@ -25,10 +25,11 @@ export interface ServerProcess {
 
 /**
  * The real server as its own process (`node apps/extproc/src/main.ts`), on loopback ports it picks itself;
- * resolves once it logs that it listens. The environment is the given one only, plus PATH.
+ * resolves once it logs that it listens. The environment is the given one only, plus PATH; `nodeArgs` go to
+ * node itself (e.g. a heap limit).
  */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(NODE, [MAIN], {
+export async function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(NODE, [...nodeArgs, MAIN], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', HTTP_HOST: '127.0.0.1', GRPC_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,6 +45,8 @@ export interface CacheAdmin {
   getNamespace(name: string): NamespaceInfo;
   updateSettings(name: string, patch: NamespaceSettingsPatch): NamespaceInfo;
   flushNamespace(name: string): number;
+  /** Removes the namespace's entries and the namespace itself (its slot, settings and counters); returns the entries removed. */
+  deleteNamespace(name: string): number;
   listEntries(namespace: string, query: EntryQuery): EntryPage;
   getEntry(namespace: string, id: string): EntryDetail;
   evictEntry(namespace: string, id: string): void;

@@ -49,6 +49,8 @@ export const StoreConfigSchema = z.object({
   persist: z.boolean().default(true).describe('memory mode: false keeps the cache in memory only (lost on restart)'),
   snapshotIntervalMs: z.number().int().min(1000).default(60_000).describe('memory mode: how often a full snapshot is written'),
   fsyncIntervalMs: z.number().int().min(10).max(1000).default(250).describe('memory mode: new changes reach the disk at least this often (what a crash can lose)'),
+  lockStaleMs: z.number().int().min(2000).default(10_000)
+    .describe('memory mode: the data directory is locked; a lock not refreshed this long (its process died) is taken over, else the second process runs without persistence'),
   redisUrl: url.default('redis://127.0.0.1:6379').describe('redis mode: the Redis server'),
   redisCluster: z.boolean().default(false)
     .describe('redis mode: redisUrl is a seed node of a Redis Cluster; the client discovers the others and follows redirects and failovers'),
@@ -74,6 +76,8 @@ export const AdminConfigSchema = z.object({
   adminTokens: adminTokenList('admin').describe('bearer tokens that may read and change everything'),
   nearMissMargin: z.number().gt(0).max(1).default(0.1).describe('a miss is a near miss when its best similarity is at most this far below the threshold'),
   maxBodyBytes: z.number().int().positive().default(256 * 1024).describe('admin API request body limit'),
+  allowedOrigins: z.array(z.string().url()).default([])
+    .describe("browser origins besides the API's own host that may make changes (a foreign Origin is refused on every write)"),
 });
 export type AdminConfig = z.infer<typeof AdminConfigSchema>;
 
@@ -96,9 +100,19 @@ export const TokenUsageConfigSchema = z.object({
 });
 export type TokenUsageConfig = z.infer<typeof TokenUsageConfigSchema>;
 
+/** mTLS as Envoy's `grpc_service` TLS transport socket speaks it: a server certificate and a required client certificate. */
+export const GrpcTlsConfigSchema = z.object({
+  certFile: z.string().min(1).describe('PEM certificate chain the ext_proc port presents'),
+  keyFile: z.string().min(1).describe('PEM private key of certFile'),
+  clientCaFile: z.string().min(1).describe('PEM CA bundle; a client must present a certificate it signed'),
+});
+export type GrpcTlsConfig = z.infer<typeof GrpcTlsConfigSchema>;
+
 export const ConfigSchema = z.object({
   grpc: z.object({
-    host: z.string().default('0.0.0.0').describe('ext_proc gRPC listen address'),
+    host: z.string().optional()
+      .describe('ext_proc gRPC listen address (unset = 0.0.0.0 with tls, else 127.0.0.1: without mTLS whoever reaches the port acts as Envoy)'),
+    tls: GrpcTlsConfigSchema.optional().describe('mTLS on the ext_proc port: the server presents certFile and accepts only clients whose certificate clientCaFile signed'),
     port: port.default(50051).describe('ext_proc gRPC port (also serves grpc.health.v1)'),
     maxReceiveMessageBytes: z.number().int().positive().default(8 * 1024 * 1024).describe('largest ext_proc message accepted (a buffered body)'),
     /**
@@ -117,6 +131,8 @@ export const ConfigSchema = z.object({
     host: z.string().default('0.0.0.0').describe('listen address of the dashboard, admin API, /metrics and probes'),
     port: port.default(8080).describe('HTTP port of the dashboard, admin API, /metrics, /healthz and /readyz'),
     maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('HTTP request body limit'),
+    allowedHosts: z.array(z.string().min(1)).default([])
+      .describe("Host names served besides localhost and IP addresses (against DNS rebinding); '.example.com' takes its subdomains, '*' any"),
   }).prefault({}),
   pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
     .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),
@@ -144,7 +160,16 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
+  memory: z.object({
+    maxBytes: z.number().int().positive().optional()
+      .describe('bytes of prompts, answers and vectors across all namespaces before least-recently-used eviction (unset = half the smaller of the container memory limit and the V8 old-generation limit)'),
+    maxBytesPerNamespace: z.number().int().positive().optional().describe('the same bound per namespace (unset = memory.maxBytes)'),
+  }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
+  allowedModels: z.array(z.string().min(1)).default([])
+    .describe("models that are cached (a trailing * matches a prefix); requests for others pass through uncached. Empty = every model"),
+  namespaceIdleSeconds: z.number().int().positive().default(3600)
+    .describe('an empty namespace with its configured settings and no lookup for this long is removed, freeing its slot'),
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
   streaming: z.object({
@@ -155,9 +180,18 @@ export const ConfigSchema = z.object({
   embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 256 }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),
+    maxBytes: z.number().int().positive().optional().describe('bytes of prompts the recent lookups may hold; older ones go first (unset = memory.maxBytes / 8)'),
   }).prefault({}),
   metrics: z.object({
     maxNamespaces: z.number().int().positive().default(100).describe('namespaces with their own /metrics label; the rest share "other"'),
+    requireToken: z.boolean().default(true)
+      .describe('once any admin, read or metrics token is configured, /metrics needs one of them as a bearer token (false: open to whoever reaches the port)'),
+    tokens: z.array(z.string().min(16, 'a token has at least 16 characters')).default([])
+      .describe('bearer tokens good for /metrics only: give Prometheus one of these rather than a read token, which reads prompts'),
+    tenantLabels: z.enum(['hash', 'drop', 'plain']).default('hash')
+      .describe('tenant values in the namespace label: hash (model|#<12 hex of an HMAC>), drop (the model alone, tenants summed) or plain'),
+    tenantHashKey: z.string().min(1).optional()
+      .describe('HMAC key of hashed tenant labels; without it a plain SHA-256, which a guessable tenant name does not hide'),
   }).prefault({}),
   store: StoreConfigSchema.prefault({}),
   admin: AdminConfigSchema.prefault({}),

@@ -4,3 +4,4 @@ export * from './lookup.ts';
 export * from './namespace.ts';
 export * from './cache-admin.ts';
 export * from './api.ts';
+export * from './write-header.ts';

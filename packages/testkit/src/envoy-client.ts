@@ -3,7 +3,7 @@ import {
   type BodySendMode, type HeaderMutation, type HeaderSendMode, type ProcessingMode, type ProcessingRequest,
   type ProcessingResponse, type ProtoStruct,
 } from '@semcache/proto';
-import { ExtProcConnection, type CloseMode } from './ext-proc-connection.ts';
+import { ExtProcConnection, type CloseMode, type ClientTls } from './ext-proc-connection.ts';
 
 /**
  * An ext_proc client that behaves as Envoy does (see shared/ENVOY-EXT-PROC.md): one stream per request,
@@ -25,6 +25,8 @@ export interface EnvoyClientOptions {
   failureModeAllow?: boolean;
   /** Envoy's per-stream buffer limit for BUFFERED bodies. */
   bufferLimitBytes?: number;
+  /** The cluster's UpstreamTlsContext: connect with TLS, presenting this client certificate (if any). */
+  tls?: ClientTls;
 }
 
 export interface EnvoyRequest {
@@ -94,13 +96,13 @@ function applyMutation(headers: Record<string, string>, m: HeaderMutation | unde
 
 export class EnvoyClient {
   readonly #connection: ExtProcConnection;
-  readonly #opts: Required<EnvoyClientOptions>;
+  readonly #opts: Required<Omit<EnvoyClientOptions, 'tls'>>;
   readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   /** Failed ext_proc streams (gRPC status other than OK/CANCELLED, or protocol violations). */
   readonly failures: string[] = [];
 
   constructor(opts: EnvoyClientOptions) {
-    this.#connection = new ExtProcConnection(opts.target, (reason) => this.failures.push(reason));
+    this.#connection = new ExtProcConnection(opts.target, (reason) => this.failures.push(reason), opts.tls);
     this.#opts = {
       closeMode: 'reset',
       processingMode: DEFAULT_MODE,

@@ -3,6 +3,14 @@ import { GrpcH2Stream } from './grpc-h2-stream.ts';
 
 export type CloseMode = 'reset' | 'half-close';
 
+/** PEM material of an Envoy cluster's UpstreamTlsContext; without cert and key no client certificate is sent. */
+export interface ClientTls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  servername?: string;
+}
+
 /**
  * Our server ends each stream first and Node then closes the client's half with RST_STREAM(NO_ERROR). Envoy
  * takes those in its stride; Node's client would count them against its own rapid-reset limit.
@@ -18,13 +26,15 @@ const RESET_GRACE_MS = 50;
 export class ExtProcConnection {
   readonly #target: string;
   readonly #onFailure: (reason: string) => void;
+  readonly #tls: ClientTls | undefined;
   #session: http2.ClientHttp2Session | null = null;
   /** GOAWAYs received, graceful ones included. */
   goaways = 0;
 
-  constructor(target: string, onFailure: (reason: string) => void) {
+  constructor(target: string, onFailure: (reason: string) => void, tls?: ClientTls) {
     this.#target = target;
     this.#onFailure = onFailure;
+    this.#tls = tls;
   }
 
   open(): GrpcH2Stream {
@@ -53,7 +63,9 @@ export class ExtProcConnection {
 
   #connection(): http2.ClientHttp2Session {
     if (this.#session && !this.#session.closed && !this.#session.destroyed) return this.#session;
-    const session = http2.connect(`http://${this.#target}`, UNLIMITED_RESETS);
+    const session = this.#tls
+      ? http2.connect(`https://${this.#target}`, { ...UNLIMITED_RESETS, ...this.#tls })
+      : http2.connect(`http://${this.#target}`, UNLIMITED_RESETS);
     session.on('error', (err) => this.#onFailure(`connection error: ${err.message}`));
     session.on('goaway', (code) => {
       this.goaways++;

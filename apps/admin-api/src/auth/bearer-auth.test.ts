@@ -10,6 +10,7 @@ import { findToken } from './bearer-auth.ts';
 const WRITES: [string, string, unknown?][] = [
   ['PATCH', '/api/namespaces/gpt-test', { threshold: 0.5 }],
   ['POST', '/api/namespaces/gpt-test/flush'],
+  ['DELETE', '/api/namespaces/gpt-test'],
   ['DELETE', '/api/namespaces/gpt-test/entries/0000000000000001'],
   ['DELETE', '/api/namespaces/gpt-test/entries?text=a'],
   ['POST', '/api/namespaces/gpt-test/labels', { lookupId: 'x', verdict: 'same' }],

@@ -2,7 +2,7 @@ import type { NamespaceSettings } from '@semcache/shared';
 import { suggestThreshold } from '../analytics/threshold-suggestion.ts';
 import { audit } from '../audit.ts';
 import type { AdminApp, FeatureDeps } from '../deps.ts';
-import { flushNamespaceRoute, getNamespaceRoute, listNamespacesRoute, patchNamespaceRoute } from './namespaces.routes.ts';
+import { deleteNamespaceRoute, flushNamespaceRoute, getNamespaceRoute, listNamespacesRoute, patchNamespaceRoute } from './namespaces.routes.ts';
 
 /** Only the settings a patch names, so an audit line shows what changed and nothing else. */
 function pick(settings: NamespaceSettings, keys: string[]): Partial<NamespaceSettings> {
@@ -33,6 +33,13 @@ export function registerNamespaces(app: AdminApp, { admin, logger }: FeatureDeps
     const { namespace } = c.req.valid('param');
     const removed = admin.flushNamespace(namespace);
     audit(logger, c, { action: 'namespace.flush', namespace, old: { entries: removed }, new: { entries: 0 } });
+    return c.json({ namespace, removed }, 200);
+  });
+
+  app.openapi(deleteNamespaceRoute, (c) => {
+    const { namespace } = c.req.valid('param');
+    const removed = admin.deleteNamespace(namespace);
+    audit(logger, c, { action: 'namespace.delete', namespace, old: { entries: removed }, new: null });
     return c.json({ namespace, removed }, 200);
   });
 }

@@ -30,6 +30,13 @@ export const patchNamespaceRoute = createRoute({
   responses: { 200: jsonBody(NamespaceInfoSchema, 'The namespace after the change'), ...writeErrors },
 });
 
+export const deleteNamespaceRoute = createRoute({
+  method: 'delete', path: '/namespaces/{namespace}', tags, ...adminOnly,
+  summary: 'Remove the namespace: its entries, settings and counters (labels stay); the next request for it starts afresh with the defaults',
+  request: { params: NamespaceParamsSchema },
+  responses: { 200: jsonBody(FlushResultSchema, 'How many entries were removed'), ...writeErrors },
+});
+
 export const flushNamespaceRoute = createRoute({
   method: 'post', path: '/namespaces/{namespace}/flush', tags, ...adminOnly,
   summary: 'Remove every entry of the namespace (settings, stats and labels stay)',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiError, NamespaceDetail, NamespaceInfo, NamespaceList } from '@semcache/shared';
 import { lookupEvent } from '../testing/lookup-events.ts';
-import { testApp } from '../testing/test-app.ts';
+import { READ_TOKEN, testApp } from '../testing/test-app.ts';
 
 describe('namespaces routes', () => {
   it('lists namespaces with settings and stats', async () => {
@@ -107,5 +107,17 @@ describe('namespaces routes', () => {
     assert.deepEqual(await res.json(), { namespace: 'gpt-test', removed: 2 });
     assert.equal(t.admin.entries.length, 0);
     assert.deepEqual(t.logger.audits(), [{ by: 'ops', action: 'namespace.flush', namespace: 'gpt-test', old: { entries: 2 }, new: { entries: 0 } }]);
+  });
+
+  it('deletes a namespace with its entries, audits it, and then knows it no more', async () => {
+    const t = testApp();
+    t.admin.addEntry('gpt-test', 'a');
+    const res = await t.call('DELETE', '/api/namespaces/gpt-test');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { namespace: 'gpt-test', removed: 1 });
+    assert.equal((await t.call('GET', '/api/namespaces/gpt-test')).status, 404);
+    assert.deepEqual(t.logger.audits(), [{ by: 'ops', action: 'namespace.delete', namespace: 'gpt-test', old: { entries: 1 }, new: null }]);
+    assert.equal((await t.call('DELETE', '/api/namespaces/gpt-test')).status, 404);
+    assert.equal((await testApp().call('DELETE', '/api/namespaces/gpt-test', { token: READ_TOKEN })).status, 403, 'a read token may not');
   });
 });

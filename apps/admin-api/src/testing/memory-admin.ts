@@ -72,6 +72,12 @@ export class MemoryAdmin implements CacheAdmin {
     return this.#remove(name, () => true);
   }
 
+  deleteNamespace(name: string): number {
+    const removed = this.flushNamespace(name);
+    this.settings.delete(name);
+    return removed;
+  }
+
   listEntries(namespace: string, query: EntryQuery): EntryPage {
     const all = this.#matching(namespace, query.text).sort((a, b) => b.createdAt - a.createdAt);
     const offset = query.offset ?? 0;

@@ -1,4 +1,5 @@
 import type { AdminToken } from '../deps.ts';
+import { WRITE_HEADER } from '@semcache/shared';
 import { createAdminApp } from '../app.ts';
 import { MemoryAdmin } from './memory-admin.ts';
 
@@ -30,7 +31,7 @@ export interface TestApp {
   app: ReturnType<typeof createAdminApp>;
 }
 
-export function testApp(admin = new MemoryAdmin().addNamespace('gpt-test'), extra: { maxBodyBytes?: number; shutdown?: AbortSignal } = {}): TestApp {
+export function testApp(admin = new MemoryAdmin().addNamespace('gpt-test'), extra: { maxBodyBytes?: number; shutdown?: AbortSignal; allowedOrigins?: string[] } = {}): TestApp {
   const logger = new RecordingLogger();
   const app = createAdminApp({ admin, tokens: TOKENS, logger, ...extra });
   return {
@@ -39,7 +40,8 @@ export function testApp(admin = new MemoryAdmin().addNamespace('gpt-test'), extr
     app,
     call: (method, path, opts = {}) => {
       const token = opts.token === undefined ? ADMIN_TOKEN : opts.token;
-      const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...opts.headers };
+      // As the dashboard and scripts do; a test that passes its own headers decides for itself.
+      const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(opts.headers ?? { [WRITE_HEADER]: 'test' }) };
       let body: string | undefined;
       if (opts.body !== undefined) {
         body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);

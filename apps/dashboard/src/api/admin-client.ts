@@ -31,6 +31,10 @@ export class AdminClient {
     return this.http.request('POST', `${ns(name)}/flush`);
   }
 
+  deleteNamespace(name: string): Promise<FlushResult> {
+    return this.http.request('DELETE', ns(name));
+  }
+
   entries(name: string, query: { text?: string; offset: number; limit: number }, signal?: AbortSignal): Promise<EntryList> {
     return this.http.request('GET', `${ns(name)}/entries`, { query, signal });
   }

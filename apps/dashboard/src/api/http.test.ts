@@ -32,6 +32,7 @@ describe('Http', () => {
     const headers = seen[0]!.init.headers as Record<string, string>;
     assert.equal(headers.authorization, 'Bearer s3cret');
     assert.equal(headers['content-type'], 'application/json');
+    assert.equal(headers['x-requested-by'], 'semcache-dashboard', 'the admin API refuses changes without it or a JSON body');
     assert.equal(seen[0]!.init.body, '{"threshold":0.8}');
   });
 

@@ -1,3 +1,4 @@
+import { WRITE_HEADER } from '@semcache/shared/write-header';
 import { ApiError, kindOfStatus, messageOfBody } from './api-error.ts';
 import { SseParser, type SseMessage } from './sse-parser.ts';
 
@@ -25,7 +26,7 @@ export class Http {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.#auth() };
+    const headers: Record<string, string> = { accept: 'application/json', [WRITE_HEADER]: 'semcache-dashboard', ...this.#auth() };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.#fetch(this.url(path, opts.query), {
       method,

@@ -9,10 +9,11 @@ import { useLoad } from '../components/use-load.ts';
 import { useLookupStream } from '../components/use-lookup-stream.ts';
 import { useThrottled } from '../components/use-timing.ts';
 import { formatBytes, formatCount, formatPercent } from '../logic/format.ts';
+import { routeHref } from '../logic/route.ts';
 
 const HISTOGRAM_BINS = 40;
 
-/** One namespace: threshold tuning with the what-if preview and the similarity plot, settings, flush. */
+/** One namespace: threshold tuning with the what-if preview and the similarity plot, settings, flush, delete. */
 export function NamespaceScreen({ namespace }: { namespace: string }) {
   const { client } = useApi();
   const detail = useLoad((signal) => client.namespace(namespace, signal), [client, namespace]);
@@ -54,6 +55,19 @@ export function NamespaceScreen({ namespace }: { namespace: string }) {
             }}
           >
             <p>All {formatCount(s.entries)} cached answers of <strong>{namespace}</strong> will be removed. This cannot be undone.</p>
+          </ConfirmButton>
+        </section>
+        <section className="panel" aria-labelledby="delete-h">
+          <h2 id="delete-h">Delete</h2>
+          <p className="small muted">Removes the namespace itself: its answers, settings and counters, and frees its slot in the namespace table (for names a client invented).</p>
+          <ConfirmButton
+            label="Delete namespace" title={`Delete ${namespace}?`} confirmLabel={`Delete ${namespace}`}
+            onConfirm={async () => {
+              await client.deleteNamespace(namespace);
+              window.location.hash = routeHref({ screen: 'overview' });
+            }}
+          >
+            <p><strong>{namespace}</strong> and its {formatCount(s.entries)} cached answers will be removed; a later request for it starts again with the defaults.</p>
           </ConfirmButton>
         </section>
       </div>

@@ -138,6 +138,31 @@ describe('CacheEngine', () => {
     assert.equal((await engine.lookup(req('a2'))).outcome, 'miss', 'the semantic tier skips expired entries too');
   });
 
+  it('evicts least recently used entries to stay under the byte budget, in total and per namespace', async () => {
+    const big = (tag: string) => `${tag} ${'x'.repeat(20_000)}`;
+    const { engine, changes, fill } = setup({ 'memory.maxBytes': 100_000, 'memory.maxBytesPerNamespace': 60_000 });
+    for (let i = 0; i < 5; i++) await fill(big(`a${i}`), { fingerprint: `f${i}` });
+    const one = engine.namespaces.get('m');
+    assert.equal(one.size, 1, 'a 40 KB entry each: one fits in 60 KB');
+    assert.ok(one.memoryBytes <= 60_000);
+    for (let i = 0; i < 3; i++) await fill(big(`b${i}`), { fingerprint: `g${i}`, partition: { model: 'other', tenant: null } });
+    assert.ok(engine.namespaces.totalBytes() <= 100_000);
+    assert.equal(engine.namespaces.totalEntries(), 2);
+    const memoryRemovals = changes.filter((c) => c.type === 'remove' && c.reason === 'memory').length;
+    assert.equal(memoryRemovals, 6);
+  });
+
+  it('applies the byte budget to loaded changes too, and says what it evicted', async () => {
+    const { engine, changes, fill } = setup({ 'memory.maxBytes': 100_000 });
+    const entries = [];
+    for (let i = 0; i < 4; i++) entries.push(await fill(`${i} ${'y'.repeat(20_000)}`, { fingerprint: `f${i}` }));
+    const replica = setup({ 'memory.maxBytes': 50_000 });
+    for (const entry of entries) replica.engine.apply({ type: 'add', entry: { ...entry } });
+    assert.equal(replica.engine.namespaces.totalEntries(), 1);
+    assert.equal(replica.changes.filter((c) => c.type === 'remove' && c.reason === 'memory').length, 3);
+    assert.equal(changes.filter((c) => c.type === 'remove' && c.reason === 'memory').length, 2, 'the origin kept two of its four');
+  });
+
   it('bounds the number of namespaces: an unknown model beyond the limit passes through', async () => {
     const { engine, req } = setup({ maxNamespaces: 2 });
     await engine.lookup(req('a', { partition: { model: 'one', tenant: null } }));
@@ -146,6 +171,26 @@ describe('CacheEngine', () => {
     assert.equal(third.outcome, 'bypass');
     assert.equal(third.event.reason, 'namespace-limit');
     assert.equal(engine.namespaces.size, 2);
+  });
+
+  it('reclaims only namespaces that are empty, idle and on their configured settings', async () => {
+    const { engine, req, fill, admin, tick } = setup({ maxNamespaces: 3, namespaceIdleSeconds: 60 });
+    await engine.lookup(req('a', { partition: { model: 'empty', tenant: null } }));
+    await engine.lookup(req('a', { partition: { model: 'tuned', tenant: null } }));
+    admin.updateSettings('tuned', { threshold: 0.99 });
+    await fill('a', { partition: { model: 'full', tenant: null } });
+    tick(61_000);
+    engine.sweepExpired();
+    assert.deepEqual(engine.namespaces.all().map((n) => n.name).sort(), ['full', 'tuned']);
+  });
+
+  it('passes models outside allowedModels through without a namespace', async () => {
+    const { engine, req } = setup({ allowedModels: ['gpt-*', 'm'] });
+    const refused = await engine.lookup(req('a', { partition: { model: 'other', tenant: null } }));
+    assert.equal(refused.outcome, 'bypass');
+    assert.equal(refused.event.reason, 'model-not-allowed');
+    assert.equal((await engine.lookup(req('a', { partition: { model: 'gpt-4o', tenant: null } }))).outcome, 'miss');
+    assert.equal(engine.namespaces.find('other'), undefined);
   });
 
   it('counts hits, misses and tokens saved per namespace', async () => {

@@ -41,7 +41,7 @@ export interface StoredAnswer {
 export type FalseHitGuard = (query: string, candidate: string) => string | null;
 
 export interface CacheEngineOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog' | 'memory' | 'namespaceIdleSeconds' | 'allowedModels'>;
   embedder: Embedder;
   guard?: FalseHitGuard;
   now?: () => number;
@@ -68,6 +68,7 @@ export class CacheEngine {
   readonly now: () => number;
   readonly #guard: FalseHitGuard | undefined;
   readonly #changeListeners = new Set<ChangeListener>();
+  readonly #modelAllowed: (model: string) => boolean;
   #eventSeq = 0;
   /** Replicas share labels keyed by lookup id: a random prefix per process keeps their ids apart. */
   readonly #eventIdPrefix = randomBytes(3).toString('hex');
@@ -78,7 +79,8 @@ export class CacheEngine {
     this.embedder = opts.embedder;
     this.now = opts.now ?? Date.now;
     this.#guard = opts.guard;
-    this.log = new LookupLog(opts.config.lookupLog.capacity);
+    this.#modelAllowed = modelMatcher(opts.config.allowedModels);
+    this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.namespaces = new NamespaceRegistry({
       config: opts.config,
       embedder: () => opts.embedder.identity,
@@ -91,6 +93,7 @@ export class CacheEngine {
   async lookup(req: LookupRequest): Promise<LookupResult> {
     this.#lookupStarted.set(req, performance.now());
     const name = partitionName(req.partition);
+    if (!this.#modelAllowed(req.partition.model)) return this.#miss(name, req, 'bypass', 'model-not-allowed', 0.0);
     const ns = this.namespaces.resolve(req.partition);
     if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
     const { threshold } = ns.settings;
@@ -176,8 +179,11 @@ export class CacheEngine {
     return ns.settings.guard && this.#guard ? this.#guard(query, candidate) : null;
   }
 
+  /** Expired entries, then the namespaces left empty and idle. */
   sweepExpired(): number {
-    return this.namespaces.sweepExpired();
+    const removed = this.namespaces.sweepExpired();
+    this.namespaces.reclaimIdle();
+    return removed;
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -198,7 +204,8 @@ export class CacheEngine {
 
   /**
    * Applies a change that happened elsewhere (the change log at start-up, another replica) without emitting
-   * it again. Capacity is not enforced here: the origin of the change did that and emitted its evictions.
+   * it again. Entry counts are not enforced here: the origin of the change did that and emitted its
+   * evictions. The byte budget is, as it is this process's memory: its evictions are emitted (`memory`).
    */
   apply(change: CacheChange): void {
     if (change.type === 'add') {
@@ -212,6 +219,7 @@ export class CacheEngine {
       } else {
         ns.add(change.entry);
       }
+      this.namespaces.enforceMemory(ns);
     } else if (change.type === 'remove') {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {
@@ -312,6 +320,14 @@ export class CacheEngine {
     this.log.record(event);
     return event;
   }
+}
+
+/** Exact names, or a prefix before a trailing '*'; no list at all allows every model. */
+function modelMatcher(allowed: readonly string[]): (model: string) => boolean {
+  if (allowed.length === 0) return () => true;
+  const exact = new Set(allowed.filter((m) => !m.endsWith('*')));
+  const prefixes = allowed.filter((m) => m.endsWith('*')).map((m) => m.slice(0, -1));
+  return (model) => exact.has(model) || prefixes.some((p) => model.startsWith(p));
 }
 
 const micros = (since: number): number => (performance.now() - since) * 1000;

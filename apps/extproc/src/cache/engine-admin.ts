@@ -40,6 +40,12 @@ export class EngineAdmin implements CacheAdmin {
     return n;
   }
 
+  deleteNamespace(name: string): number {
+    const n = this.flushNamespace(name);
+    this.#engine.namespaces.delete(name);
+    return n;
+  }
+
   listEntries(namespace: string, query: EntryQuery): EntryPage {
     const matching = this.#matching(this.#engine.namespaces.get(namespace), query.text);
     matching.sort((a, b) => b.createdAt - a.createdAt);

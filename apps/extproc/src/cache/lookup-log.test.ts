@@ -15,6 +15,16 @@ describe('LookupLog', () => {
     assert.deepEqual(log.recent().map((e) => e.id), ['5', '4', '3']);
     assert.deepEqual(log.recent({ limit: 2 }).map((e) => e.id), ['5', '4']);
   });
+  it('drops the oldest events when their prompts pass the byte bound, keeping at least the newest', () => {
+    const big = (i: number): LookupEvent => ({ ...event(i), prompt: 'x'.repeat(1000) });
+    const log = new LookupLog(100, 5 * 2200);
+    for (let i = 1; i <= 20; i++) log.record(big(i));
+    assert.deepEqual(log.recent().map((e) => e.id), ['20', '19', '18', '17', '16']);
+    assert.ok(log.bytes <= 5 * 2200);
+    const tiny = new LookupLog(10, 10);
+    tiny.record(big(1));
+    assert.deepEqual(tiny.recent().map((e) => e.id), ['1']);
+  });
   it('filters by namespace and outcome', () => {
     const log = new LookupLog(10);
     log.record(event(1, 'a', 'miss'));

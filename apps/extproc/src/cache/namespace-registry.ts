@@ -5,7 +5,7 @@ import { Namespace, type RemovalReason } from './namespace.ts';
 import { partitionName, type Partition } from './partition.ts';
 
 export interface RegistryOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory' | 'namespaceIdleSeconds'>;
   embedder: () => EmbedderIdentity;
   defaultThreshold: number;
   now: () => number;
@@ -39,13 +39,40 @@ export class NamespaceRegistry {
     return ns;
   }
 
-  /** The namespace of a partition, created on first use; null when the namespace limit is reached. */
+  /**
+   * The namespace of a partition, created on first use; null when the namespace limit is reached and no
+   * idle empty namespace can give its slot back.
+   */
   resolve(partition: Partition): Namespace | null {
     const name = partitionName(partition);
     const existing = this.#byName.get(name);
-    if (existing) return existing;
-    if (this.#byName.size >= this.#opts.config.maxNamespaces) return null;
+    if (existing) {
+      existing.usedAt = this.#opts.now();
+      return existing;
+    }
+    if (this.#byName.size >= this.#opts.config.maxNamespaces && this.reclaimIdle(1) === 0) return null;
     return this.create(name, partition, this.settingsFor(partition.model));
+  }
+
+  /**
+   * Removes up to `limit` namespaces that hold nothing an operator would miss: no entries, the configured
+   * settings, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
+   */
+  reclaimIdle(limit = Infinity): number {
+    const idleSince = this.#opts.now() - this.#opts.config.namespaceIdleSeconds * 1000;
+    let removed = 0;
+    for (const ns of this.#byName.values()) {
+      if (removed >= limit) break;
+      if (ns.size > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
+      this.#byName.delete(ns.name);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Forgets a namespace; its entries must be gone already. */
+  delete(name: string): void {
+    this.#byName.delete(name);
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
@@ -73,11 +100,32 @@ export class NamespaceRegistry {
     return n;
   }
 
-  /** Least-recently-used eviction, first within the namespace, then across all of them. */
+  totalBytes(): number {
+    let n = 0;
+    for (const ns of this.#byName.values()) n += ns.memoryBytes;
+    return n;
+  }
+
+  /** Least-recently-used eviction, first within the namespace, then across all of them: entry counts, then bytes. */
   enforceCapacity(ns: Namespace): void {
-    while (ns.size > ns.settings.maxEntries) this.#evictOldest(ns);
-    let total = this.totalEntries();
-    while (total > this.#opts.config.maxEntriesTotal) {
+    while (ns.size > ns.settings.maxEntries) this.#evictOldest(ns, 'lru');
+    this.#evictAcross(() => this.totalEntries() > this.#opts.config.maxEntriesTotal, 'lru');
+    this.enforceMemory(ns);
+  }
+
+  /**
+   * The byte budget alone. Also applied to changes loaded or replicated from elsewhere: what fits in
+   * another process's memory, or in this one's before a restart with less, need not fit here now.
+   */
+  enforceMemory(ns: Namespace): void {
+    const { maxBytes, maxBytesPerNamespace } = this.#opts.config.memory;
+    const perNamespace = maxBytesPerNamespace ?? maxBytes;
+    if (perNamespace !== undefined) while (ns.size > 0 && ns.memoryBytes > perNamespace) this.#evictOldest(ns, 'memory');
+    if (maxBytes !== undefined) this.#evictAcross(() => this.totalBytes() > maxBytes, 'memory');
+  }
+
+  #evictAcross(over: () => boolean, reason: RemovalReason): void {
+    while (over()) {
       let victim: Namespace | undefined;
       let oldest = Infinity;
       for (const candidate of this.#byName.values()) {
@@ -90,17 +138,16 @@ export class NamespaceRegistry {
         }
       }
       if (!victim) return;
-      this.#evictOldest(victim);
-      total--;
+      this.#evictOldest(victim, reason);
     }
   }
 
-  #evictOldest(ns: Namespace): void {
+  #evictOldest(ns: Namespace, reason: RemovalReason): void {
     const lru = ns.leastRecentlyUsed();
     if (!lru) return;
     ns.remove(lru.key);
     ns.counters.evictions++;
-    this.#opts.onRemove(ns, lru, 'lru');
+    this.#opts.onRemove(ns, lru, reason);
   }
 
   /** Removes expired entries everywhere; returns how many. */
@@ -119,4 +166,8 @@ export class NamespaceRegistry {
     }
     return removed;
   }
+}
+
+function sameSettings(a: NamespaceSettings, b: NamespaceSettings): boolean {
+  return a.threshold === b.threshold && a.ttlSeconds === b.ttlSeconds && a.maxEntries === b.maxEntries && a.enabled === b.enabled && a.guard === b.guard;
 }

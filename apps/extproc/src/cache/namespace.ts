@@ -11,7 +11,8 @@ export interface ExactLink {
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
 
-export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'replaced' | 'flushed';
+/** `lru`: over an entry count; `memory`: over a byte budget (both least recently used first). */
+export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed';
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
 
@@ -24,6 +25,8 @@ export class Namespace {
   readonly partition: Partition;
   readonly #embedder: () => EmbedderIdentity;
   readonly createdAt: number;
+  /** The last lookup that resolved to it: an empty namespace idle long enough gives its slot back. */
+  usedAt: number;
   settings: NamespaceSettings;
   readonly counters: Counters = {
     exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,
@@ -45,6 +48,7 @@ export class Namespace {
     this.settings = settings;
     this.#embedder = embedder;
     this.createdAt = now;
+    this.usedAt = now;
   }
 
   get embedder(): EmbedderIdentity {

@@ -16,12 +16,17 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim());
 /** Environment variable -> config path and conversion. The README's settings table lists the same. */
 export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unknown }> = {
   GRPC_HOST: { path: 'grpc.host', parse: String },
+  GRPC_TLS_CERT: { path: 'grpc.tls.certFile', parse: String },
+  GRPC_TLS_KEY: { path: 'grpc.tls.keyFile', parse: String },
+  GRPC_TLS_CLIENT_CA: { path: 'grpc.tls.clientCaFile', parse: String },
   GRPC_PORT: { path: 'grpc.port', parse: num },
   GRPC_MAX_RECEIVE_BYTES: { path: 'grpc.maxReceiveMessageBytes', parse: num },
   GRPC_STREAM_RESET_BURST: { path: 'grpc.streamResetBurst', parse: num },
   GRPC_STREAM_RESET_RATE: { path: 'grpc.streamResetRate', parse: num },
   HTTP_HOST: { path: 'http.host', parse: String },
   HTTP_PORT: { path: 'http.port', parse: num },
+  HTTP_ALLOWED_HOSTS: { path: 'http.allowedHosts', parse: list },
+  ADMIN_ALLOWED_ORIGINS: { path: 'admin.allowedOrigins', parse: list },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
   TENANT_HEADER: { path: 'tenantHeader', parse: String },
   TENANT_REQUIRED: { path: 'tenant.required', parse: bool },
@@ -34,6 +39,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_GUARD: { path: 'defaults.guard', parse: bool },
   CACHE_CLIENT_CONTROLS: { path: 'defaults.clientControls', parse: String },
   CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
+  CACHE_MAX_BYTES: { path: 'memory.maxBytes', parse: num },
+  CACHE_MAX_BYTES_PER_NAMESPACE: { path: 'memory.maxBytesPerNamespace', parse: num },
   CACHE_MAX_ENTRY_BYTES: { path: 'maxEntryBytes', parse: num },
   EMBEDDER: { path: 'embedder.provider', parse: String },
   EMBEDDING_MODEL_SERVER: { path: 'embedder.url', parse: String },
@@ -44,11 +51,17 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   EMBEDDING_DIMENSIONS: { path: 'embedder.dimensions', parse: num },
   EMBEDDING_MODEL_DIR: { path: 'embedder.modelDir', parse: String },
   CACHE_MAX_NAMESPACES: { path: 'maxNamespaces', parse: num },
+  CACHE_MODELS: { path: 'allowedModels', parse: list },
+  CACHE_NAMESPACE_IDLE_SECONDS: { path: 'namespaceIdleSeconds', parse: num },
   CACHE_MAX_PROMPT_CHARS: { path: 'maxPromptChars', parse: num },
   LOOKUP_LOG_CAPACITY: { path: 'lookupLog.capacity', parse: num },
   TOKEN_USAGE: { path: 'tokenUsage.enabled', parse: bool },
   TOKEN_METADATA_NAMESPACE: { path: 'tokenUsage.metadataNamespace', parse: String },
   METRICS_MAX_NAMESPACES: { path: 'metrics.maxNamespaces', parse: num },
+  METRICS_REQUIRE_TOKEN: { path: 'metrics.requireToken', parse: bool },
+  METRICS_TOKEN: { path: 'metrics.tokens', parse: list },
+  METRICS_TENANT_LABELS: { path: 'metrics.tenantLabels', parse: String },
+  METRICS_TENANT_HASH_KEY: { path: 'metrics.tenantHashKey', parse: String },
   LOG_LEVEL: { path: 'logLevel', parse: String },
   ADMIN_TOKEN: { path: 'admin.adminTokens', parse: list },
   ADMIN_READ_TOKEN: { path: 'admin.readTokens', parse: list },
@@ -58,6 +71,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   PERSIST: { path: 'store.persist', parse: bool },
   SNAPSHOT_INTERVAL_MS: { path: 'store.snapshotIntervalMs', parse: num },
   FSYNC_INTERVAL_MS: { path: 'store.fsyncIntervalMs', parse: num },
+  DATA_DIR_LOCK_STALE_MS: { path: 'store.lockStaleMs', parse: num },
   REDIS_URL: { path: 'store.redisUrl', parse: String },
   REDIS_CLUSTER: { path: 'store.redisCluster', parse: bool },
   REDIS_PREFIX: { path: 'store.redisPrefix', parse: String },
@@ -124,7 +138,9 @@ export function loadConfig(env: Env = process.env, overrides: Tree = {}): Config
 
 /** The configuration as logged at start: secrets replaced. */
 export function redactConfig(config: Config): unknown {
+  const secret = (value: unknown): boolean =>
+    typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
   return JSON.parse(JSON.stringify(config, (key, value: unknown) =>
-    /key|token|secret|password/i.test(key) && typeof value === 'string' ? '[redacted]' : value,
+    /key|token|secret|password/i.test(key) && secret(value) ? (Array.isArray(value) ? value.map(() => '[redacted]') : '[redacted]') : value,
   ));
 }

@@ -4,6 +4,7 @@ import { loadExternalProcessor } from '@semcache/proto';
 import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
 import type { StreamProcessor } from './processor.ts';
+import { grpcListenHost, grpcServerCredentials } from './grpc-transport.ts';
 import { runStream, type ProcessStream } from './stream-loop.ts';
 
 export interface GrpcServerOptions {
@@ -51,8 +52,10 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const health = new HealthImplementation({ '': 'SERVING', 'envoy.service.ext_proc.v3.ExternalProcessor': 'SERVING' });
   health.addToServer(server);
 
+  const credentials = grpcServerCredentials(config.tls);
+  const host = grpcListenHost(config, logger);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${config.port}`, credentials, (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });

@@ -43,8 +43,11 @@ describe('admin API wiring', () => {
   });
 
   it('never logs a token with the effective configuration', () => {
-    const config = ConfigSchema.parse({ admin: { adminTokens: ['admin-token-0123456789'] } });
-    assert.ok(!JSON.stringify(redactConfig(config)).includes('admin-token-0123456789'));
+    const config = ConfigSchema.parse({
+      admin: { adminTokens: ['admin-token-0123456789'] }, metrics: { tokens: ['metrics-token-0123456789'], tenantHashKey: 'tenant-hash-key' },
+    });
+    const logged = JSON.stringify(redactConfig(config));
+    for (const secret of ['admin-token-0123456789', 'metrics-token-0123456789', 'tenant-hash-key']) assert.ok(!logged.includes(secret), secret);
   });
 });
 
@@ -58,7 +61,7 @@ describe('admin API routes over the real engine', () => {
     const call = async (method: string, path: string, body?: unknown): Promise<Response> =>
       host.request(path, {
         method,
-        headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     /** A lookup through the engine, stored as the model's answer when it misses. */

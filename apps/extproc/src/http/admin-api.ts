@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createAdminApp, type AdminToken } from '@semcache/admin-api';
-import type { AdminConfig, CacheAdmin } from '@semcache/shared';
+import type { AdminConfig, CacheAdmin, Config } from '@semcache/shared';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -18,12 +18,21 @@ export function adminTokens(config: AdminConfig): AdminToken[] {
   ];
 }
 
+/** Who may scrape /metrics: nobody needs a token until some token exists, as for the API. */
+export function metricsTokens(config: Pick<Config, 'admin' | 'metrics'>): AdminToken[] {
+  if (!config.metrics.requireToken) return [];
+  return [
+    ...adminTokens(config.admin),
+    ...config.metrics.tokens.map((token, i) => ({ name: `metrics-${i + 1}`, token, role: 'read' as const })),
+  ];
+}
+
 /** The admin API under /api, with the tokens and limits of the config. */
 export function adminApi(config: AdminConfig, admin: CacheAdmin, logger: Logger): AdminApi {
   const shutdown = new AbortController();
   const app = createAdminApp({
     admin, logger, tokens: adminTokens(config), nearMissMargin: config.nearMissMargin, maxBodyBytes: config.maxBodyBytes,
-    shutdown: shutdown.signal,
+    allowedOrigins: config.allowedOrigins, shutdown: shutdown.signal,
   });
   return {
     mount: (host) => host.route('/', app),

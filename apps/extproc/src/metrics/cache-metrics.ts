@@ -4,11 +4,15 @@ import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { childrenOf } from './label-children.ts';
 import { NamespaceLabels } from './namespace-labels.ts';
+import { tenantLabeller, type TenantLabels } from './tenant-label.ts';
 
 export interface CacheMetricsOptions {
   engine: CacheEngine;
   /** Namespaces with their own label; the rest are counted under `other`. */
   maxNamespaces: number;
+  /** How tenant values appear in the namespace label (default: a hash). */
+  tenantLabels?: TenantLabels;
+  tenantHashKey?: string | undefined;
 }
 
 export interface CacheMetrics {
@@ -37,7 +41,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   const { engine } = opts;
   const registry = new Registry();
   const registers = [registry];
-  const labels = new NamespaceLabels(opts.maxNamespaces);
+  const labels = new NamespaceLabels(opts.maxNamespaces, tenantLabeller(opts.tenantLabels ?? 'hash', opts.tenantHashKey));
   collectDefaultMetrics({ register: registry });
 
   const lookups = new Counter({
@@ -82,8 +86,13 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_extproc_failures_total', help: 'ext_proc streams passed through after an internal error, by error name.',
     labelNames: ['reason'], registers,
   });
+  const refusals = new Counter({
+    name: 'semcache_namespace_refusals_total',
+    help: 'Requests passed through uncached because no namespace was given to them: limit (the namespace table is full) or model-not-allowed.',
+    labelNames: ['reason'], registers,
+  });
   const removed = new Counter({
-    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for capacity), evicted (by an operator), expired, replaced, flushed.',
+    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed.',
     labelNames: ['namespace', 'reason'], registers,
   });
   new Gauge({
@@ -125,6 +134,9 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
     if (e.outcome === 'error' && e.reason?.startsWith('embedder-')) embedderErrors.inc({ kind: embedderErrorKind(e.reason) });
+    if (e.outcome === 'bypass' && (e.reason === 'namespace-limit' || e.reason === 'model-not-allowed')) {
+      refusals.inc({ reason: e.reason === 'namespace-limit' ? 'limit' : e.reason });
+    }
   };
   const onChange = (change: CacheChange): void => {
     if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });

@@ -8,16 +8,20 @@ export const OTHER_NAMESPACE = 'other';
  */
 export class NamespaceLabels {
   readonly #max: number;
+  readonly #label: (namespace: string) => string;
   readonly #known = new Set<string>();
 
-  constructor(max: number) {
+  /** `label` turns a name into its label value (tenants hashed or dropped) before the cap applies. */
+  constructor(max: number, label: (namespace: string) => string = (n) => n) {
     this.#max = max;
+    this.#label = label;
   }
 
   of(namespace: string): string {
-    if (this.#known.has(namespace)) return namespace;
+    const value = this.#label(namespace);
+    if (this.#known.has(value)) return value;
     if (this.#known.size >= this.#max) return OTHER_NAMESPACE;
-    this.#known.add(namespace);
-    return namespace;
+    this.#known.add(value);
+    return value;
   }
 }

@@ -36,6 +36,7 @@ export function createStore({ config, engine, logger, registry }: CreateStoreOpt
     logger,
     snapshotIntervalMs: config.snapshotIntervalMs,
     fsyncIntervalMs: config.fsyncIntervalMs,
+    lockStaleMs: config.lockStaleMs,
     metrics,
   });
 }

@@ -200,7 +200,8 @@ export class RedisReplicator implements CacheStore {
 
   #publish(change: CacheChange): void {
     // Every replica expires entries on its own clock and Redis expires its keys: nothing to tell anyone.
-    if (change.type === 'remove' && change.reason === 'expired') return;
+    // A replica short of memory drops entries from its own index only; the others keep serving them.
+    if (change.type === 'remove' && (change.reason === 'expired' || change.reason === 'memory')) return;
     if (!this.#client.isReady) {
       this.#drop(null);
       return;

@@ -9,7 +9,9 @@ import { EngineAdmin } from '../cache/engine-admin.ts';
 import { entryId, type CacheEntry } from '../cache/entry.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../embedders/builtin-hashed.ts';
+import lockfile from 'proper-lockfile';
 import { logFileName, SNAPSHOT_FILE } from './data-dir-format.ts';
+import { LOCK_NAME } from './data-dir-lock.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 
 const config = loadConfig({}, { logLevel: 'silent' });
@@ -50,6 +52,12 @@ async function label(engine: CacheEngine, prompt: string, verdict: 'same' | 'dif
 
 const labelsOf = (engine: CacheEngine): [string, string][] =>
   new EngineAdmin(engine).listLabels('m').map((l) => [l.lookupId, l.verdict]);
+
+/**
+ * After kill -9 the dead process's lock goes stale and the next start takes it over; here the "dead" store
+ * shares this process, so its lock is dropped at once.
+ */
+const crash = (dir: string): Promise<void> => lockfile.unlock(dir, { lockfilePath: join(dir, LOCK_NAME), realpath: false });
 
 /** One conversation per prompt, so that no prompt can be a semantic hit for another. */
 const fingerprintOf = (prompt: string): string => `conversation of ${prompt}`;
@@ -93,6 +101,7 @@ describe('SnapshotStore', () => {
     new EngineAdmin(a.engine).deleteLabel('m', await label(a.engine, prompts[1]!, 'different'));
     await a.store.flush();
     // No close: as after kill -9, the snapshot predates these entries and only the log has them.
+    await crash(dir);
     const b = await open(dir);
     assert.equal(b.engine.namespaces.get('m').size, prompts.length);
     assert.deepEqual(labelsOf(b.engine), [[kept, 'same']]);
@@ -106,6 +115,7 @@ describe('SnapshotStore', () => {
     await a.store.flush();
     const log = (await readdir(dir)).find((n) => n.endsWith('.log'))!;
     await appendFile(join(dir, log), Buffer.from([200, 0, 0, 0, 0, 0]));
+    await crash(dir);
     const b = await open(dir);
     assert.equal(b.engine.namespaces.get('m').size, prompts.length);
     assert.equal(b.logs.filter((l) => l.level >= 40).length, 0, 'a torn tail is not a problem worth a warning');
@@ -148,6 +158,7 @@ describe('SnapshotStore', () => {
     await put(a.engine, prompts[2]!);
     await a.store.flush();
 
+    await crash(dir);
     const b = await open(dir);
     const m = b.engine.namespaces.get('m');
     assert.equal(m.size, 1);

@@ -8,6 +8,7 @@ import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { changeRecord, headerRecord, logFileName, logSeqOf, SNAPSHOT_FILE } from './data-dir-format.ts';
 import { loadDataDir, type LoadReport } from './data-dir-loader.ts';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { settingsChangedLive } from './live-settings.ts';
 import { syncDir, writeFileAtomic } from './record-file.ts';
 import { uncountedStoreMetrics, type StoreMetrics } from './store-metrics.ts';
@@ -19,6 +20,8 @@ export interface SnapshotStoreOptions {
   snapshotIntervalMs: number;
   /** Changes reach the disk (written and fdatasync'd) at least this often. */
   fsyncIntervalMs: number;
+  /** See lockDataDir; 10 s unless given. */
+  lockStaleMs?: number;
   metrics?: StoreMetrics;
 }
 
@@ -49,6 +52,7 @@ export class SnapshotStore implements CacheStore {
   #snapshotting: Promise<void> | null = null;
   #timers: NodeJS.Timeout[] = [];
   #unsubscribe: (() => void) | null = null;
+  #lock: DataDirLock | null = null;
 
   constructor(opts: SnapshotStoreOptions) {
     this.#opts = opts;
@@ -60,8 +64,16 @@ export class SnapshotStore implements CacheStore {
     let report: LoadReport;
     try {
       await mkdir(dir, { recursive: true });
+      this.#lock = await lockDataDir(dir, { staleMs: this.#opts.lockStaleMs ?? 10_000, onCompromised: (err) => this.#lockLost(err) });
       report = await loadDataDir(dir, engine);
     } catch (err) {
+      if (err instanceof DataDirLockedError) {
+        // Two writers would each overwrite the other's snapshot; serving from memory loses nothing of theirs.
+        logger.error({ dataDir: dir }, `${err.message}: this process runs without persistence (its cache is lost at exit)`);
+        this.#metrics.loadProblem('snapshot', 'locked');
+        return;
+      }
+      await this.#releaseLock();
       // An unusable directory (permissions, a full or read-only disk) must not keep the cache from serving.
       logger.error({ err, dataDir: dir }, 'data directory unusable: the cache runs in memory only');
       this.#metrics.loadProblem('snapshot', 'unusable-dir');
@@ -98,6 +110,23 @@ export class SnapshotStore implements CacheStore {
       this.#log = null;
     });
     await this.#chain;
+    await this.#releaseLock();
+  }
+
+  /** Another process may own the directory now: write nothing more to it. */
+  #lockLost(err: Error): void {
+    this.#opts.logger.error({ err, dataDir: this.#opts.dir }, 'lost the data directory lock: persistence stops, the cache goes on in memory');
+    this.#metrics.loadProblem('snapshot', 'lock-lost');
+    for (const t of this.#timers) clearInterval(t);
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#lock = null;
+  }
+
+  async #releaseLock(): Promise<void> {
+    const lock = this.#lock;
+    this.#lock = null;
+    await lock?.release().catch((err: unknown) => this.#opts.logger.warn({ err }, 'releasing the data directory lock failed'));
   }
 
   /** Writes the changes made so far to the log now; resolves once they are on disk. */
