@@ -15,6 +15,8 @@ import { createCacheMetrics } from './metrics/cache-metrics.ts';
 import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
+import { PairClassifier } from './verifier/pair-classifier.ts';
+import type { Verifier } from './verifier/verifier.ts';
 
 export interface StartOptions {
   config: Config;
@@ -22,6 +24,8 @@ export interface StartOptions {
   /** Tests inject embedders and clocks; production builds the embedder from config. */
   embedder?: Embedder;
   guard?: FalseHitGuard;
+  /** Tests inject failing or slow verifiers; production loads the committed pair classifier for the embedder. */
+  verifier?: Verifier;
   now?: () => number;
 }
 
@@ -41,7 +45,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config, logger } = opts;
   const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
-  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
+  const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
+  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, verifier, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
   // Loaded before the ports open: the first request already sees the cache as it was.

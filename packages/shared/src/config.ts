@@ -122,7 +122,11 @@ export const ConfigSchema = z.object({
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),
     maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
     enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
-    guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
+    guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order, added numbers, instructions)'),
+    verifier: z.boolean().default(true).describe('the learned verifier on the best candidates after the guard; a refusal, failure or timeout is a miss'),
+    verifierThreshold: z.number().min(0).max(1).optional()
+      .describe("verifier score needed for a hit (unset = the value tuned for the embedder; with the verifier on, the similarity threshold's default is tuned with it)"),
+    verifierTimeoutMs: z.number().int().positive().default(50).describe('a slower verdict is a refusal: the request goes on to the model'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),

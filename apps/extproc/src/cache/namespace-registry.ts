@@ -8,6 +8,8 @@ export interface RegistryOptions {
   config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces'>;
   embedder: () => EmbedderIdentity;
   defaultThreshold: number;
+  /** Where the configuration sets none: the verifier's threshold tuned for this embedder. */
+  defaultVerifierThreshold: number;
   now: () => number;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
 }
@@ -62,6 +64,8 @@ export class NamespaceRegistry {
       maxEntries: defaults.maxEntries,
       enabled: defaults.enabled,
       guard: defaults.guard,
+      verifier: defaults.verifier,
+      verifierThreshold: defaults.verifierThreshold ?? this.#opts.defaultVerifierThreshold,
       ...models[model],
     };
   }

@@ -26,7 +26,7 @@ export class Namespace {
   readonly createdAt: number;
   settings: NamespaceSettings;
   readonly counters: Counters = {
-    exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,
+    exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
     tokensSaved: 0, evictions: 0, expirations: 0,
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
@@ -144,7 +144,7 @@ export class Namespace {
 
   info(): NamespaceInfo {
     const c = this.counters;
-    const lookups = c.exactHits + c.semanticHits + c.misses + c.guarded;
+    const lookups = c.exactHits + c.semanticHits + c.misses + c.guarded + c.verifiedMisses;
     return {
       name: this.name,
       model: this.partition.model,

@@ -28,6 +28,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_TTL_SECONDS: { path: 'defaults.ttlSeconds', parse: num },
   CACHE_MAX_ENTRIES: { path: 'defaults.maxEntries', parse: num },
   CACHE_GUARD: { path: 'defaults.guard', parse: bool },
+  CACHE_VERIFIER: { path: 'defaults.verifier', parse: bool },
+  VERIFIER_THRESHOLD: { path: 'defaults.verifierThreshold', parse: num },
   CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
   CACHE_MAX_ENTRY_BYTES: { path: 'maxEntryBytes', parse: num },
   EMBEDDER: { path: 'embedder.provider', parse: String },
