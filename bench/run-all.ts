@@ -12,6 +12,8 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/index-scale.ts', ['--expose-gc']],
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
+  ['bench/verifier-quality.ts', []],
+  ['bench/guard-rule-cost.ts', []],
 ];
 
 let failed = 0;

@@ -7,7 +7,8 @@
  *
  * Fitted on the `train` part of the outside pairs (only pairs the guard lets through: what the verifier sees),
  * thresholds chosen on `tune` for the best recall at a false-hit rate of at most 1.5%; `validation` is never read
- * here (bench/verifier-quality.ts reports on it).
+ * here (bench/verifier-quality.ts reports on it). `--train N --tune N` use a fixed sample of each part (the
+ * first N by hash), for an embedder too slow to embed every pair on this machine.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { EmbedderConfigSchema } from '@semcache/shared';
@@ -17,7 +18,7 @@ import { embedderName, MODEL_FILE, PairClassifier, PairModelFileSchema, type Pai
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
 import { bestSettings, type PairRecord } from './verifier/decision.ts';
 import { fitLogistic } from './verifier/logistic.ts';
-import { guardAllows, pairSimilarities } from './verifier/pair-data.ts';
+import { guardAllows, pairSimilarities, samplePairs } from './verifier/pair-data.ts';
 
 const TUNE_MAX_FALSE_HIT_RATE = 0.015;
 const MODEL_VERSION = '1';
@@ -38,8 +39,12 @@ async function featurised(pairs: readonly OutsidePair[]) {
   }));
 }
 
-const train = await featurised(loadOutsidePairs({ parts: ['train'] }));
-const tune = await featurised(loadOutsidePairs({ parts: ['tune'] }));
+const sampleSize = (flag: string): number | undefined => {
+  const at = process.argv.indexOf(flag);
+  return at < 0 ? undefined : Number(process.argv[at + 1]);
+};
+const train = await featurised(samplePairs(loadOutsidePairs({ parts: ['train'] }), sampleSize('--train')));
+const tune = await featurised(samplePairs(loadOutsidePairs({ parts: ['tune'] }), sampleSize('--tune')));
 const seen = train.filter((r) => r.guardOk);
 const fit = fitLogistic(seen.map((r) => r.x), seen.map((r) => Number(r.pair.same)));
 
@@ -50,7 +55,7 @@ const draft: PairModel = {
 const classifier = new PairClassifier(draft, { ownSimilarity: true });
 const tuneRecords: PairRecord[] = tune.map((r) => ({ same: r.pair.same, similarity: r.similarity, guardOk: r.guardOk, score: classifier.scoreFeatures(r.x) }));
 const chosen = bestSettings(tuneRecords, TUNE_MAX_FALSE_HIT_RATE, { verifier: true });
-const model: PairModel = { ...draft, tuned: { threshold: chosen.threshold, verifierThreshold: chosen.verifierThreshold } };
+const model: PairModel = { ...draft, trainedOn: { train: seen.length, tune: tune.length }, tuned: { threshold: chosen.threshold, verifierThreshold: chosen.verifierThreshold } };
 
 const file = existsSync(MODEL_FILE)
   ? PairModelFileSchema.parse(JSON.parse(readFileSync(MODEL_FILE, 'utf8')))
@@ -58,7 +63,7 @@ const file = existsSync(MODEL_FILE)
 const round = (xs: number[]) => xs.map((x) => Number(x.toPrecision(6)));
 const saved: PairModel = { ...model, mean: round(model.mean), scale: round(model.scale), weights: round(model.weights), bias: Number(model.bias.toPrecision(6)) };
 writeFileSync(MODEL_FILE, `${JSON.stringify({
-  command: 'node bench/train-verifier.ts (EMBEDDER=onnx EMBEDDING_MODEL_DIR=... for the ONNX model)',
+  command: 'node bench/train-verifier.ts (built-in); EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/all-minilm-l6-v2-int8 node bench/train-verifier.ts --train 10000 --tune 5000',
   models: [...file.models.filter((m) => m.embedder !== name), saved].sort((a, b) => a.embedder.localeCompare(b.embedder)),
 }, null, 2)}\n`);
 
