@@ -4,9 +4,12 @@ import { asApiError, type ApiError } from '../api/api-error.ts';
 import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
 
-type Draft = Pick<NamespaceSettings, 'enabled' | 'guard'> & { ttlSeconds: string; maxEntries: string };
+type Draft = Pick<NamespaceSettings, 'enabled' | 'guard'> & { verifier: boolean; verifierThreshold: string; ttlSeconds: string; maxEntries: string };
 
-const draftOf = (s: NamespaceSettings): Draft => ({ enabled: s.enabled, guard: s.guard, ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries) });
+const draftOf = (s: NamespaceSettings): Draft => ({
+  enabled: s.enabled, guard: s.guard, verifier: s.verifier ?? true, verifierThreshold: String(s.verifierThreshold ?? ''),
+  ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries),
+});
 
 /** TTL, capacity and switches; sends only what changed. */
 export function SettingsForm({ namespace, settings, onSaved }: { namespace: string; settings: NamespaceSettings; onSaved(): void }) {
@@ -19,6 +22,8 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
   const patch: SettingsPatchRequest = {};
   if (draft.enabled !== settings.enabled) patch.enabled = draft.enabled;
   if (draft.guard !== settings.guard) patch.guard = draft.guard;
+  if (draft.verifier !== (settings.verifier ?? true)) patch.verifier = draft.verifier;
+  if (draft.verifierThreshold !== String(settings.verifierThreshold ?? '') && draft.verifierThreshold !== '') patch.verifierThreshold = Number(draft.verifierThreshold);
   if (draft.ttlSeconds !== String(settings.ttlSeconds)) patch.ttlSeconds = Number(draft.ttlSeconds);
   if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
   const dirty = Object.keys(patch).length > 0;
@@ -56,8 +61,13 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
         </label>
         <label><input type="checkbox" checked={draft.enabled} onChange={(e) => edit({ enabled: e.target.checked })} /> Caching enabled</label>
         <label><input type="checkbox" checked={draft.guard} onChange={(e) => edit({ guard: e.target.checked })} /> False-hit guard</label>
+        <label><input type="checkbox" checked={draft.verifier} onChange={(e) => edit({ verifier: e.target.checked })} /> Verifier</label>
+        <label className="field">
+          <span>Verifier threshold (score a candidate needs)</span>
+          <input type="number" min={0} max={1} step={0.01} value={draft.verifierThreshold} onChange={(e) => edit({ verifierThreshold: e.target.value })} />
+        </label>
       </div>
-      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used.</p>
+      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used. The verifier refuses candidates that pass the threshold and the guard but score below its threshold; with it off, raise the similarity threshold.</p>
       {error && <ErrorNotice error={error} />}
       <div className="row">
         <button type="submit" className="primary" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save settings'}</button>
