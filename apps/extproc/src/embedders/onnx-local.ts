@@ -41,6 +41,7 @@ export class OnnxLocalEmbedder implements Embedder {
   readonly source: ModelSource;
   readonly #tokenOutput: string | undefined;
   readonly #threads: number;
+  readonly #maxBatch: number;
   readonly #batcher: MicroBatcher<string, Float32Array>;
   #loading: Promise<Loaded> | null = null;
   #loaded: Loaded | null = null;
@@ -64,7 +65,8 @@ export class OnnxLocalEmbedder implements Embedder {
     this.maxTokens = opts.maxTokens ?? manifest?.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.#tokenOutput = manifest?.tokenOutput;
     this.#threads = opts.threads ?? 0;
-    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: opts.maxBatch ?? 32, run: (t) => this.#run(t) });
+    this.#maxBatch = opts.maxBatch ?? 32;
+    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#run(t) });
   }
 
   /** Constructs and loads in one step, so start-up fails on a bad model rather than the first request. */
@@ -130,7 +132,10 @@ export class OnnxLocalEmbedder implements Embedder {
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     await this.init();
-    return this.#batcher.submit([...texts]);
+    // A long call is cut into runs of maxBatch: one run over thousands of texts would take gigabytes.
+    const chunks: Promise<Float32Array[]>[] = [];
+    for (let i = 0; i < texts.length; i += this.#maxBatch) chunks.push(this.#batcher.submit(texts.slice(i, i + this.#maxBatch)));
+    return (await Promise.all(chunks)).flat();
   }
 
   async #run(texts: string[]): Promise<Float32Array[]> {
