@@ -12,6 +12,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/index-scale.ts', ['--expose-gc']],
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
+  ['bench/embed-throughput.ts', []],
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
 ];

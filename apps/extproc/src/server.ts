@@ -44,7 +44,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 /** Wiring only: builds the parts from config, starts both ports, and stops them in order. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config, logger } = opts;
-  const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
+  const embedder = opts.embedder ?? (await createEmbedder(config.embedder, logger));
   const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
   const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, verifier, now: opts.now });
   const admin = new EngineAdmin(engine);

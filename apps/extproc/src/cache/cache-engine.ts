@@ -27,7 +27,7 @@ export interface LookupRequest {
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector'>;
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'>;
 
 export type LookupResult =
   | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }
@@ -123,6 +123,14 @@ export class CacheEngine {
       }
     }
 
+    if (this.embedder.fits?.(req.prompt) === false) {
+      ns.counters.misses++;
+      const exactOnly: PendingStore | null = req.mode === 'no-store' ? null : {
+        namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey,
+        vector: new Float32Array(Math.max(1, this.embedder.identity.dimensions)), exactOnly: true,
+      };
+      return this.#miss(name, req, 'miss', 'too-long', threshold, {}, exactOnly);
+    }
     const t0 = performance.now();
     let vector: Float32Array;
     try {
@@ -198,6 +206,7 @@ export class CacheEngine {
       fingerprint: pending.fingerprint,
       exactKey: pending.exactKey,
       vector: pending.vector,
+      ...(pending.exactOnly ? { exactOnly: true } : {}),
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,

@@ -87,8 +87,10 @@ export class Namespace {
   add(entry: CacheEntry): bigint | null {
     const previous = this.#exact.get(entry.exactKey)?.key;
     if (previous !== undefined) this.remove(previous);
-    this.#index ??= new VectorIndex(entry.vector.length);
-    this.#index.add(entry.key, entry.vector);
+    if (!entry.exactOnly) {
+      this.#index ??= new VectorIndex(entry.vector.length);
+      this.#index.add(entry.key, entry.vector);
+    }
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
     this.#bytes += entrySizeBytes(entry);

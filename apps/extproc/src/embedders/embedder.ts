@@ -9,6 +9,11 @@ export interface Embedder {
   /** The threshold measured best for this embedder by bench/hit-quality; a namespace uses it unless configured. */
   readonly defaultThreshold: number;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * False when the text is longer than the model's token window: its vector would describe only the first part,
+   * so two long prompts with one beginning would match. Such a prompt gets the exact tier only.
+   */
+  fits?(text: string): boolean;
   close?(): Promise<void>;
 }
 

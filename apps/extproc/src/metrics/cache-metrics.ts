@@ -65,6 +65,10 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_embedder_errors_total', help: 'Embedder calls that failed, by kind (timeout, unavailable, bad-response, failed); each became a miss.',
     labelNames: ['kind'], registers,
   });
+  const semanticSkips = new Counter({
+    name: 'semcache_semantic_skips_total', help: 'Lookups that skipped the semantic tier, by reason (too-long: past the model\'s token window).',
+    labelNames: ['reason'], registers,
+  });
   const streamSeconds = new Histogram({
     name: 'semcache_extproc_stream_duration_seconds', help: 'ext_proc streams from open to end, as seen by this server.',
     buckets: STREAM_BUCKETS, registers,
@@ -122,6 +126,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
     if (e.outcome === 'error' && e.reason?.startsWith('embedder-')) embedderErrors.inc({ kind: embedderErrorKind(e.reason) });
+    if (e.reason === 'too-long') semanticSkips.inc({ reason: e.reason });
   };
   const onChange = (change: CacheChange): void => {
     if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });
