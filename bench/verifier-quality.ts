@@ -8,6 +8,9 @@
  *   node bench/verifier-quality.ts                 # built-in embedder, plus the ONNX model where installed
  *   node bench/verifier-quality.ts --quick         # 400 validation pairs, built-in embedder only (CI smoke)
  *   node bench/verifier-quality.ts --validation N  # a fixed sample of N validation pairs for the ONNX model
+ *
+ * A second table shows other operating points: settings chosen on the `tune` part for a target (a false-hit
+ * rate, or a recall), then measured on validation with the same decision (threshold, guard, verifier score).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +24,9 @@ import { PairClassifier } from '../apps/extproc/src/verifier/pair-classifier.ts'
 import type { Verifier } from '../apps/extproc/src/verifier/verifier.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
-import { pairSimilarities, samplePairs } from './verifier/pair-data.ts';
+import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './verifier/decision.ts';
+import { guardAllows, pairSimilarities, samplePairs } from './verifier/pair-data.ts';
+import { pairFeatures } from '../apps/extproc/src/verifier/pair-features.ts';
 
 const quick = process.argv.includes('--quick');
 const at = process.argv.indexOf('--validation');
@@ -108,6 +113,23 @@ async function run(real: Embedder, pairs: readonly OutsidePair[], verifierOn: bo
   };
 }
 
+/** The pairs as records the decision reads: similarity, the guard's verdict, the verifier's score. */
+async function records(real: Embedder, pairs: readonly OutsidePair[]): Promise<PairRecord[]> {
+  const sims = await pairSimilarities(real, pairs);
+  const verifier = PairClassifier.forEmbedder(real.identity);
+  return pairs.map((p, i) => ({
+    same: p.same, similarity: sims[i]!, guardOk: guardAllows(p),
+    score: verifier.scoreFeatures(pairFeatures({ query: p.b, candidate: p.a, similarity: sims[i]! })),
+  }));
+}
+
+const TARGETS: { label: string; choose: (rs: PairRecord[], verifier: boolean) => Quality }[] = [
+  { label: 'false-hit rate ≤ 0.01', choose: (rs, verifier) => bestSettings(rs, 0.01, { verifier }) },
+  { label: 'false-hit rate ≤ 0.02', choose: (rs, verifier) => bestSettings(rs, 0.02, { verifier }) },
+  { label: 'false-hit rate ≤ 0.05', choose: (rs, verifier) => bestSettings(rs, 0.05, { verifier }) },
+  { label: 'recall ≥ 0.7', choose: (rs, verifier) => settingsForRecall(rs, 0.7, { verifier }) },
+];
+
 const validation = loadOutsidePairs({ parts: ['validation'] });
 const embedders: { embedder: Embedder; pairs: OutsidePair[] }[] = [
   { embedder: await createEmbedder(EmbedderConfigSchema.parse({ provider: 'builtin' })), pairs: samplePairs(validation, quick ? 400 : undefined) },
@@ -117,8 +139,21 @@ if (!quick && existsSync(join(ONNX_DIR, 'onnx', 'model.onnx'))) {
 }
 
 const rows: Row[] = [];
+const points: string[][] = [];
 for (const { embedder, pairs } of embedders) {
   for (const on of [false, true]) rows.push(await run(embedder, pairs, on));
+  if (!quick) {
+    const tune = await records(embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), embedder.identity.provider === 'builtin' ? undefined : 5000));
+    const valid = await records(embedder, pairs);
+    for (const target of TARGETS) {
+      for (const on of [false, true]) {
+        const chosen = target.choose(tune, on);
+        const q = quality(valid, chosen.threshold, on ? chosen.verifierThreshold : 0);
+        points.push([`${embedder.identity.provider}/${embedder.identity.model}`, target.label, on ? 'guard + verifier' : 'guard',
+          chosen.threshold.toFixed(2), on ? chosen.verifierThreshold.toFixed(2) : '', q.recall.toFixed(3), q.precision.toFixed(3), q.falseHitRate.toFixed(4)]);
+      }
+    }
+  }
   await embedder.close?.();
 }
 const f = (x: number | null, digits = 3) => (x === null ? '' : x.toFixed(digits));
@@ -129,3 +164,7 @@ console.log(markdownTable(
   rows.map((r) => [r.embedder, r.setup, f(r.threshold, 2), f(r.verifierThreshold, 2), f(r.recall), f(r.precision), f(r.fhr, 4), f(r.p50, 1), f(r.p99, 1)]),
   [2, 3, 4, 5, 6, 7, 8],
 ));
+if (points.length > 0) {
+  console.log('\nOther operating points: chosen on tune for the target, measured on the same validation pairs\n');
+  console.log(markdownTable(['embedder', 'target on tune', 'setup', 'threshold', 'verifier threshold', 'recall', 'precision', 'false-hit rate'], points, [3, 4, 5, 6, 7]));
+}

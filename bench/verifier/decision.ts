@@ -53,3 +53,15 @@ export function bestSettings(records: readonly PairRecord[], maxFalseHitRate: nu
   }
   return best ?? quality(records, 1, 1);
 }
+
+/** The settings with the lowest false-hit rate whose recall reaches the target. */
+export function settingsForRecall(records: readonly PairRecord[], minRecall: number, opts: { verifier: boolean }): Quality {
+  let best: Quality | null = null;
+  for (const t of grid(0.3, 0.99, 0.01)) {
+    for (const v of opts.verifier ? grid(0.02, 0.99, 0.01) : [0]) {
+      const q = quality(records, t, v);
+      if (q.recall >= minRecall && (best === null || q.falseHitRate < best.falseHitRate)) best = q;
+    }
+  }
+  return best ?? quality(records, 0, 0);
+}
