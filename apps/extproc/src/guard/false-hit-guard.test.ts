@@ -31,6 +31,7 @@ const blocked: [string, string, string][] = [
   ['comparison', 'What should I eat before a workout?', 'What should I eat after a workout?'],
   ['order', 'Convert Celsius to Fahrenheit', 'Convert Fahrenheit to Celsius'],
   ['order', 'Is a dog smarter than a cat?', 'Is a cat smarter than a dog?'],
+  ['order', 'Will Iran win against Bosnia?', 'Will Bosnia win against Iran?'],
   // Issue 19, item 11: a number or year on one side only narrows the question.
   ['number', 'How many calories are in 3 eggs?', 'How many calories are in eggs?'],
   ['number', 'What was the population of France in 1850?', 'What is the population of France?'],
@@ -69,6 +70,7 @@ const served: [string, string][] = [
   ['Explain recursion', 'What is recursion?'],
   ['Why do people lie?', 'What makes people lie?'],
   ['What is the capital of Australia? Thanks', 'What is the capital of Australia?'],
+  ['How do I enable 2FA?', 'How do I turn on two-factor authentication?'],
 ];
 
 for (const [query, candidate] of served) {

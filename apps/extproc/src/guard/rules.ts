@@ -93,7 +93,7 @@ export const comparisonRule: Rule = (a, b) => {
   return false;
 };
 
-const PIVOTS = new Set(['to', 'into', 'than', 'onto', 'towards']);
+const PIVOTS = new Set(['to', 'into', 'than', 'onto', 'towards', 'against']);
 const WINDOW = 4;
 
 /** (x, y) for content words x shortly before and y shortly after a directional word: "convert X to Y". */

@@ -12,7 +12,8 @@ export interface SideFeatures {
   readonly numbers: readonly string[];
   /**
    * Numbers the other side may leave out without asking another question: versions after a name ("Python 3",
-   * "Windows 10") and list sizes ("top 10", "5 best"), where the shorter question wants the same list.
+   * "Windows 10"), list sizes ("top 10", "5 best"), where the shorter question wants the same list, and digits
+   * inside a name ("2FA", "4K"), which the other side may spell out.
    */
   readonly incidentalNumbers: ReadonlySet<string>;
   readonly expressions: ReadonlySet<string>;
@@ -96,7 +97,8 @@ function collectIncidentalNumbers(tokens: readonly Token[]): Set<string> {
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
     const listSize = LIST_WORDS.has(prev?.lower ?? '') || LIST_WORDS.has(next?.lower ?? '');
-    if (t.kind === 'number' && (isVersion(t, prev) || listSize)) out.add(String(Number(t.lower.replace(/,/g, ''))));
+    const inName = next?.attached === true && next.kind === 'word' && next.lower !== 'k';
+    if (t.kind === 'number' && (isVersion(t, prev) || listSize || inName)) out.add(String(Number(t.lower.replace(/,/g, ''))));
     else if (listSize && NUMBER_WORDS.has(t.lower)) out.add(String(NUMBER_WORDS.get(t.lower)));
   });
   return out;
