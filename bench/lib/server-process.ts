@@ -27,7 +27,7 @@ const CLOCK_TICKS = 100;
 export async function spawnServer(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
   const child = spawn(NODE, [...nodeArgs, `${REPO}${script}`], {
     cwd: REPO,
-    env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info', EMBEDDER: 'builtin', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

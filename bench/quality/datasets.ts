@@ -18,7 +18,7 @@ export interface QualitySet {
   readonly unlabelled: readonly string[];
 }
 
-const SHARED_DATA = process.env.SEMCACHE_PARAPHRASE_DIR ?? '/work/shared/data';
+export const SHARED_DATA = process.env.SEMCACHE_PARAPHRASE_DIR ?? '/work/shared/data';
 export const BENCH_DATA = join(import.meta.dirname, '..', 'data');
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;

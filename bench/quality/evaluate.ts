@@ -41,8 +41,13 @@ class Timer {
   time<T>(n: number, f: () => T): T {
     const t0 = performance.now();
     const r = f();
-    this.micros += (performance.now() - t0) * 1000;
-    this.count += n;
+    const done = (): void => {
+      this.micros += (performance.now() - t0) * 1000;
+      this.count += n;
+    };
+    // An async embedder's time is spent after f returns: count it when the promise settles.
+    if (r instanceof Promise) return r.finally(done) as T;
+    done();
     return r;
   }
 }

@@ -17,6 +17,8 @@ import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
 import { ReasonLog } from './reason-log.ts';
+import { PairClassifier } from './verifier/pair-classifier.ts';
+import type { Verifier } from './verifier/verifier.ts';
 
 export interface StartOptions {
   config: Config;
@@ -24,6 +26,8 @@ export interface StartOptions {
   /** Tests inject embedders and clocks; production builds the embedder from config. */
   embedder?: Embedder;
   guard?: FalseHitGuard;
+  /** Tests inject failing or slow verifiers; production loads the committed pair classifier for the embedder. */
+  verifier?: Verifier;
   now?: () => number;
 }
 
@@ -45,14 +49,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const budget = memoryBudget(opts.config, readMemoryLimits());
   const config = withMemoryBudget(opts.config, budget);
   logger.info({ memoryBudget: budget }, 'memory budget: least recently used entries are evicted to stay under it');
-  const embedder = opts.embedder ?? (await createEmbedder(config.embedder));
+  const embedder = opts.embedder ?? (await createEmbedder(config.embedder, logger));
   try {
     // Before loading: entries of other dimensions than the embedder's are then set aside, not loaded.
     await embedder.start?.();
   } catch (err) {
     logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
   }
-  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
+  const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
+  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, verifier, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({
     engine, maxNamespaces: config.metrics.maxNamespaces, tenantLabels: config.metrics.tenantLabels, tenantHashKey: config.metrics.tenantHashKey,

@@ -18,7 +18,9 @@ export async function startHarness(
   client: Partial<EnvoyClientOptions> = {},
 ): Promise<Harness> {
   const upstream = await new FakeUpstream().start();
-  const config = loadConfig({}, { 'grpc.host': '127.0.0.1', 'grpc.port': 0, 'http.host': '127.0.0.1', 'http.port': 0, logLevel: 'silent', 'store.persist': false, ...overrides });
+  // The verifier off unless a test turns it on: these tests pin thresholds and guard rules, not the model's verdicts.
+  const config = loadConfig({}, { 'grpc.host': '127.0.0.1', 'grpc.port': 0, 'http.host': '127.0.0.1', 'http.port': 0, logLevel: 'silent', 'store.persist': false,
+    'embedder.provider': 'builtin', 'defaults.verifier': false, ...overrides });
   const server = await startServer({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...opts });
   const envoy = new EnvoyClient({ target: `127.0.0.1:${server.grpcPort}`, upstream: upstream.url, ...client });
   return {

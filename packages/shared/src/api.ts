@@ -96,7 +96,7 @@ export const NamespaceDetailSchema = NamespaceInfoSchema.extend({ suggestion: Th
   .meta({ id: 'NamespaceDetail' });
 export type NamespaceDetail = z.infer<typeof NamespaceDetailSchema>;
 
-/** Any of threshold, ttlSeconds, maxEntries, enabled, guard, clientControls; applied to the very next request. */
+/** Any of threshold, ttlSeconds, maxEntries, enabled, guard, clientControls, verifier, verifierThreshold; applied to the very next request. */
 export const SettingsPatchRequestSchema = NamespaceSettingsSchema.partial().strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'name at least one setting to change' });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchRequestSchema>;
@@ -183,7 +183,10 @@ export const NearMissQuerySchema = z.object({
 });
 export type NearMissQuery = z.infer<typeof NearMissQuerySchema>;
 
-/** A miss whose best candidate fell short of the threshold by at most the margin: both prompts side by side. */
+/**
+ * A miss whose best candidate fell short of the threshold by at most the margin, or one that passed the threshold
+ * and the guard but that the verifier refused: both prompts side by side.
+ */
 export const NearMissSchema = z.object({
   lookupId: z.string(),
   time: z.number(),
@@ -193,9 +196,13 @@ export const NearMissSchema = z.object({
   similarity,
   /** The threshold the lookup was decided with. */
   threshold: z.number(),
-  /** threshold - similarity, > 0. */
+  /** threshold - similarity: > 0 for a miss, <= 0 for a verified-miss. */
   gap: z.number(),
   label: LabelVerdictSchema.nullable(),
+  outcome: z.enum(['miss', 'verified-miss']).optional(),
+  /** On a verified-miss: which verifier refused, and its score (null when it failed or timed out). */
+  verifier: z.string().nullable().optional(),
+  verifierScore: z.number().nullable().optional(),
 }).meta({ id: 'NearMiss' });
 export type NearMiss = z.infer<typeof NearMissSchema>;
 

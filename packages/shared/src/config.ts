@@ -37,7 +37,18 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
   }),
   z.object({
     provider: z.literal('onnx').describe('a local sentence-transformers model in ONNX form, run in-process'),
-    modelDir: z.string().min(1).describe('directory with config.json, tokenizer.json and onnx/model.onnx'),
+    modelDir: z.string().min(1).optional().describe('directory with config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (unset: models/<model>)'),
+    model: z.string().min(1).optional()
+      .describe('a model installed by `npm run model:install` (default all-minilm-l6-v2-int8), or a hub id such as sentence-transformers/all-MiniLM-L6-v2'),
+    hubUrl: url.optional().describe('hub models: the hub to fetch from (default https://huggingface.co/)'),
+    hubCacheDir: z.string().min(1).optional().describe('hub models: where fetched files are kept (default models/hub)'),
+    allowRemote: z.boolean().default(false).describe('hub models: fetch missing files from hubUrl (false: the cache only)'),
+    threads: z.number().int().min(0).max(64).default(0).describe('onnxruntime intra-op threads (0: one per core)'),
+    batchWindowMs: z.number().min(0).max(50).default(1).describe('how long a lookup waits for others to share one ONNX run'),
+    maxBatch: z.number().int().min(1).max(512).default(32).describe('prompts per ONNX run at most'),
+  }),
+  z.object({
+    provider: z.literal('auto').describe('the default: the installed measured-best ONNX model when present, else builtin (logged once)'),
   }),
 ]);
 export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
@@ -150,13 +161,17 @@ export const ConfigSchema = z.object({
       .describe('request headers whose values split namespaces, e.g. api-version'),
   }).prefault({}),
   defaults: z.object({
-    threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin)"),
+    threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin, 0.8 for all-minilm-l6-v2-int8)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),
     maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
     enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
-    guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
+    guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order, added numbers, instructions)'),
     clientControls: ClientControlsSchema.default('read-only')
       .describe('x-semantic-cache values clients may send: off (none), read-only (bypass, no-store), all (also refresh, which replaces the answer everyone gets)'),
+    verifier: z.boolean().default(true).describe('the learned verifier on the best candidates after the guard; a refusal, failure or timeout is a miss'),
+    verifierThreshold: z.number().min(0).max(1).optional()
+      .describe("verifier score needed for a hit (unset = the value tuned for the embedder; with the verifier on, the similarity threshold's default is tuned with it)"),
+    verifierTimeoutMs: z.number().int().positive().default(50).describe('a slower verdict is a refusal: the request goes on to the model'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
@@ -177,7 +192,7 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   tokenUsage: TokenUsageConfigSchema.prefault({}),
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
-  embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 256 }).describe('which embedder turns prompts into vectors'),
+  embedder: EmbedderConfigSchema.default({ provider: 'auto' }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),
     maxBytes: z.number().int().positive().optional().describe('bytes of prompts the recent lookups may hold; older ones go first (unset = memory.maxBytes / 8)'),

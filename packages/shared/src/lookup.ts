@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const LookupOutcomeSchema = z.enum(['exact', 'semantic', 'miss', 'guarded', 'bypass', 'error']);
+export const LookupOutcomeSchema = z.enum(['exact', 'semantic', 'miss', 'guarded', 'verified-miss', 'bypass', 'error']);
 export type LookupOutcome = z.infer<typeof LookupOutcomeSchema>;
 
 /** One decision of the cache, kept in a bounded in-memory log that the admin API reads. */
@@ -22,5 +22,8 @@ export const LookupEventSchema = z.object({
   lookupMicros: z.number().int().optional(),
   /** On a hit: the cached answer's usage.totalTokens, which the model did not spend again. */
   tokensSaved: z.number().int().nonnegative().optional(),
+  /** The verifier that judged the best candidate (absent when none did), and its score in [0, 1]. */
+  verifier: z.string().nullable().optional(),
+  verifierScore: z.number().nullable().optional(),
 });
 export type LookupEvent = z.infer<typeof LookupEventSchema>;

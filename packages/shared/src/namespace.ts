@@ -27,6 +27,10 @@ export const NamespaceSettingsSchema = z.object({
   enabled: z.boolean(),
   guard: z.boolean(),
   clientControls: ClientControlsSchema,
+  /** The learned verifier on the best candidates (unset in settings saved before it existed: the configured default). */
+  verifier: z.boolean().optional(),
+  /** The verifier's score a candidate needs to be served. */
+  verifierThreshold: z.number().min(0).max(1).optional(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 
@@ -45,6 +49,8 @@ export const NamespaceStatsSchema = z.object({
   semanticHits: z.number().int(),
   misses: z.number().int(),
   guarded: z.number().int(),
+  /** Candidates that passed the threshold and the guard but that the verifier refused (or failed on). */
+  verifiedMisses: z.number().int(),
   bypassed: z.number().int(),
   errors: z.number().int(),
   hitRate: z.number(),

@@ -10,7 +10,7 @@ export function registerAnalytics(app: AdminApp, { admin, nearMissMargin }: Feat
     const { margin = nearMissMargin, limit } = c.req.valid('query');
     const { threshold } = admin.getNamespace(namespace).settings;
     const labels = new Map(admin.listLabels(namespace).map((l) => [l.lookupId, l.verdict]));
-    const items = nearMisses(admin.recentLookups({ namespace, outcome: 'miss' }), margin, limit, labels);
+    const items = nearMisses(admin.recentLookups({ namespace }), margin, limit, labels);
     return c.json({ namespace, margin, threshold, items }, 200);
   });
 

@@ -28,6 +28,18 @@ describe('nearMisses', () => {
     assert.deepEqual(labelled.map((n) => n.label), [null, 'same']);
   });
 
+  it('lists a candidate the verifier refused above the threshold, with the verifier and its score', () => {
+    const refused = lookupEvent({ similarity: 0.9, threshold: 0.8, outcome: 'verified-miss', reason: 'verifier-refused', verifier: 'pair-classifier/onnx@1', verifierScore: 0.31 });
+    const [found] = nearMisses([refused, hit], 0.1, 10);
+    assert.equal(found!.lookupId, refused.id);
+    assert.equal(found!.outcome, 'verified-miss');
+    assert.equal(found!.verifier, 'pair-classifier/onnx@1');
+    assert.equal(found!.verifierScore, 0.31);
+    assert.ok(found!.gap < 0);
+    assert.equal(inside.outcome, 'miss');
+    assert.equal(nearMisses([inside], 0.1, 10)[0]!.outcome, undefined, 'a plain near miss carries no verdict');
+  });
+
   it('uses each lookup\'s own threshold, not one shared value', () => {
     const older = lookupEvent({ similarity: 0.85, threshold: 0.9 });
     assert.deepEqual(nearMisses([older], 0.1, 10).map((n) => n.lookupId), [older.id]);

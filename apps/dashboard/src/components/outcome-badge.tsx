@@ -5,6 +5,7 @@ export const OUTCOME_LABELS: Record<LookupOutcome, string> = {
   semantic: 'semantic hit',
   miss: 'miss',
   guarded: 'guarded',
+  'verified-miss': 'refused by verifier',
   bypass: 'bypass',
   error: 'error',
 };

@@ -4,10 +4,14 @@ import { asApiError, type ApiError } from '../api/api-error.ts';
 import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
 
-type Draft = Pick<NamespaceSettings, 'enabled' | 'guard' | 'clientControls'> & { ttlSeconds: string; maxEntries: string };
+type Draft = Pick<NamespaceSettings, 'enabled' | 'guard' | 'clientControls'> & {
+  verifier: boolean; verifierThreshold: string; ttlSeconds: string; maxEntries: string;
+};
 
 const draftOf = (s: NamespaceSettings): Draft => ({
-  enabled: s.enabled, guard: s.guard, clientControls: s.clientControls, ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries),
+  enabled: s.enabled, guard: s.guard, clientControls: s.clientControls,
+  verifier: s.verifier ?? true, verifierThreshold: String(s.verifierThreshold ?? ''),
+  ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries),
 });
 
 const CONTROL_LABELS: Record<ClientControls, string> = {
@@ -28,6 +32,8 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
   if (draft.enabled !== settings.enabled) patch.enabled = draft.enabled;
   if (draft.guard !== settings.guard) patch.guard = draft.guard;
   if (draft.clientControls !== settings.clientControls) patch.clientControls = draft.clientControls;
+  if (draft.verifier !== (settings.verifier ?? true)) patch.verifier = draft.verifier;
+  if (draft.verifierThreshold !== String(settings.verifierThreshold ?? '') && draft.verifierThreshold !== '') patch.verifierThreshold = Number(draft.verifierThreshold);
   if (draft.ttlSeconds !== String(settings.ttlSeconds)) patch.ttlSeconds = Number(draft.ttlSeconds);
   if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
   const dirty = Object.keys(patch).length > 0;
@@ -71,8 +77,13 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
             {ClientControlsSchema.options.map((c) => <option key={c} value={c}>{CONTROL_LABELS[c]}</option>)}
           </select>
         </label>
+        <label><input type="checkbox" checked={draft.verifier} onChange={(e) => edit({ verifier: e.target.checked })} /> Verifier</label>
+        <label className="field">
+          <span>Verifier threshold (score a candidate needs)</span>
+          <input type="number" min={0} max={1} step={0.01} value={draft.verifierThreshold} onChange={(e) => edit({ verifierThreshold: e.target.value })} />
+        </label>
       </div>
-      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used.</p>
+      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used. The verifier refuses candidates that pass the threshold and the guard but score below its threshold; with it off, raise the similarity threshold.</p>
       {error && <ErrorNotice error={error} />}
       <div className="row">
         <button type="submit" className="primary" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save settings'}</button>

@@ -78,7 +78,9 @@ function PairCard({ item, verdict, onMark }: { item: NearMiss; verdict: LabelVer
     <article className="pair-card panel" data-testid="near-miss">
       <div className="row small" style={{ marginBottom: '0.5rem' }}>
         <strong className="num">similarity {formatSimilarity(item.similarity)}</strong>
-        <span className="muted">{formatSimilarity(item.gap)} below the threshold {item.threshold.toFixed(3)} · {formatAgo(item.time, Date.now())}</span>
+        {item.outcome === 'verified-miss'
+          ? <span className="muted">above the threshold {item.threshold.toFixed(3)}, refused by the verifier{item.verifierScore != null ? ` (score ${item.verifierScore.toFixed(3)})` : ' (failed)'} · {formatAgo(item.time, Date.now())}</span>
+          : <span className="muted">{formatSimilarity(item.gap)} below the threshold {item.threshold.toFixed(3)} · {formatAgo(item.time, Date.now())}</span>}
         {verdict && <span className={`badge ${verdict}`}>{verdict === 'same' ? 'same meaning' : 'different meaning'}</span>}
       </div>
       <div className="pair">

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@semcache/shared';
 import type { Embedder } from '../embedders/embedder.ts';
+import type { Verifier } from '../verifier/verifier.ts';
+import { runVerifier, type Verdict } from './verify-candidate.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
 import { allowedMode, type CacheMode } from './client-controls.ts';
 import { entryId, type CacheEntry } from './entry.ts';
@@ -25,7 +27,7 @@ export interface LookupRequest {
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector'>;
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'>;
 
 export type LookupResult =
   | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }
@@ -44,11 +46,17 @@ export interface CacheEngineOptions {
   config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog' | 'memory' | 'namespaceIdleSeconds' | 'allowedModels'>;
   embedder: Embedder;
   guard?: FalseHitGuard;
+  /** Judges candidates that passed the threshold and the guard, where a namespace has it on. */
+  verifier?: Verifier;
   now?: () => number;
 }
 
 /** Candidates fetched per search; widened when other conversations' entries crowd out this one's. */
 const SEARCH_K = [8, 64, 256] as const;
+/** The best candidate, and the next one where the verifier refuses it: a third rarely helps and costs a verdict. */
+const MAX_VERIFIED = 2;
+/** Used where neither the configuration nor the verifier's tuning sets one. */
+const FALLBACK_VERIFIER_THRESHOLD = 0.5;
 
 interface Candidate {
   entry: CacheEntry;
@@ -67,6 +75,8 @@ export class CacheEngine {
   readonly labels = new LabelStore();
   readonly now: () => number;
   readonly #guard: FalseHitGuard | undefined;
+  readonly #verifier: Verifier | undefined;
+  readonly #verifierTimeoutMs: number;
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #modelAllowed: (model: string) => boolean;
   #eventSeq = 0;
@@ -81,10 +91,15 @@ export class CacheEngine {
     this.#guard = opts.guard;
     this.#modelAllowed = modelMatcher(opts.config.allowedModels);
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
+    this.#verifier = opts.verifier;
+    this.#verifierTimeoutMs = opts.config.defaults.verifierTimeoutMs;
+    // The verifier is tuned together with a lower similarity threshold: it, not the threshold, refuses the rest.
+    const tuned = opts.config.defaults.verifier ? opts.verifier?.tuned : undefined;
     this.namespaces = new NamespaceRegistry({
       config: opts.config,
       embedder: () => opts.embedder.identity,
-      defaultThreshold: opts.embedder.defaultThreshold,
+      defaultThreshold: tuned?.threshold ?? opts.embedder.defaultThreshold,
+      defaultVerifierThreshold: opts.verifier?.tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
       now: this.now,
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
     });
@@ -112,6 +127,14 @@ export class CacheEngine {
       }
     }
 
+    if (this.embedder.fits?.(req.prompt) === false) {
+      ns.counters.misses++;
+      const exactOnly: PendingStore | null = req.mode === 'no-store' ? null : {
+        namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey,
+        vector: new Float32Array(Math.max(1, this.embedder.identity.dimensions)), exactOnly: true,
+      };
+      return this.#miss(name, req, 'miss', 'too-long', threshold, {}, exactOnly);
+    }
     const t0 = performance.now();
     let vector: Float32Array;
     try {
@@ -133,20 +156,45 @@ export class CacheEngine {
     const searchMicros = micros(t1);
     const timings = { embedMicros, searchMicros };
     let guardReason: string | null = null;
+    let refusal: Verdict | null = null;
+    let verified = 0;
     for (const c of candidates) {
       if (c.similarity < threshold) break;
       const reason = this.guardReason(ns, req.prompt, c.entry.prompt);
-      if (reason === null) {
-        ns.addAlias(exactKey, c.entry, c.similarity);
-        return this.#hit(ns, req, 'semantic', c.entry, c.similarity, timings);
+      if (reason !== null) {
+        guardReason ??= reason;
+        continue;
       }
-      guardReason ??= reason;
+      const verifier = this.verifierOf(ns);
+      if (verifier === null) return this.#semanticHit(ns, req, exactKey, c, timings, null);
+      if (verified++ >= MAX_VERIFIED) break;
+      const verdict = await runVerifier(verifier, { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity },
+        ns.settings.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD, this.#verifierTimeoutMs);
+      if (verdict.accept) return this.#semanticHit(ns, req, exactKey, c, timings, verdict);
+      refusal ??= verdict;
     }
     const best = candidates[0] ?? null;
+    if (refusal !== null) {
+      ns.counters.verifiedMisses++;
+      return this.#miss(name, req, 'verified-miss', refusal.reason, threshold, timings, pending, best, refusal);
+    }
     const outcome = guardReason === null ? 'miss' : 'guarded';
     if (outcome === 'guarded') ns.counters.guarded++;
     else ns.counters.misses++;
     return this.#miss(name, req, outcome, guardReason, threshold, timings, pending, best);
+  }
+
+  /** The verifier that judges this namespace's candidates, or null when it has none or has it off. */
+  verifierOf(ns: Namespace): Verifier | null {
+    return this.#verifier && (ns.settings.verifier ?? true) ? this.#verifier : null;
+  }
+
+  #semanticHit(
+    ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate,
+    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null,
+  ): LookupResult {
+    ns.addAlias(exactKey, c.entry, c.similarity);
+    return this.#hit(ns, req, 'semantic', c.entry, c.similarity, timings, verdict);
   }
 
   /** Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled. */
@@ -162,6 +210,7 @@ export class CacheEngine {
       fingerprint: pending.fingerprint,
       exactKey: pending.exactKey,
       vector: pending.vector,
+      ...(pending.exactOnly ? { exactOnly: true } : {}),
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,
@@ -278,28 +327,28 @@ export class CacheEngine {
 
   #hit(
     ns: Namespace, req: LookupRequest, outcome: 'exact' | 'semantic', entry: CacheEntry, similarity: number,
-    timings: { embedMicros: number; searchMicros: number },
+    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null = null,
   ): LookupResult {
     ns.touch(entry, this.now());
     if (outcome === 'exact') ns.counters.exactHits++;
     else ns.counters.semanticHits++;
     ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
-    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity });
+    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity }, verdict);
     return { kind: 'hit', outcome, entry, similarity, event };
   }
 
   #miss(
     name: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
     timings: Partial<{ embedMicros: number; searchMicros: number }> = {},
-    pending: PendingStore | null = null, best: Candidate | null = null,
+    pending: PendingStore | null = null, best: Candidate | null = null, verdict: Verdict | null = null,
   ): LookupResult {
-    const event = this.#record(name, req, outcome, reason, threshold, timings, best);
+    const event = this.#record(name, req, outcome, reason, threshold, timings, best, verdict);
     return { kind: 'miss', outcome, pending, event };
   }
 
   #record(
     namespace: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
-    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null,
+    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null, verdict: Verdict | null = null,
   ): LookupEvent {
     const event: LookupEvent = {
       id: `${this.#eventIdPrefix}-${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
@@ -316,6 +365,7 @@ export class CacheEngine {
       searchMicros: Math.round(timings.searchMicros ?? 0),
       lookupMicros: Math.round(micros(this.#lookupStarted.get(req) ?? performance.now())),
       tokensSaved: (outcome === 'exact' || outcome === 'semantic') ? (best?.entry.usage?.totalTokens ?? 0) : 0,
+      ...(verdict ? { verifier: verdict.verifier, verifierScore: verdict.score } : {}),
     };
     this.log.record(event);
     return event;

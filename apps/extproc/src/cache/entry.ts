@@ -10,6 +10,8 @@ export interface CacheEntry {
   /** Namespace-scoped exact-match key: fingerprint plus normalised prompt. */
   exactKey: string;
   vector: Float32Array;
+  /** A prompt past the embedder's token window: answered by the exact tier only, never indexed. */
+  exactOnly?: true;
   response: string;
   contentType: string;
   usage: Usage | null;

@@ -8,6 +8,8 @@ export interface RegistryOptions {
   config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory' | 'namespaceIdleSeconds'>;
   embedder: () => EmbedderIdentity;
   defaultThreshold: number;
+  /** Where the configuration sets none: the verifier's threshold tuned for this embedder. */
+  defaultVerifierThreshold: number;
   now: () => number;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
 }
@@ -90,6 +92,8 @@ export class NamespaceRegistry {
       enabled: defaults.enabled,
       guard: defaults.guard,
       clientControls: defaults.clientControls,
+      verifier: defaults.verifier,
+      verifierThreshold: defaults.verifierThreshold ?? this.#opts.defaultVerifierThreshold,
       ...models[model],
     };
   }

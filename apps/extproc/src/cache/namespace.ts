@@ -29,7 +29,7 @@ export class Namespace {
   usedAt: number;
   settings: NamespaceSettings;
   readonly counters: Counters = {
-    exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, bypassed: 0, errors: 0,
+    exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
     tokensSaved: 0, evictions: 0, expirations: 0,
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
@@ -91,8 +91,10 @@ export class Namespace {
   add(entry: CacheEntry): bigint | null {
     const previous = this.#exact.get(entry.exactKey)?.key;
     if (previous !== undefined) this.remove(previous);
-    this.#index ??= new VectorIndex(entry.vector.length);
-    this.#index.add(entry.key, entry.vector);
+    if (!entry.exactOnly) {
+      this.#index ??= new VectorIndex(entry.vector.length);
+      this.#index.add(entry.key, entry.vector);
+    }
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
     this.#bytes += entrySizeBytes(entry);
@@ -148,7 +150,7 @@ export class Namespace {
 
   info(): NamespaceInfo {
     const c = this.counters;
-    const lookups = c.exactHits + c.semanticHits + c.misses + c.guarded;
+    const lookups = c.exactHits + c.semanticHits + c.misses + c.guarded + c.verifiedMisses;
     return {
       name: this.name,
       model: this.partition.model,

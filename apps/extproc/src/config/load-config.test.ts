@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     assert.equal(c.grpc.port, 50051);
     assert.equal(c.http.port, 8080);
-    assert.deepEqual(c.embedder, { provider: 'builtin', dimensions: 256 });
+    assert.deepEqual(c.embedder, { provider: 'auto' });
     assert.ok(c.grpc.maxReceiveMessageBytes >= 8 * 1024 * 1024);
     assert.equal(c.defaults.threshold, undefined, 'the embedder measured default applies');
   });
@@ -49,5 +49,23 @@ describe('loadConfig', () => {
   it('redacts secrets in the logged configuration', () => {
     const c = loadConfig({ EMBEDDER: 'openai', EMBEDDING_MODEL_SERVER: 'http://127.0.0.1:1/v1/embeddings', EMBEDDING_MODEL: 'e', EMBEDDING_API_KEY: 'sk-secret' });
     assert.doesNotMatch(JSON.stringify(redactConfig(c)), /sk-secret/);
+  });
+});
+
+describe('onnx embedder settings', () => {
+  it('EMBEDDING_MODEL_DIR alone means onnx, and the hub and batching settings come from the environment', () => {
+    const c = loadConfig({
+      EMBEDDING_MODEL_DIR: '/models/x', EMBEDDING_HUB_URL: 'http://127.0.0.1:9/', EMBEDDING_HUB_CACHE_DIR: '/tmp/hub',
+      EMBEDDING_HUB_DOWNLOAD: 'true', EMBEDDING_THREADS: '2', EMBEDDING_BATCH_WINDOW_MS: '3', EMBEDDING_MAX_BATCH: '16',
+    });
+    assert.deepEqual(c.embedder, {
+      provider: 'onnx', modelDir: '/models/x', hubUrl: 'http://127.0.0.1:9/', hubCacheDir: '/tmp/hub',
+      allowRemote: true, threads: 2, batchWindowMs: 3, maxBatch: 16,
+    });
+  });
+
+  it('EMBEDDER=onnx with nothing else uses the installed default model', () => {
+    const c = loadConfig({ EMBEDDER: 'onnx' });
+    assert.deepEqual(c.embedder, { provider: 'onnx', allowRemote: false, threads: 0, batchWindowMs: 1, maxBatch: 32 });
   });
 });

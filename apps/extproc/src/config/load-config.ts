@@ -38,6 +38,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_MAX_ENTRIES: { path: 'defaults.maxEntries', parse: num },
   CACHE_GUARD: { path: 'defaults.guard', parse: bool },
   CACHE_CLIENT_CONTROLS: { path: 'defaults.clientControls', parse: String },
+  CACHE_VERIFIER: { path: 'defaults.verifier', parse: bool },
+  VERIFIER_THRESHOLD: { path: 'defaults.verifierThreshold', parse: num },
   CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
   CACHE_MAX_BYTES: { path: 'memory.maxBytes', parse: num },
   CACHE_MAX_BYTES_PER_NAMESPACE: { path: 'memory.maxBytesPerNamespace', parse: num },
@@ -50,6 +52,12 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   EMBEDDING_TIMEOUT_MS: { path: 'embedder.timeoutMs', parse: num },
   EMBEDDING_DIMENSIONS: { path: 'embedder.dimensions', parse: num },
   EMBEDDING_MODEL_DIR: { path: 'embedder.modelDir', parse: String },
+  EMBEDDING_HUB_URL: { path: 'embedder.hubUrl', parse: String },
+  EMBEDDING_HUB_CACHE_DIR: { path: 'embedder.hubCacheDir', parse: String },
+  EMBEDDING_HUB_DOWNLOAD: { path: 'embedder.allowRemote', parse: bool },
+  EMBEDDING_THREADS: { path: 'embedder.threads', parse: num },
+  EMBEDDING_BATCH_WINDOW_MS: { path: 'embedder.batchWindowMs', parse: num },
+  EMBEDDING_MAX_BATCH: { path: 'embedder.maxBatch', parse: num },
   CACHE_MAX_NAMESPACES: { path: 'maxNamespaces', parse: num },
   CACHE_MODELS: { path: 'allowedModels', parse: list },
   CACHE_NAMESPACE_IDLE_SECONDS: { path: 'namespaceIdleSeconds', parse: num },
@@ -113,6 +121,8 @@ function embedderFromEnv(tree: Tree, env: Env): void {
   if (env.EMBEDDER === undefined && emb.provider === undefined && env.EMBEDDING_MODEL_SERVER !== undefined) {
     emb.provider = 'kserve';
   }
+  const onnxKeys = ['modelDir', 'hubUrl', 'hubCacheDir', 'allowRemote', 'threads', 'batchWindowMs', 'maxBatch'];
+  if (emb.provider === undefined && onnxKeys.some((k) => k in emb)) emb.provider = 'onnx';
   if (emb.provider === undefined && Object.keys(emb).length > 0) emb.provider = 'builtin';
   if (Object.keys(emb).length > 0) tree.embedder = emb;
 }

@@ -53,7 +53,7 @@ export function settingsTable(): string {
   const rows: Row[] = [];
   walk(json, '', rows);
   const embedderProvider = envByPath.get('embedder.provider');
-  rows.unshift({ path: 'embedder.provider', env: embedderProvider ?? '', fallback: '`"builtin"`', description: 'which embedder: `builtin`, `openai`, `kserve`, `tei`, `onnx` (EMBEDDING_MODEL_SERVER alone means `kserve`)' });
+  rows.unshift({ path: 'embedder.provider', env: embedderProvider ?? '', fallback: '`"auto"`', description: 'which embedder: `auto` (the installed local model, else `builtin`), `builtin`, `openai`, `kserve`, `tei`, `onnx` (EMBEDDING_MODEL_SERVER alone means `kserve`; EMBEDDING_MODEL_DIR alone `onnx`)' });
   rows.push({ path: '(file)', env: 'CONFIG_FILE', fallback: '', description: 'a YAML or JSON file with any of these settings; the environment wins' });
   const lines = ['| setting | env var | default | meaning |', '|---|---|---|---|'];
   for (const r of rows) lines.push(`| \`${r.path}\` | ${r.env ? `\`${r.env}\`` : ''} | ${r.fallback} | ${r.description.replaceAll('|', '\\|')} |`);

@@ -96,7 +96,8 @@ export class BuiltinHashedEmbedder implements Embedder {
     return texts.map((t) => this.embedOne(t));
   }
 
-  private embedOne(text: string): Float32Array {
+  /** Synchronous: the learned verifier compares built-in vectors on the lookup path without a promise. */
+  embedOne(text: string): Float32Array {
     // Feature hash -> index into weights/counts; Map order is first-seen order, as the sum below relies on.
     const index = new Map<number, number>();
     const weights: number[] = [];

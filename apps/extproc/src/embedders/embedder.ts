@@ -11,6 +11,11 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Gets ready before the cache loads (a remote embedder learns its dimensions); may fail, embed retries. */
   start?(): Promise<void>;
+  /**
+   * False when the text is longer than the model's token window: its vector would describe only the first part,
+   * so two long prompts with one beginning would match. Such a prompt gets the exact tier only.
+   */
+  fits?(text: string): boolean;
   close?(): Promise<void>;
 }
 

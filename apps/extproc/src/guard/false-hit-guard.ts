@@ -1,21 +1,25 @@
-import { affixNegationRule, categoryRule, comparisonRule, entityRule, negationRule, numberRule, orderRule,
-  particleRule, unitRule, type Rule } from './rules.ts';
+import { addedNumberRule, affixNegationRule, categoryRule, comparisonRule, entityRule, instructionRule, negationRule,
+  numberRule, orderRule, particleRule, unitRule, type Rule } from './rules.ts';
 import { sideFeatures, type SideFeatures } from './side-features.ts';
 
-export type FalseHitReason = 'number' | 'unit' | 'entity' | 'category' | 'negation' | 'comparison' | 'order';
+export type FalseHitReason =
+  'number' | 'unit' | 'entity' | 'category' | 'negation' | 'comparison' | 'order' | 'instruction';
 
-/** Cheapest and most certain first: the first rule that fires names the reason. */
-const RULES: readonly (readonly [FalseHitReason, Rule])[] = [
-  ['number', numberRule],
-  ['unit', unitRule],
-  ['negation', negationRule],
-  ['comparison', comparisonRule],
-  ['comparison', particleRule],
+/** Cheapest and most certain first: the first rule that fires names the reason. [reason, rule, rule name]. */
+export const RULES: readonly (readonly [FalseHitReason, Rule, string])[] = [
+  ['number', numberRule, 'number-swap'],
+  ['unit', unitRule, 'unit'],
+  // After the swap rules, so that a swap is named as such; an added number is a narrower question.
+  ['number', addedNumberRule, 'number-added'],
+  ['instruction', instructionRule, 'instruction'],
+  ['negation', negationRule, 'negation'],
+  ['comparison', comparisonRule, 'comparison'],
+  ['comparison', particleRule, 'particle'],
   // After the word lists: un-/dis- pairs that are really opposite actions (install/uninstall) are named there.
-  ['negation', affixNegationRule],
-  ['entity', entityRule],
-  ['category', categoryRule],
-  ['order', orderRule],
+  ['negation', affixNegationRule, 'affix-negation'],
+  ['entity', entityRule, 'entity'],
+  ['category', categoryRule, 'category'],
+  ['order', orderRule, 'order'],
 ];
 
 /** Cached prompts recur as candidates far more often than queries repeat: their features are kept. */
@@ -43,3 +47,10 @@ export function checkFalseHit(query: string, candidate: string): FalseHitReason 
   for (const [reason, rule] of RULES) if (rule(q, c)) return reason;
   return null;
 }
+
+/** Every rule's verdict on the pair, in RULES order: the learned verifier weighs them as features. */
+export function ruleSignals(query: SideFeatures, candidate: SideFeatures): boolean[] {
+  return RULES.map(([, rule]) => rule(query, candidate));
+}
+
+export { candidateFeatures };

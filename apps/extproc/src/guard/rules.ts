@@ -28,6 +28,24 @@ export const numberRule: Rule = (a, b) => {
   return swapped(a.numbers, b.numbers);
 };
 
+/**
+ * A count or year on one side only ("calories in 3 eggs" / "calories in eggs", "population in 1850" /
+ * "population"): the number narrows the question, so the answer to the wider one is wrong for it. Versions
+ * after a name ("in Python 3") and list sizes ("top 10") are exempt: the shorter question wants the same answer.
+ */
+export const addedNumberRule: Rule = (a, b) => {
+  const added = (x: SideFeatures, y: SideFeatures): boolean =>
+    leftover(x.numbers, y.numbers).some((n) => !x.incidentalNumbers.has(n));
+  return added(a, b) || added(b, a);
+};
+
+/** One side asks for a different kind of answer: "...? lie", "answer in one word", "in JSON". */
+export const instructionRule: Rule = (a, b) => {
+  for (const g of a.instructions) if (!b.instructions.has(g)) return true;
+  for (const g of b.instructions) if (!a.instructions.has(g)) return true;
+  return false;
+};
+
 export const unitRule: Rule = (a, b) => swapped([...a.units], [...b.units]);
 
 /** A name counts as missing from the other side only if no spelling of it appears there, in any case. */
@@ -75,7 +93,7 @@ export const comparisonRule: Rule = (a, b) => {
   return false;
 };
 
-const PIVOTS = new Set(['to', 'into', 'than', 'onto', 'towards']);
+const PIVOTS = new Set(['to', 'into', 'than', 'onto', 'towards', 'against']);
 const WINDOW = 4;
 
 /** (x, y) for content words x shortly before and y shortly after a directional word: "convert X to Y". */

@@ -1,5 +1,6 @@
 import { AMBIGUOUS_UNITS, DEMONYMS, FUNCTION_WORDS, MAGNITUDE_WORDS, NEGATIONS, NOT_ENTITIES, NUMBER_WORDS,
   OPPOSITE_POLES, UNITS } from './lexicons.ts';
+import { instructionGroups } from './instructions.ts';
 import { tokenizeCased, type Token } from './text-features.ts';
 
 /** What the guard compares about one side of a (query, candidate) pair. */
@@ -9,6 +10,12 @@ export interface SideFeatures {
   readonly vocabulary: ReadonlySet<string>;
   readonly lowerText: string;
   readonly numbers: readonly string[];
+  /**
+   * Numbers the other side may leave out without asking another question: versions after a name ("Python 3",
+   * "Windows 10"), list sizes ("top 10", "5 best"), where the shorter question wants the same list, and digits
+   * inside a name ("2FA", "4K"), which the other side may spell out.
+   */
+  readonly incidentalNumbers: ReadonlySet<string>;
   readonly expressions: ReadonlySet<string>;
   readonly units: ReadonlySet<string>;
   /** Names marked by a capital mid-sentence, an acronym, quotes, code shape or a URL. */
@@ -18,6 +25,8 @@ export interface SideFeatures {
   readonly negated: boolean;
   /** Poles of opposite pairs present (see OPPOSITE_POLES). */
   readonly poles: ReadonlySet<number>;
+  /** Demands on the answer's form or truth (see instructions.ts). */
+  readonly instructions: ReadonlySet<string>;
 }
 
 const ROMAN = /^(?=[MDCLXVI]{2,}$)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/;
@@ -75,6 +84,24 @@ function collectNumbers(tokens: readonly Token[]): string[] {
     if (n !== null) out.push(typeof n === 'number' ? n * scale : n);
   }
   return out.map(String);
+}
+
+const LIST_WORDS = new Set(['top', 'best', 'greatest', 'worst', 'most', 'favorite', 'favourite', 'famous', 'popular']);
+
+const isVersion = (t: Token, prev: Token | undefined): boolean =>
+  prev !== undefined && !prev.sentenceStart && (prev.kind === 'code' || (prev.kind === 'word' && /^\p{Lu}/u.test(prev.raw)));
+
+function collectIncidentalNumbers(tokens: readonly Token[]): Set<string> {
+  const out = new Set<string>();
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    const listSize = LIST_WORDS.has(prev?.lower ?? '') || LIST_WORDS.has(next?.lower ?? '');
+    const inName = next?.attached === true && next.kind === 'word' && next.lower !== 'k';
+    if (t.kind === 'number' && (isVersion(t, prev) || listSize || inName)) out.add(String(Number(t.lower.replace(/,/g, ''))));
+    else if (listSize && NUMBER_WORDS.has(t.lower)) out.add(String(NUMBER_WORDS.get(t.lower)));
+  });
+  return out;
 }
 
 /** "2+2", "3 x 4 = 12": the whole expression, so an operator swap counts as a different number question. */
@@ -158,10 +185,12 @@ export function sideFeatures(text: string): SideFeatures {
     vocabulary,
     lowerText: tokens.map((t) => t.lower).join(' '),
     numbers: collectNumbers(tokens),
+    incidentalNumbers: collectIncidentalNumbers(tokens),
     expressions: collectExpressions(tokens),
     units: collectUnits(tokens),
     ...collectNames(tokens),
     negated: tokens.some((t) => NEGATIONS.has(t.lower) || t.lower.endsWith("n't")),
     poles: new Set(tokens.flatMap((t) => OPPOSITE_POLES.get(t.lower) ?? [])),
+    instructions: instructionGroups(text),
   };
 }

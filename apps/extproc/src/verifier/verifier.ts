@@ -1,0 +1,21 @@
+/** What a verifier judges: the query, the cached prompt that passed the threshold and the guard, their similarity. */
+export interface VerifierInput {
+  readonly query: string;
+  readonly candidate: string;
+  /** Cosine similarity from the namespace's embedder. */
+  readonly similarity: number;
+}
+
+/**
+ * The last stage before a semantic hit: a model that says how likely the candidate's answer is right for the
+ * query. Implementations are swappable; the engine compares the score with the namespace's verifier threshold
+ * and treats a throw or a timeout as a refusal.
+ */
+export interface Verifier {
+  /** Recorded on every lookup event it judged, e.g. `pair-classifier/builtin@1`. */
+  readonly id: string;
+  /** In [0, 1]: higher is more likely the same question. */
+  score(input: VerifierInput): number | Promise<number>;
+  /** Settings measured for this verifier with the active embedder, used where a namespace sets none. */
+  readonly tuned: { readonly threshold: number; readonly verifierThreshold: number } | null;
+}

