@@ -71,7 +71,7 @@ describe('the learned verifier through the real gRPC server', () => {
   it('counts verdicts in the metrics', async () => {
     await h.chat(STORED);
     await h.chat(OTHER_QUESTION);
-    const text = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+    const text = await (await call(h, 'GET', '/metrics')).text();
     assert.match(text, /semcache_verifier_verdicts_total\{namespace="gpt-test",verdict="verifier-refused"\} [1-9]/);
     assert.match(text, /semcache_lookups_total\{namespace="gpt-test",outcome="verified-miss"\} [1-9]/);
   });
