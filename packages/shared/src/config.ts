@@ -96,6 +96,13 @@ export const TokenUsageConfigSchema = z.object({
 });
 export type TokenUsageConfig = z.infer<typeof TokenUsageConfigSchema>;
 
+/** What a model's provider charges, so that the tokens a hit saves can be counted as money. */
+export const ModelPriceSchema = z.object({
+  inputPerMillion: z.number().nonnegative().describe('price of one million prompt tokens'),
+  outputPerMillion: z.number().nonnegative().describe('price of one million completion tokens'),
+}).strict();
+export type ModelPrice = z.infer<typeof ModelPriceSchema>;
+
 export const ConfigSchema = z.object({
   grpc: z.object({
     host: z.string().default('0.0.0.0').describe('ext_proc gRPC listen address'),
@@ -151,6 +158,8 @@ export const ConfigSchema = z.object({
     fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
   }).prefault({}),
   tokenUsage: TokenUsageConfigSchema.prefault({}),
+  pricing: z.record(z.string(), ModelPriceSchema).default({})
+    .describe('per-model prices (inputPerMillion, outputPerMillion, one currency for all) for the cost-saved figure, keyed by model name (file only)'),
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
   embedder: EmbedderConfigSchema.default({ provider: 'builtin', dimensions: 256 }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({

@@ -22,5 +22,7 @@ export const LookupEventSchema = z.object({
   lookupMicros: z.number().int().optional(),
   /** On a hit: the cached answer's usage.totalTokens, which the model did not spend again. */
   tokensSaved: z.number().int().nonnegative().optional(),
+  /** On a hit of a priced model: what the cached answer's tokens cost at the configured prices. */
+  costSaved: z.number().nonnegative().optional(),
 });
 export type LookupEvent = z.infer<typeof LookupEventSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@semcache/shared';
 import type { Embedder } from '../embedders/embedder.ts';
+import { answerCost } from './answer-cost.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
 import { allowedMode, type CacheMode } from './client-controls.ts';
 import { entryId, type CacheEntry } from './entry.ts';
@@ -41,7 +42,7 @@ export interface StoredAnswer {
 export type FalseHitGuard = (query: string, candidate: string) => string | null;
 
 export interface CacheEngineOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog'> & Partial<Pick<Config, 'pricing'>>;
   embedder: Embedder;
   guard?: FalseHitGuard;
   now?: () => number;
@@ -67,6 +68,7 @@ export class CacheEngine {
   readonly labels = new LabelStore();
   readonly now: () => number;
   readonly #guard: FalseHitGuard | undefined;
+  readonly #prices: Config['pricing'];
   readonly #changeListeners = new Set<ChangeListener>();
   #eventSeq = 0;
   /** Replicas share labels keyed by lookup id: a random prefix per process keeps their ids apart. */
@@ -78,6 +80,7 @@ export class CacheEngine {
     this.embedder = opts.embedder;
     this.now = opts.now ?? Date.now;
     this.#guard = opts.guard;
+    this.#prices = opts.config.pricing ?? {};
     this.log = new LookupLog(opts.config.lookupLog.capacity);
     this.namespaces = new NamespaceRegistry({
       config: opts.config,
@@ -276,7 +279,9 @@ export class CacheEngine {
     if (outcome === 'exact') ns.counters.exactHits++;
     else ns.counters.semanticHits++;
     ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
-    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity });
+    const costSaved = answerCost(this.#prices, ns.partition.model, entry.usage);
+    ns.counters.costSaved += costSaved;
+    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity }, costSaved);
     return { kind: 'hit', outcome, entry, similarity, event };
   }
 
@@ -291,7 +296,7 @@ export class CacheEngine {
 
   #record(
     namespace: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
-    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null,
+    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null, costSaved = 0,
   ): LookupEvent {
     const event: LookupEvent = {
       id: `${this.#eventIdPrefix}-${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
@@ -308,6 +313,7 @@ export class CacheEngine {
       searchMicros: Math.round(timings.searchMicros ?? 0),
       lookupMicros: Math.round(micros(this.#lookupStarted.get(req) ?? performance.now())),
       tokensSaved: (outcome === 'exact' || outcome === 'semantic') ? (best?.entry.usage?.totalTokens ?? 0) : 0,
+      costSaved,
     };
     this.log.record(event);
     return event;
