@@ -16,6 +16,9 @@ import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
 import { ReasonLog } from './reason-log.ts';
+import { startTracing } from './tracing/start-tracing.ts';
+import { TracedEmbedder, tracedGuard } from './tracing/traced-parts.ts';
+import { TracedProcessor } from './tracing/traced-processor.ts';
 
 export interface StartOptions {
   config: Config;
@@ -48,7 +51,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   } catch (err) {
     logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
   }
-  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, now: opts.now });
+  const tracing = startTracing(config.tracing, logger);
+  const guard = opts.guard ?? checkFalseHit;
+  const engine = tracing
+    ? new CacheEngine({ config, embedder: new TracedEmbedder(embedder), guard: tracedGuard(guard), now: opts.now })
+    : new CacheEngine({ config, embedder, guard, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({ engine, maxNamespaces: config.metrics.maxNamespaces });
   // Loaded before the ports open: the first request already sees the cache as it was.
@@ -64,7 +71,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
+    newProcessor: () => {
+      const processor = new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable });
+      return tracing ? new TracedProcessor(processor) : processor;
+    },
     onStreamEnd: metrics.observeStreamEnd,
     onFailure: (err) => {
       const reason = err instanceof Error ? err.name : 'unknown';
@@ -108,6 +118,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       await store?.close();
       await embedder.close?.();
       metrics.close();
+      await tracing?.close();
     },
   };
 }

@@ -170,6 +170,11 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   store: StoreConfigSchema.prefault({}),
   admin: AdminConfigSchema.prefault({}),
+  tracing: z.object({
+    endpoint: z.url({ protocol: /^https?$/ }).optional()
+      .describe('OTLP/HTTP collector base URL (spans go to <endpoint>/v1/traces, JSON); unset = no tracing'),
+    serviceName: z.string().min(1).default('semcache').describe('service.name of the spans'),
+  }).prefault({}),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('JSON log level (pino)'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

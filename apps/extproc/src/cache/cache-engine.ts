@@ -12,6 +12,7 @@ import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
+import { inChildSpan } from '../tracing/spans.ts';
 
 export type { CacheMode } from './client-controls.ts';
 
@@ -129,7 +130,7 @@ export class CacheEngine {
     }
 
     const t1 = performance.now();
-    const candidates = this.#candidates(ns, vector, req.fingerprint, now);
+    const candidates = inChildSpan('semcache.search', () => this.#candidates(ns, vector, req.fingerprint, now));
     const searchMicros = micros(t1);
     const timings = { embedMicros, searchMicros };
     let guardReason: string | null = null;
