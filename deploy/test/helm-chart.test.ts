@@ -36,7 +36,7 @@ describe('the Helm chart deploy/helm/semcache', () => {
     assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '2Gi' } });
     const secret = one(plain, 'Secret');
     assert.deepEqual(c.envFrom, [{ secretRef: { name: secret.metadata.name } }]);
-    assert.deepEqual(Object.keys(secret.stringData).sort(), ['ADMIN_READ_TOKEN', 'ADMIN_TOKEN']);
+    assert.deepEqual(Object.keys(secret.stringData).sort(), ['ADMIN_READ_TOKEN', 'ADMIN_TOKEN', 'METRICS_TOKEN']);
     assert.equal(d.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, one(plain, 'PersistentVolumeClaim').metadata.name);
     assert.equal(d.spec.strategy.type, 'Recreate', 'one writer of the data volume at a time');
   });
@@ -77,6 +77,7 @@ describe('the Helm chart deploy/helm/semcache', () => {
   it('refuses settings that cannot work, with a message naming the fix', () => {
     assert.throws(() => render(bin, { replicaCount: '2' }), /replicaCount > 1 needs store.mode redis/);
     assert.throws(() => render(bin, { 'store.mode': 'redis' }), /store.redis.url/);
+    assert.throws(() => render(bin, { 'admin.adminToken': 'short' }), /admin.adminToken: a token has at least 16 characters/);
     const r = helm(bin, ['template', 'semcache', CHART]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /admin.existingSecret or admin.adminToken is required/);
@@ -110,10 +111,12 @@ describe('the Helm chart deploy/helm/semcache', () => {
     assert.deepEqual(d.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'tls'), { name: 'tls', secret: { secretName: 'semcache-tls' } });
   });
 
-  it('optionally renders a ServiceMonitor that sends the read token, and an Istio EnvoyFilter aimed at the Service', () => {
+  it('optionally renders a ServiceMonitor that sends the metrics-only token, and an Istio EnvoyFilter aimed at the Service', () => {
     const r = render(bin, { 'serviceMonitor.enabled': 'true', 'istio.envoyFilter.enabled': 'true' });
     const sm = one(r, 'ServiceMonitor');
-    assert.deepEqual(sm.spec.endpoints[0].authorization.credentials, { name: one(r, 'Secret').metadata.name, key: 'ADMIN_READ_TOKEN' });
+    assert.deepEqual(sm.spec.endpoints[0].authorization.credentials, { name: one(r, 'Secret').metadata.name, key: 'METRICS_TOKEN' });
+    const noMetricsToken = one(render(bin, { 'serviceMonitor.enabled': 'true', 'admin.metricsToken': '' }), 'ServiceMonitor');
+    assert.equal(noMetricsToken.spec.endpoints[0].authorization.credentials.key, 'ADMIN_READ_TOKEN', 'else the read token');
     const ef = one(r, 'EnvoyFilter');
     assert.equal(ef.metadata.namespace, 'istio-system');
     const filter = ef.spec.configPatches[0].patch.value.typed_config;

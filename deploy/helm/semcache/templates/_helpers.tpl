@@ -26,3 +26,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- fail "admin.existingSecret or admin.adminToken is required: without a token the HTTP port (probes, /metrics) listens on 127.0.0.1 only" -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "semcache.metricsTokenKey" -}}
+{{- if .Values.serviceMonitor.tokenKey -}}
+{{- .Values.serviceMonitor.tokenKey -}}
+{{- else if .Values.admin.metricsToken -}}
+METRICS_TOKEN
+{{- else -}}
+ADMIN_READ_TOKEN
+{{- end -}}
+{{- end -}}
