@@ -4,7 +4,8 @@
  * with a no-op ext_proc server (bench/noop-server.ts: same grpc-js stack and settings, CONTINUE to everything),
  * at concurrency 1, 16 and 64, with clients that end each stream as Envoy does (reset) and as Envoy's
  * graceful-close flag does (half-close). The load generator is this process; servers never share its loop.
- *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR] [--embedder=builtin|auto|onnx]
+ * With --otlp the cache traces every stream (OTEL_EXPORTER_OTLP_ENDPOINT) to a local OTLP sink: the cost of tracing.
+ *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR] [--embedder=builtin|auto|onnx] [--otlp]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { EnvoyClient, FakeUpstream } from '@semcache/testkit';
 import { ExtProcDriver, type CloseMode, type Expect } from './lib/ext-proc-driver.ts';
 import { quantile, runLoad, type LoadResult } from './lib/load.ts';
 import { markdownTable } from './lib/markdown-table.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { MAX_PARAPHRASES, MAX_QUESTIONS, paraphrase, question } from './lib/prompts.ts';
 import { spawnServer, type ServerProcess } from './lib/server-process.ts';
 
@@ -22,6 +24,7 @@ const quick = args.includes('--quick');
 const seconds = Number(flag('seconds') ?? (quick ? 0.3 : 3));
 const entries = Math.min(MAX_QUESTIONS, Number(flag('entries') ?? (quick ? 50 : 1000)));
 const cpuProfDir = flag('server-cpu-prof');
+const traced = args.includes('--otlp');
 const CONCURRENCY = [1, 16, 64] as const;
 const CLOSE_MODES: CloseMode[] = ['reset', 'half-close'];
 const PATH = '/v1/chat/completions';
@@ -114,7 +117,8 @@ async function main(): Promise<void> {
   writeFileSync(configFile, JSON.stringify({ store: { persist: false }, defaults: { verifier: false } }));
   const env = { CONFIG_FILE: configFile, LOG_LEVEL: 'info', EMBEDDER: flag('embedder') ?? 'builtin' };
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const cache = await spawnServer('apps/extproc/src/main.ts', env, nodeArgs);
+  const sink = traced ? await startOtlpSink() : null;
+  const cache = await spawnServer('apps/extproc/src/main.ts', sink ? { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : env, nodeArgs);
   const noop = await spawnServer('bench/noop-server.ts', env, nodeArgs);
   const rows: Row[] = [];
   try {
@@ -133,7 +137,9 @@ async function main(): Promise<void> {
   } finally {
     await cache.stop();
     await noop.stop();
+    await sink?.close();
   }
+  if (sink) console.log(`Traced: every cache stream exported to an OTLP sink on 127.0.0.1 (${sink.spans()} spans received).\n`);
   report(rows);
 }
 

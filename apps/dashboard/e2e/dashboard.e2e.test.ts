@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import type { EntryList, LabelList, LookupList, NamespaceDetail, NearMissList } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { formatCost } from '../src/logic/format.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
@@ -44,6 +45,7 @@ describe('the operator dashboard in headless Chromium against the real server', 
       'admin.readTokens': [READ_TOKEN],
       // Wide enough that the near miss below counts as one whatever the built-in embedder's exact similarities.
       'admin.nearMissMargin': 0.5,
+      pricing: { [NS]: { inputPerMillion: 2_500, outputPerMillion: 10_000 } },
     });
     base = `http://127.0.0.1:${h.server.httpPort}`;
     browser = await chromium.launch({
@@ -79,6 +81,10 @@ describe('the operator dashboard in headless Chromium against the real server', 
     await page.getByRole('link', { name: NS, exact: true }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('semcache.adminToken')), ADMIN_TOKEN);
     await page.locator('.chart canvas').first().waitFor();
+    const { stats } = (await api<NamespaceDetail>(`/namespaces/${NS}`)).body;
+    assert.ok(stats.costSaved > 0, 'the paraphrase hit saved its tokens at the configured price');
+    const cost = page.locator('.stat', { hasText: 'cost saved' }).locator('.value');
+    assert.equal(await cost.textContent(), formatCost(stats.costSaved), 'shown next to tokens saved');
     await shot(page, '02-overview');
   });
 

@@ -19,6 +19,9 @@ import { createStore } from './stores/create-store.ts';
 import { ReasonLog } from './reason-log.ts';
 import { PairClassifier } from './verifier/pair-classifier.ts';
 import type { Verifier } from './verifier/verifier.ts';
+import { startTracing } from './tracing/start-tracing.ts';
+import { TracedEmbedder, tracedGuard } from './tracing/traced-parts.ts';
+import { TracedProcessor } from './tracing/traced-processor.ts';
 
 export interface StartOptions {
   config: Config;
@@ -57,7 +60,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
   }
   const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
-  const engine = new CacheEngine({ config, embedder, guard: opts.guard ?? checkFalseHit, verifier, now: opts.now });
+  const tracing = startTracing(config.tracing, logger);
+  const guard = opts.guard ?? checkFalseHit;
+  const engine = tracing
+    ? new CacheEngine({ config, embedder: new TracedEmbedder(embedder), guard: tracedGuard(guard), verifier, now: opts.now })
+    : new CacheEngine({ config, embedder, guard, verifier, now: opts.now });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({
     engine, maxNamespaces: config.metrics.maxNamespaces, tenantLabels: config.metrics.tenantLabels, tenantHashKey: config.metrics.tenantHashKey,
@@ -75,7 +82,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
+    newProcessor: () => {
+      const processor = new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable });
+      return tracing ? new TracedProcessor(processor) : processor;
+    },
     onStreamEnd: metrics.observeStreamEnd,
     onFailure: (err) => {
       const reason = err instanceof Error ? err.name : 'unknown';
@@ -120,6 +130,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       await store?.close();
       await embedder.close?.();
       metrics.close();
+      await tracing?.close();
     },
   };
 }

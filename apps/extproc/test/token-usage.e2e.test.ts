@@ -114,6 +114,21 @@ describe('token usage configuration', () => {
     }
   });
 
+  it('counts the cost saved at the configured prices, in /metrics and the namespace stats', async () => {
+    const h = await startHarness({ pricing: { 'gpt-test': { inputPerMillion: 5, outputPerMillion: 15 } } });
+    try {
+      h.upstream.handler = () => ({ body: chatAnswer('Yes.', USAGE) });
+      await h.chat('What does a cache hit save');
+      assert.equal((await h.chat('What does a cache hit save')).source, 'immediate');
+      const expected = (12 * 5 + 30 * 15) / 1e6;
+      assert.equal(h.server.admin.getNamespace('gpt-test').stats.costSaved, expected);
+      const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+      assert.match(metrics, new RegExp(`^semcache_cost_saved_total\\{namespace="gpt-test"\\} ${expected}$`, 'm'));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('adds nothing when turned off', async () => {
     const h = await startHarness({ tokenUsage: { enabled: false } });
     try {

@@ -119,6 +119,13 @@ export const GrpcTlsConfigSchema = z.object({
 });
 export type GrpcTlsConfig = z.infer<typeof GrpcTlsConfigSchema>;
 
+/** What a model's provider charges, so that the tokens a hit saves can be counted as money. */
+export const ModelPriceSchema = z.object({
+  inputPerMillion: z.number().nonnegative().describe('price of one million prompt tokens'),
+  outputPerMillion: z.number().nonnegative().describe('price of one million completion tokens'),
+}).strict();
+export type ModelPrice = z.infer<typeof ModelPriceSchema>;
+
 export const ConfigSchema = z.object({
   grpc: z.object({
     host: z.string().optional()
@@ -191,6 +198,8 @@ export const ConfigSchema = z.object({
     fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
   }).prefault({}),
   tokenUsage: TokenUsageConfigSchema.prefault({}),
+  pricing: z.record(z.string(), ModelPriceSchema).default({})
+    .describe('per-model prices (inputPerMillion, outputPerMillion, one currency for all) for the cost-saved figure, keyed by model name (file only)'),
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
   embedder: EmbedderConfigSchema.default({ provider: 'auto' }).describe('which embedder turns prompts into vectors'),
   lookupLog: z.object({
@@ -210,6 +219,11 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   store: StoreConfigSchema.prefault({}),
   admin: AdminConfigSchema.prefault({}),
+  tracing: z.object({
+    endpoint: z.url({ protocol: /^https?$/ }).optional()
+      .describe('OTLP/HTTP collector base URL (spans go to <endpoint>/v1/traces, JSON); unset = no tracing'),
+    serviceName: z.string().min(1).default('semcache').describe('service.name of the spans'),
+  }).prefault({}),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('JSON log level (pino)'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -25,5 +25,7 @@ export const LookupEventSchema = z.object({
   /** The verifier that judged the best candidate (absent when none did), and its score in [0, 1]. */
   verifier: z.string().nullable().optional(),
   verifierScore: z.number().nullable().optional(),
+  /** On a hit of a priced model: what the cached answer's tokens cost at the configured prices. */
+  costSaved: z.number().nonnegative().optional(),
 });
 export type LookupEvent = z.infer<typeof LookupEventSchema>;

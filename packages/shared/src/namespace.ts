@@ -55,6 +55,8 @@ export const NamespaceStatsSchema = z.object({
   errors: z.number().int(),
   hitRate: z.number(),
   tokensSaved: z.number().int(),
+  /** Cost of the tokens saved at the configured prices (0 for a model without a price). */
+  costSaved: z.number(),
   evictions: z.number().int(),
   expirations: z.number().int(),
 });

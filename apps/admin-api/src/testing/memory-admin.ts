@@ -58,7 +58,7 @@ export class MemoryAdmin implements CacheAdmin {
       embedder: { provider: 'test', model: 'overlap', version: '1', dimensions: 0 },
       stats: {
         entries, memoryBytes: entries * 100, exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
-        hitRate: 0, tokensSaved: 0, evictions: 0, expirations: 0,
+        hitRate: 0, tokensSaved: 0, costSaved: 0, evictions: 0, expirations: 0,
       },
     };
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { answerText, formatAgo, formatBytes, formatCount, formatPercent, formatSimilarity } from './format.ts';
+import { answerText, formatAgo, formatBytes, formatCost, formatCount, formatPercent, formatSimilarity } from './format.ts';
 
 describe('formatting', () => {
   it('formats ratios, similarities and missing values', () => {
@@ -21,6 +21,14 @@ describe('formatting', () => {
     assert.equal(formatBytes(512), '512 B');
     assert.equal(formatBytes(1536), '1.5 KiB');
     assert.equal(formatBytes(3 * 1024 ** 2), '3 MiB');
+  });
+
+  it('formats money saved', () => {
+    assert.equal(formatCost(0), '0.00');
+    assert.equal(formatCost(12.345), '12.35');
+    assert.equal(formatCost(0.000426), '0.00043');
+    assert.equal(formatCost(0.5), '0.5');
+    assert.equal(formatCost(25_300), '25.3k');
   });
 
   it('says how long ago, or how long until', () => {

@@ -20,6 +20,14 @@ export function formatCount(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
+/** Money at the configured prices: cents for sums above 1, more digits for the small sums of a few hits. */
+export function formatCost(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 1000) return formatCount(n);
+  if (n >= 1 || n === 0) return n.toFixed(2);
+  return String(Number(n.toPrecision(2)));
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${trimZero((n / 1024).toFixed(1))} KiB`;

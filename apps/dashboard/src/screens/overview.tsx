@@ -6,7 +6,7 @@ import { TrafficChart } from '../components/traffic-chart.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { useLookupStream } from '../components/use-lookup-stream.ts';
 import { useThrottled } from '../components/use-timing.ts';
-import { formatBytes, formatCount, formatPercent } from '../logic/format.ts';
+import { formatBytes, formatCost, formatCount, formatPercent } from '../logic/format.ts';
 import { addLive, lookupsLastMinute, perMinute } from '../logic/lookup-series.ts';
 import { routeHref } from '../logic/route.ts';
 
@@ -97,6 +97,7 @@ function NamespaceCard({ ns, perMinute }: { ns: NamespaceInfo; perMinute: number
         <Stat label="semantic hits" value={formatCount(s.semanticHits)} hint={formatPercent(lookups ? s.semanticHits / lookups : null)} />
         <Stat label="lookups / min" value={formatCount(perMinute)} />
         <Stat label="tokens saved" value={formatCount(s.tokensSaved)} />
+        <Stat label="cost saved" value={formatCost(s.costSaved)} hint="at the configured prices" />
         <Stat label="entries" value={formatCount(s.entries)} hint={`of ${formatCount(ns.settings.maxEntries)} · ${formatBytes(s.memoryBytes)}`} />
       </div>
       <div className="ratio-bar" role="img" aria-label={`exact ${share(s.exactHits)}, semantic ${share(s.semanticHits)}, misses ${share(s.misses + s.guarded + s.errors)}`}>

@@ -208,6 +208,20 @@ describe('CacheEngine', () => {
     assert.ok(stats.memoryBytes > 0);
   });
 
+  it('counts the cost saved at the configured prices of the namespace\'s model, and only on hits', async () => {
+    const { engine, fill, req, admin } = setup({ pricing: { m: { inputPerMillion: 1_000, outputPerMillion: 10_000 } } });
+    await fill('a');
+    const hit = await engine.lookup(req('a'));
+    await engine.lookup(req('a2'));
+    const perHit = (3 * 1_000 + 4 * 10_000) / 1e6;
+    assert.equal(hit.event.costSaved, perHit);
+    assert.equal(admin.getNamespace('m').stats.costSaved, 2 * perHit);
+    const unpriced = setup();
+    await unpriced.fill('a');
+    await unpriced.engine.lookup(unpriced.req('a'));
+    assert.equal(unpriced.admin.getNamespace('m').stats.costSaved, 0);
+  });
+
   it('emits labels and their withdrawal, keeps labels through a flush, and applies them on a replica that never served the namespace', async () => {
     const { engine, fill, req, admin, changes } = setup();
     const other = setup();

@@ -4,6 +4,7 @@ import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@s
 import type { Embedder } from '../embedders/embedder.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { runVerifier, type Verdict } from './verify-candidate.ts';
+import { answerCost } from './answer-cost.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
 import { allowedMode, type CacheMode } from './client-controls.ts';
 import { entryId, type CacheEntry } from './entry.ts';
@@ -13,6 +14,7 @@ import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
+import { inChildSpan } from '../tracing/spans.ts';
 
 export type { CacheMode } from './client-controls.ts';
 
@@ -43,7 +45,8 @@ export interface StoredAnswer {
 export type FalseHitGuard = (query: string, candidate: string) => string | null;
 
 export interface CacheEngineOptions {
-  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog' | 'memory' | 'namespaceIdleSeconds' | 'allowedModels'>;
+  config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'lookupLog' | 'memory' | 'namespaceIdleSeconds' | 'allowedModels'>
+    & Partial<Pick<Config, 'pricing'>>;
   embedder: Embedder;
   guard?: FalseHitGuard;
   /** Judges candidates that passed the threshold and the guard, where a namespace has it on. */
@@ -77,6 +80,7 @@ export class CacheEngine {
   readonly #guard: FalseHitGuard | undefined;
   readonly #verifier: Verifier | undefined;
   readonly #verifierTimeoutMs: number;
+  readonly #prices: Config['pricing'];
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #modelAllowed: (model: string) => boolean;
   #eventSeq = 0;
@@ -89,6 +93,7 @@ export class CacheEngine {
     this.embedder = opts.embedder;
     this.now = opts.now ?? Date.now;
     this.#guard = opts.guard;
+    this.#prices = opts.config.pricing ?? {};
     this.#modelAllowed = modelMatcher(opts.config.allowedModels);
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.#verifier = opts.verifier;
@@ -152,7 +157,7 @@ export class CacheEngine {
     }
 
     const t1 = performance.now();
-    const candidates = this.#candidates(ns, vector, req.fingerprint, now);
+    const candidates = inChildSpan('semcache.search', () => this.#candidates(ns, vector, req.fingerprint, now));
     const searchMicros = micros(t1);
     const timings = { embedMicros, searchMicros };
     let guardReason: string | null = null;
@@ -333,7 +338,9 @@ export class CacheEngine {
     if (outcome === 'exact') ns.counters.exactHits++;
     else ns.counters.semanticHits++;
     ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
-    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity }, verdict);
+    const costSaved = answerCost(this.#prices, ns.partition.model, entry.usage);
+    ns.counters.costSaved += costSaved;
+    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity }, verdict, costSaved);
     return { kind: 'hit', outcome, entry, similarity, event };
   }
 
@@ -348,7 +355,7 @@ export class CacheEngine {
 
   #record(
     namespace: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
-    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null, verdict: Verdict | null = null,
+    timings: Partial<{ embedMicros: number; searchMicros: number }>, best: Candidate | null, verdict: Verdict | null = null, costSaved = 0,
   ): LookupEvent {
     const event: LookupEvent = {
       id: `${this.#eventIdPrefix}-${this.now().toString(36)}-${(this.#eventSeq++).toString(36)}`,
@@ -366,6 +373,7 @@ export class CacheEngine {
       lookupMicros: Math.round(micros(this.#lookupStarted.get(req) ?? performance.now())),
       tokensSaved: (outcome === 'exact' || outcome === 'semantic') ? (best?.entry.usage?.totalTokens ?? 0) : 0,
       ...(verdict ? { verifier: verdict.verifier, verifierScore: verdict.score } : {}),
+      costSaved,
     };
     this.log.record(event);
     return event;

@@ -30,7 +30,7 @@ export class Namespace {
   settings: NamespaceSettings;
   readonly counters: Counters = {
     exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
-    tokensSaved: 0, evictions: 0, expirations: 0,
+    tokensSaved: 0, costSaved: 0, evictions: 0, expirations: 0,
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
   readonly #entries = new Map<bigint, CacheEntry>();

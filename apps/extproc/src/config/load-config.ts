@@ -71,6 +71,8 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   METRICS_TENANT_LABELS: { path: 'metrics.tenantLabels', parse: String },
   METRICS_TENANT_HASH_KEY: { path: 'metrics.tenantHashKey', parse: String },
   LOG_LEVEL: { path: 'logLevel', parse: String },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { path: 'tracing.endpoint', parse: String },
+  OTEL_SERVICE_NAME: { path: 'tracing.serviceName', parse: String },
   ADMIN_TOKEN: { path: 'admin.adminTokens', parse: list },
   ADMIN_READ_TOKEN: { path: 'admin.readTokens', parse: list },
   ADMIN_NEAR_MISS_MARGIN: { path: 'admin.nearMissMargin', parse: num },

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { Config } from '@semcache/shared';
 import type { HttpBody, HttpHeaders } from '@semcache/proto';
 import type { Logger } from 'pino';
@@ -5,11 +6,13 @@ import type { AnswerCapture, UnstoredReason } from '../answers/answer-capture.ts
 import { chooseCapture } from '../answers/choose-capture.ts';
 import { readReplayOptions, renderAnswer, type ReplayOptions } from '../answers/replay.ts';
 import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
+import { entryId } from '../cache/entry.ts';
 import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
 import { nestsDeeperThan } from '../endpoints/json-depth.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
 import { routeIdentity } from '../endpoints/route-identity.ts';
+import { inChildSpan, lookupAttributes } from '../tracing/spans.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
@@ -101,6 +104,7 @@ export class CacheProcessor implements StreamProcessor {
       fingerprint: this.#fingerprint(this.#spec, parsed.request),
       mode: this.#mode,
     });
+    trace.getActiveSpan()?.setAttributes(lookupAttributes(result));
     if (result.kind === 'hit') {
       const reply = this.#hit(result, parsed.replay);
       if (reply) return reply;
@@ -204,7 +208,12 @@ export class CacheProcessor implements StreamProcessor {
 
   #store(pending: PendingStore, answer: StoredAnswer): void {
     try {
-      if (!this.#deps.engine.store(pending, answer)) this.#skipped(pending, 'namespace-unavailable');
+      const entry = inChildSpan('semcache.store', (span) => {
+        const stored = this.#deps.engine.store(pending, answer);
+        if (stored) span?.setAttribute('semcache.entry_id', entryId(stored.key));
+        return stored;
+      });
+      if (!entry) this.#skipped(pending, 'namespace-unavailable');
     } catch (err) {
       this.#deps.logger.warn({ err, namespace: pending.namespace }, 'could not store answer');
       this.#deps.onStoreSkipped?.('error');

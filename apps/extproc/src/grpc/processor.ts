@@ -12,4 +12,6 @@ export interface StreamProcessor {
   responseBody(msg: HttpBody): Reply | Promise<Reply>;
   /** The stream ended (normally or not) before the processor said it was done. */
   abandoned?(): void;
+  /** The stream is over, whichever way it ended; called once, before abandoned() when both apply. */
+  finished?(): void;
 }

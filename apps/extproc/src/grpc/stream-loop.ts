@@ -31,6 +31,7 @@ export function runStream(call: ProcessStream, opts: StreamLoopOptions): void {
     if (ended) return;
     ended = true;
     opts.onStreamEnd?.((performance.now() - started) / 1000);
+    processor.finished?.();
   };
   const endOurSide = (): void => {
     if (ended) return;

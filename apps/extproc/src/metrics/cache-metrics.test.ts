@@ -55,6 +55,19 @@ describe('cache metrics', () => {
     metrics.close();
   });
 
+  it('counts the cost saved of priced models only', async () => {
+    const priced = loadConfig({}, { logLevel: 'silent', pricing: { m: { inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 } } });
+    const engine = new CacheEngine({ config: priced, embedder: new BuiltinHashedEmbedder({ dimensions: 64 }) });
+    const metrics = createCacheMetrics({ engine, maxNamespaces: 10 });
+    await missThenStore(engine, 'What is Kubernetes', 'm');
+    await missThenStore(engine, 'What is Kubernetes', 'unpriced');
+    assert.equal((await engine.lookup(request('What is Kubernetes', 'm'))).outcome, 'exact');
+    assert.equal((await engine.lookup(request('What is Kubernetes', 'unpriced'))).outcome, 'exact');
+    assert.equal(await value(metrics.registry, 'semcache_cost_saved_total', { namespace: 'm' }), 2 * 1 + 40 * 2);
+    assert.equal(await value(metrics.registry, 'semcache_cost_saved_total', { namespace: 'unpriced' }), 0);
+    metrics.close();
+  });
+
   it('counts embedder failures by kind, and each is a miss', async () => {
     const failing: Embedder = {
       identity: { provider: 'test', model: 'down', version: '1', dimensions: 8 },

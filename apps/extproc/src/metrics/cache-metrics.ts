@@ -57,6 +57,10 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_tokens_saved_total', help: "Tokens the model did not spend: the cached answer's usage.total_tokens, per hit.",
     labelNames: ['namespace'], registers,
   });
+  const costSaved = new Counter({
+    name: 'semcache_cost_saved_total', help: "What the cached answers' prompt and completion tokens cost at the configured per-model prices (pricing), per hit.",
+    labelNames: ['namespace'], registers,
+  });
   const lookupSeconds = new Histogram({
     name: 'semcache_lookup_duration_seconds', help: 'Whole cache lookup (exact tier, embedding, index search, guard) by outcome.',
     labelNames: ['outcome'], buckets: FAST_BUCKETS, registers,
@@ -130,6 +134,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   const hitsBy = childrenOf((namespace) => hits.labels(namespace!));
   const missesBy = childrenOf((namespace) => misses.labels(namespace!));
   const tokensSavedBy = childrenOf((namespace) => tokensSaved.labels(namespace!));
+  const costSavedBy = childrenOf((namespace) => costSaved.labels(namespace!));
   const lookupSecondsBy = childrenOf((outcome) => lookupSeconds.labels(outcome!));
   const onLookup = (e: LookupEvent): void => {
     const namespace = labels.of(e.namespace);
@@ -137,6 +142,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (HIT.has(e.outcome)) {
       hitsBy(namespace).inc();
       if (e.tokensSaved) tokensSavedBy(namespace).inc(e.tokensSaved);
+      if (e.costSaved) costSavedBy(namespace).inc(e.costSaved);
     } else if (MISS.has(e.outcome)) {
       missesBy(namespace).inc();
     }
