@@ -39,7 +39,8 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     hubUrl: url.optional().describe('hub models: the hub to fetch from (default https://huggingface.co/)'),
     hubCacheDir: z.string().min(1).optional().describe('hub models: where fetched files are kept (default models/hub)'),
     allowRemote: z.boolean().default(false).describe('hub models: fetch missing files from hubUrl (false: the cache only)'),
-    threads: z.number().int().min(0).max(64).default(0).describe('onnxruntime intra-op threads (0: one per core)'),
+    threads: z.number().int().min(0).max(64).default(1)
+      .describe('onnxruntime intra-op threads (0: one per core); 1 leaves a core to gRPC, and measured faster on a busy 2-core machine'),
     batchWindowMs: z.number().min(0).max(50).default(1).describe('how long a lookup waits for others to share one ONNX run'),
     maxBatch: z.number().int().min(1).max(512).default(32).describe('prompts per ONNX run at most'),
   }),
