@@ -4,7 +4,7 @@
  * with a no-op ext_proc server (bench/noop-server.ts: same grpc-js stack and settings, CONTINUE to everything),
  * at concurrency 1, 16 and 64, with clients that end each stream as Envoy does (reset) and as Envoy's
  * graceful-close flag does (half-close). The load generator is this process; servers never share its loop.
- *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR] [--embedder=builtin|auto|onnx]
+ *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'semcache-bench-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ store: { persist: false } }));
-  const env = { CONFIG_FILE: configFile, LOG_LEVEL: 'info', EMBEDDER: flag('embedder') ?? 'builtin' };
+  const env = { CONFIG_FILE: configFile, LOG_LEVEL: 'info' };
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const cache = await spawnServer('apps/extproc/src/main.ts', env, nodeArgs);
   const noop = await spawnServer('bench/noop-server.ts', env, nodeArgs);
