@@ -21,7 +21,7 @@ import { markdownTable } from './quality/report.ts';
 
 const quick = process.argv.includes('--quick');
 const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
-const threads = threadsArg ? Number(threadsArg.slice('--threads='.length)) : 0;
+const threads = threadsArg ? Number(threadsArg.slice('--threads='.length)) : undefined;
 const CONCURRENCY = [1, 16, 64];
 const DURATION_MS = quick ? 500 : 5000;
 
@@ -37,7 +37,7 @@ async function embedders(): Promise<{ name: string; embedder: Embedder }[]> {
       console.log(`(${name} is not installed: npm run model:install ${name})\n`);
       continue;
     }
-    out.push({ name, embedder: await OnnxLocalEmbedder.load({ model: name, threads }) });
+    out.push({ name, embedder: await OnnxLocalEmbedder.load({ model: name, ...(threads === undefined ? {} : { threads }) }) });
   }
   return out;
 }
@@ -56,7 +56,7 @@ const rows: string[][] = [];
 const queries = set.positives.map((p) => p.query);
 console.log(`# Embedding throughput through the cache engine${quick ? ' (quick)' : ''}\n`);
 console.log(`${set.stored.length} cached prompts, ${queries.length} distinct paraphrase queries, ${DURATION_MS} ms per run, ` +
-  `onnxruntime threads ${threads || 'default'}, Node ${process.version}\n`);
+  `onnxruntime threads ${threads ?? 'default (1)'}, Node ${process.version}\n`);
 for (const { name, embedder } of await embedders()) {
   const vectors = await embedder.embed(set.stored);
   for (const concurrency of CONCURRENCY) {

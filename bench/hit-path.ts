@@ -5,7 +5,7 @@
  * at concurrency 1, 16 and 64, with clients that end each stream as Envoy does (reset) and as Envoy's
  * graceful-close flag does (half-close). The load generator is this process; servers never share its loop.
  * With --otlp the cache traces every stream (OTEL_EXPORTER_OTLP_ENDPOINT) to a local OTLP sink: the cost of tracing.
- *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR] [--embedder=builtin|auto|onnx] [--otlp]
+ *   node bench/hit-path.ts [--quick] [--seconds=3] [--entries=1000] [--server-cpu-prof=DIR] [--otlp]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   // The synthetic paraphrases (made-up words behind filler) are what the verifier is trained to doubt; its cost is
   // measured by bench/verifier-quality.ts, so this benchmark keeps the path it has always measured.
   writeFileSync(configFile, JSON.stringify({ store: { persist: false }, defaults: { verifier: false } }));
-  const env = { CONFIG_FILE: configFile, LOG_LEVEL: 'info', EMBEDDER: flag('embedder') ?? 'builtin' };
+  const env = { CONFIG_FILE: configFile, LOG_LEVEL: 'info' };
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const sink = traced ? await startOtlpSink() : null;
   const cache = await spawnServer('apps/extproc/src/main.ts', sink ? { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : env, nodeArgs);

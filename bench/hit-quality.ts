@@ -3,6 +3,7 @@
  * every paraphrase (true hits), with paraphrases of held-back origins (easy negatives) and with hand-written hard
  * negatives. Then the labelled outside pairs (QQP, SICK): each embedder's threshold is chosen on their train and
  * tune parts and reported on validation only. `--quick` runs a small slice for CI.
+ *   node bench/hit-quality.ts [--quick] [--embedders=a,b] [--outside-only] [--outside-per-part=N]
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,10 @@ const MAX_HARD_FALSE_HITS = 0.02;
 const KUBERNETES = ['What is Kubernetes', 'Kubernetes what is it anyway'] as const;
 /** The issue's floor for the default local setup on the outside validation part: recall >= 0.7 at this rate. */
 const MAX_OUTSIDE_FALSE_HITS = 0.05;
-const OUTSIDE_QUICK_PAIRS = 600;
+/** Skips the project's own sets, for a rerun of the outside pairs alone. */
+const outsideOnly = process.argv.includes('--outside-only');
+/** Pairs per source and part: all by default, 600 in quick mode, `--outside-per-part=N` in between. */
+const OUTSIDE_PER_PART = Number(process.argv.find((a) => a.startsWith('--outside-per-part='))?.split('=')[1] ?? (quick ? 600 : Infinity));
 
 const set = loadParaphrases(quick ? { limitPerFile: 400 } : {});
 const hard = loadHardNegatives('hard-negatives.json');
@@ -103,15 +107,15 @@ const outsidePairs = quickSlice(loadOutsidePairs());
 const fit = outsidePairs.filter((p) => p.part !== 'validation');
 const validation = outsidePairs.filter((p) => p.part === 'validation');
 
-/** Quick mode: the first pairs of each source and part, enough to run every path. */
+/** The first pairs of each source and part, in file order: the same slice on every run. */
 function quickSlice(pairs: OutsidePair[]): OutsidePair[] {
-  if (!quick) return pairs;
+  if (!Number.isFinite(OUTSIDE_PER_PART)) return pairs;
   const seen = new Map<string, number>();
   return pairs.filter((p) => {
     const k = `${p.source}/${p.part}`;
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
-    return n < OUTSIDE_QUICK_PAIRS;
+    return n < OUTSIDE_PER_PART;
   });
 }
 
@@ -128,40 +132,49 @@ function outsideRow(name: string, def: number, chosen: number | null, fitScored:
 
 const list = await embedders();
 for (const { name, embedder, loadMs } of list) {
-  const o = await measure(embedder, set, hard);
-  const h = holdout ? await measureHard(embedder, holdout) : null;
-  const h2 = holdout2 ? await measureHard(embedder, holdout2) : null;
-  const plain = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, false));
-  const guarded = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, true));
-  console.log(`## ${name} (${embedder.identity.dimensions} dims, load ${loadMs.toFixed(0)} ms, ` +
-    `embed ${o.embedMicrosPerPrompt.toFixed(1)} µs/prompt, guard ${o.guardMicrosPerPair.toFixed(1)} µs/pair)\n`);
-  console.log(thresholdTable(plain, guarded, h && TABLE_THRESHOLDS.map((t) => hardFalseHitRate(h, t, false)),
-    h && TABLE_THRESHOLDS.map((t) => hardFalseHitRate(h, t, true))));
   const kubernetes = await cosine(embedder, ...KUBERNETES);
-  const chosen = chooseThreshold(o, kubernetes);
-  const bestF1 = FINE_THRESHOLDS.map((t) => metricsAt(o, t, true)).reduce((a, b) => (b.f1 > a.f1 ? b : a));
-  if (chosen) {
-    const without = metricsAt(o, chosen.threshold, false);
-    const leaks = [...hardLeaksByKind(o.hard, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
-    console.log(`\nchosen t=${chosen.threshold.toFixed(2)} (best guarded recall with easy FH ≤ 5%, hard FH ≤ 2%, ` +
-      `Kubernetes pair ${kubernetes.toFixed(3)}): guard costs ${(100 * (without.recall - chosen.recall)).toFixed(1)} ` +
-      `points of recall; hard leaks by kind: ${leaks.join(', ')}`);
-    if (h) {
-      const hl = [...hardLeaksByKind(h, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
-      console.log(`held-out leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
+  if (!outsideOnly) {
+    const o = await measure(embedder, set, hard);
+    const h = holdout ? await measureHard(embedder, holdout) : null;
+    const h2 = holdout2 ? await measureHard(embedder, holdout2) : null;
+    const plain = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, false));
+    const guarded = TABLE_THRESHOLDS.map((t) => metricsAt(o, t, true));
+    console.log(`## ${name} (${embedder.identity.dimensions} dims, load ${loadMs.toFixed(0)} ms, ` +
+      `embed ${o.embedMicrosPerPrompt.toFixed(1)} µs/prompt, guard ${o.guardMicrosPerPair.toFixed(1)} µs/pair)\n`);
+    console.log(thresholdTable(plain, guarded, h && TABLE_THRESHOLDS.map((t) => hardFalseHitRate(h, t, false)),
+      h && TABLE_THRESHOLDS.map((t) => hardFalseHitRate(h, t, true))));
+    const chosen = chooseThreshold(o, kubernetes);
+    const bestF1 = FINE_THRESHOLDS.map((t) => metricsAt(o, t, true)).reduce((a, b) => (b.f1 > a.f1 ? b : a));
+    if (chosen) {
+      const without = metricsAt(o, chosen.threshold, false);
+      const leaks = [...hardLeaksByKind(o.hard, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
+      console.log(`\nchosen t=${chosen.threshold.toFixed(2)} (best guarded recall with easy FH ≤ 5%, hard FH ≤ 2%, ` +
+        `Kubernetes pair ${kubernetes.toFixed(3)}): guard costs ${(100 * (without.recall - chosen.recall)).toFixed(1)} ` +
+        `points of recall; hard leaks by kind: ${leaks.join(', ')}`);
+      if (h) {
+        const hl = [...hardLeaksByKind(h, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
+        console.log(`held-out leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
+      }
+      if (h2) {
+        const hl = [...hardLeaksByKind(h2, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
+        console.log(`held-out set 2 leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
+      }
     }
-    if (h2) {
-      const hl = [...hardLeaksByKind(h2, chosen.threshold, true)].map(([k, v]) => `${k} ${v.leaked}/${v.total}`);
-      console.log(`held-out set 2 leaks at t=${chosen.threshold.toFixed(2)}: ${hl.join(', ')}`);
-    }
+    console.log(`best guarded F1 at t=${bestF1.threshold.toFixed(2)}: F1 ${bestF1.f1.toFixed(3)}, recall ${pct(bestF1.recall)}, ` +
+      `precision ${pct(bestF1.precision)}\n`);
+    operating.push([name, ...OPERATING_POINTS.map((fh) => {
+      const m = FINE_THRESHOLDS.map((t) => metricsAt(o, t, true)).filter((x) => x.easyFalseHitRate <= fh)
+        .reduce<Metrics | null>((a, b) => (!a || b.recall > a.recall ? b : a), null);
+      return m ? `${pct(m.recall)} @ ${m.threshold.toFixed(2)}` : '—';
+    })]);
+    const c = chosen ?? bestF1;
+    const unguarded = metricsAt(o, c.threshold, false);
+    summary.push([name, c.threshold.toFixed(2), pct(unguarded.recall), pct(c.recall), pct(c.precision),
+      pct(c.easyFalseHitRate), pct(unguarded.hardFalseHitRate), pct(c.hardFalseHitRate),
+      h ? pct(hardFalseHitRate(h, c.threshold, false)) : 'n/a', h ? pct(hardFalseHitRate(h, c.threshold, true)) : 'n/a',
+      h2 ? pct(hardFalseHitRate(h2, c.threshold, false)) : 'n/a', h2 ? pct(hardFalseHitRate(h2, c.threshold, true)) : 'n/a',
+      `${loadMs.toFixed(0)} ms`, `${o.embedMicrosPerPrompt.toFixed(1)} µs`]);
   }
-  console.log(`best guarded F1 at t=${bestF1.threshold.toFixed(2)}: F1 ${bestF1.f1.toFixed(3)}, recall ${pct(bestF1.recall)}, ` +
-    `precision ${pct(bestF1.precision)}\n`);
-  operating.push([name, ...OPERATING_POINTS.map((fh) => {
-    const m = FINE_THRESHOLDS.map((t) => metricsAt(o, t, true)).filter((x) => x.easyFalseHitRate <= fh)
-      .reduce<Metrics | null>((a, b) => (!a || b.recall > a.recall ? b : a), null);
-    return m ? `${pct(m.recall)} @ ${m.threshold.toFixed(2)}` : '—';
-  })]);
   const fitScored = await scoreOutside(embedder, fit);
   const valScored = await scoreOutside(embedder, validation);
   const outsideChoice = chooseOutsideThreshold(fitScored, MAX_OUTSIDE_FALSE_HITS, FINE_THRESHOLDS.filter((t) => t <= kubernetes + 1e-9));
@@ -174,20 +187,15 @@ for (const { name, embedder, loadMs } of list) {
     outsideBySource.push([name, source, t.toFixed(2), String(g.same), String(g.different), pct(p.recall), pct(p.falseHitRate),
       pct(g.recall), pct(g.falseHitRate)]);
   }
-  const c = chosen ?? bestF1;
-  const unguarded = metricsAt(o, c.threshold, false);
-  summary.push([name, c.threshold.toFixed(2), pct(unguarded.recall), pct(c.recall), pct(c.precision),
-    pct(c.easyFalseHitRate), pct(unguarded.hardFalseHitRate), pct(c.hardFalseHitRate),
-    h ? pct(hardFalseHitRate(h, c.threshold, false)) : 'n/a', h ? pct(hardFalseHitRate(h, c.threshold, true)) : 'n/a',
-    h2 ? pct(hardFalseHitRate(h2, c.threshold, false)) : 'n/a', h2 ? pct(hardFalseHitRate(h2, c.threshold, true)) : 'n/a',
-    `${loadMs.toFixed(0)} ms`, `${o.embedMicrosPerPrompt.toFixed(1)} µs`]);
 }
-console.log('## Guarded recall at a given measured easy false-hit rate\n');
-console.log(markdownTable(['embedder', ...OPERATING_POINTS.map((fh) => `easy FH ≤ ${pct(fh)}`)], operating));
-console.log('\n## Summary at each embedder\'s chosen threshold (guard on; best guarded F1 where no threshold meets the budget)\n');
-console.log(markdownTable(['embedder', 't', 'recall (no guard)', 'recall', 'precision', 'easy FH', 'hard FH (no guard)', 'hard FH',
-  'held-out 1 FH (no guard)', 'held-out 1 FH', 'held-out 2 FH (no guard)', 'held-out 2 FH',
-  'load', 'embed'], summary));
+if (!outsideOnly) {
+  console.log('## Guarded recall at a given measured easy false-hit rate\n');
+  console.log(markdownTable(['embedder', ...OPERATING_POINTS.map((fh) => `easy FH ≤ ${pct(fh)}`)], operating));
+  console.log('\n## Summary at each embedder\'s chosen threshold (guard on; best guarded F1 where no threshold meets the budget)\n');
+  console.log(markdownTable(['embedder', 't', 'recall (no guard)', 'recall', 'precision', 'easy FH', 'hard FH (no guard)', 'hard FH',
+    'held-out 1 FH (no guard)', 'held-out 1 FH', 'held-out 2 FH (no guard)', 'held-out 2 FH',
+    'load', 'embed'], summary));
+}
 console.log(`\n## Outside pairs (QQP + SICK): a alone in an empty namespace, queried with b\n`);
 console.log(`threshold chosen on train+tune (${fit.length} pairs): best guarded recall with false hits ≤ ${pct(MAX_OUTSIDE_FALSE_HITS)} ` +
   `and the Kubernetes pair still a hit; reported on validation (${validation.length} pairs), never looked at when choosing\n`);

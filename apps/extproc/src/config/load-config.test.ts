@@ -66,6 +66,6 @@ describe('onnx embedder settings', () => {
 
   it('EMBEDDER=onnx with nothing else uses the installed default model', () => {
     const c = loadConfig({ EMBEDDER: 'onnx' });
-    assert.deepEqual(c.embedder, { provider: 'onnx', allowRemote: false, threads: 0, batchWindowMs: 1, maxBatch: 32 });
+    assert.deepEqual(c.embedder, { provider: 'onnx', allowRemote: false, threads: 1, batchWindowMs: 1, maxBatch: 32 });
   });
 });

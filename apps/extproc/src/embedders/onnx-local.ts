@@ -11,7 +11,7 @@ export interface OnnxLocalOptions extends ModelSourceOptions {
   readonly defaultThreshold?: number | undefined;
   /** Overrides the manifest's token window (sentence-transformers' max_seq_length). */
   readonly maxTokens?: number | undefined;
-  /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). */
+  /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). Default 1: see the config schema. */
   readonly threads?: number | undefined;
   readonly batchWindowMs?: number | undefined;
   readonly maxBatch?: number | undefined;
@@ -64,7 +64,7 @@ export class OnnxLocalEmbedder implements Embedder {
     this.defaultThreshold = opts.defaultThreshold ?? manifest?.defaultThreshold ?? UNMEASURED_THRESHOLD;
     this.maxTokens = opts.maxTokens ?? manifest?.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.#tokenOutput = manifest?.tokenOutput;
-    this.#threads = opts.threads ?? 0;
+    this.#threads = opts.threads ?? 1;
     this.#maxBatch = opts.maxBatch ?? 32;
     this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#run(t) });
   }
