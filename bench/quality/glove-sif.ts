@@ -51,7 +51,8 @@ export class GloveSifEmbedder implements Embedder {
       const p = dot(v, this.common);
       for (let i = 0; i < v.length; i++) v[i] = v[i]! - p * this.common[i]!;
     }
-    return l2normalize(v);
+    // A text with no known word has no direction: the zero vector is similar to nothing, a miss as in the engine.
+    return v.every((x) => x === 0) ? v : l2normalize(v);
   }
 
   private weightedAverage(text: string): Float32Array {
