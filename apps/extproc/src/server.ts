@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
+import { BurstLookup } from './cache/burst-lookup.ts';
 import { CacheEngine, type FalseHitGuard } from './cache/cache-engine.ts';
 import { EngineAdmin } from './cache/engine-admin.ts';
 import { createEmbedder } from './embedders/create-embedder.ts';
@@ -61,10 +62,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     metrics.uncacheable(reason);
     uncacheableLog.note(reason);
   };
+  const burst = new BurstLookup(engine, { waitMs: config.singleflight.waitMs, onWait: metrics.burstWaited });
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
-    newProcessor: () => new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
+    newProcessor: () => new CacheProcessor({ engine, burst, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable }),
     onStreamEnd: metrics.observeStreamEnd,
     onFailure: (err) => {
       const reason = err instanceof Error ? err.name : 'unknown';

@@ -141,12 +141,18 @@ export const ConfigSchema = z.object({
     guard: z.boolean().default(true).describe('the false-hit guard (numbers, units, entities, negation, comparisons, order)'),
     clientControls: ClientControlsSchema.default('read-only')
       .describe('x-semantic-cache values clients may send: off (none), read-only (bypass, no-store), all (also refresh, which replaces the answer everyone gets)'),
+    maxTtlSeconds: z.number().int().positive().default(86_400)
+      .describe('longest lifetime a client may ask for with x-semantic-cache-ttl (with clientControls all; read-only clients may only shorten ttlSeconds)'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
+  singleflight: z.object({
+    waitMs: z.number().int().nonnegative().default(3000)
+      .describe("concurrent identical misses wait this long for the first one's answer instead of calling the model too (0 = off); keep it below Envoy's message_timeout"),
+  }).prefault({}),
   streaming: z.object({
     fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
   }).prefault({}),

@@ -27,12 +27,14 @@ export const NamespaceSettingsSchema = z.object({
   enabled: z.boolean(),
   guard: z.boolean(),
   clientControls: ClientControlsSchema,
+  maxTtlSeconds: z.number().int().positive(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 
 /** Settings as written by a data directory or Redis: those of older versions lack the newer fields. */
 export const StoredNamespaceSettingsSchema = NamespaceSettingsSchema.extend({
   clientControls: ClientControlsSchema.default('read-only'),
+  maxTtlSeconds: z.number().int().positive().default(86_400),
 });
 
 export const NamespaceSettingsPatchSchema = NamespaceSettingsSchema.partial().strict();

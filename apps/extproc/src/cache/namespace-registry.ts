@@ -63,6 +63,7 @@ export class NamespaceRegistry {
       enabled: defaults.enabled,
       guard: defaults.guard,
       clientControls: defaults.clientControls,
+      maxTtlSeconds: defaults.maxTtlSeconds,
       ...models[model],
     };
   }
