@@ -32,6 +32,8 @@ export interface RunningServer {
   httpPort: number;
   engine: CacheEngine;
   admin: EngineAdmin;
+  /** Lookups that coalesce concurrent identical misses. */
+  burst: BurstLookup;
   /** Null when the cache lives in memory only. */
   store: CacheStore | null;
   close(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     grpcPort: grpcServer.port,
     httpPort: http.port,
     engine,
+    burst,
     admin,
     store,
     async close() {

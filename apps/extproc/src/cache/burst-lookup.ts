@@ -44,6 +44,11 @@ export class BurstLookup {
     return this.#flights.size;
   }
 
+  /** Requests waiting for another's answer now. */
+  get waiting(): number {
+    return this.#flights.waiting;
+  }
+
   async lookup(req: LookupRequest): Promise<BurstLookupResult> {
     if (this.#opts.waitMs <= 0 || !wantsCachedAnswer(req)) return { result: await this.#engine.lookup(req), release: noop };
     const joined = this.#flights.join(`${partitionName(req.partition)}\0${exactKeyOf(req.fingerprint, req.prompt)}`, this.#opts.waitMs);

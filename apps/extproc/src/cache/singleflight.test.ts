@@ -7,12 +7,14 @@ describe('Singleflight', () => {
     const flights = new Singleflight({ maxLeaderMs: 60_000 });
     const leader = flights.join('k', 1000);
     const waiter = flights.join('k', 1000);
+    assert.equal(flights.waiting, 1);
     assert.equal(leader.role, 'leader');
     assert.equal(waiter.role, 'waiter');
     assert.equal(flights.join('other', 1000).role, 'leader', 'keys are independent');
     if (leader.role !== 'leader' || waiter.role !== 'waiter') return;
     leader.done();
     assert.equal(await waiter.settled, true);
+    assert.equal(flights.waiting, 0);
     assert.equal(flights.join('k', 1000).role, 'leader', 'a finished flight frees its key');
   });
 

@@ -21,6 +21,7 @@ interface Flight {
 export class Singleflight {
   readonly #flights = new Map<string, Flight>();
   readonly #maxLeaderMs: number;
+  #waiting = 0;
 
   constructor(opts: SingleflightOptions) {
     this.#maxLeaderMs = opts.maxLeaderMs;
@@ -31,9 +32,17 @@ export class Singleflight {
     return this.#flights.size;
   }
 
+  /** Callers waiting for a leader now. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
   join(key: string, waitMs: number): Joined {
     const flight = this.#flights.get(key);
-    if (flight) return { role: 'waiter', settled: waitFor(flight.settled, waitMs) };
+    if (flight) {
+      this.#waiting++;
+      return { role: 'waiter', settled: waitFor(flight.settled, waitMs).finally(() => this.#waiting--) };
+    }
     let resolve = (): void => {};
     const promise = new Promise<void>((r) => {
       resolve = r;
