@@ -12,6 +12,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/index-scale.ts', ['--expose-gc']],
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
+  ['bench/burst.ts', []],
 ];
 
 let failed = 0;
