@@ -16,6 +16,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/embed-throughput.ts', []],
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
+  ['bench/burst.ts', []],
 ];
 
 let failed = 0;

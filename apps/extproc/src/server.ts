@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
+import { BurstLookup } from './cache/burst-lookup.ts';
 import { CacheEngine, type FalseHitGuard } from './cache/cache-engine.ts';
 import { EngineAdmin } from './cache/engine-admin.ts';
 import { memoryBudget, readMemoryLimits, withMemoryBudget } from './config/memory-budget.ts';
@@ -39,6 +40,8 @@ export interface RunningServer {
   httpPort: number;
   engine: CacheEngine;
   admin: EngineAdmin;
+  /** Lookups that coalesce concurrent identical misses. */
+  burst: BurstLookup;
   /** Null when the cache lives in memory only. */
   store: CacheStore | null;
   close(): Promise<void>;
@@ -79,11 +82,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     metrics.uncacheable(reason);
     uncacheableLog.note(reason);
   };
+  const burst = new BurstLookup(engine, { waitMs: config.singleflight.waitMs, onWait: metrics.burstWaited });
   const grpcServer = await startGrpcServer({
     config: config.grpc,
     logger,
     newProcessor: () => {
-      const processor = new CacheProcessor({ engine, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable });
+      const processor = new CacheProcessor({ engine, burst, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable });
       return tracing ? new TracedProcessor(processor) : processor;
     },
     onStreamEnd: metrics.observeStreamEnd,
@@ -118,6 +122,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     grpcPort: grpcServer.port,
     httpPort: http.port,
     engine,
+    burst,
     admin,
     store,
     async close() {

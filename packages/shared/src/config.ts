@@ -180,6 +180,8 @@ export const ConfigSchema = z.object({
     verifierThreshold: z.number().min(0).max(1).optional()
       .describe("verifier score needed for a hit (unset = the value tuned for the embedder; with the verifier on, the similarity threshold's default is tuned with it)"),
     verifierTimeoutMs: z.number().int().positive().default(50).describe('a slower verdict is a refusal: the request goes on to the model'),
+    maxTtlSeconds: z.number().int().positive().default(86_400)
+      .describe('longest lifetime a client may ask for with x-semantic-cache-ttl (with clientControls all; read-only clients may only shorten ttlSeconds)'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
@@ -195,6 +197,10 @@ export const ConfigSchema = z.object({
     .describe('an empty namespace with its configured settings and no lookup for this long is removed, freeing its slot'),
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
+  singleflight: z.object({
+    waitMs: z.number().int().nonnegative().default(0)
+      .describe("concurrent identical misses wait this long for the first one's answer instead of calling the model too (0 = off, the default until the slowdown under a reset flood is understood, see the README); keep it below Envoy's message_timeout"),
+  }).prefault({}),
   streaming: z.object({
     fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
   }).prefault({}),

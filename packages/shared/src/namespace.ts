@@ -31,12 +31,14 @@ export const NamespaceSettingsSchema = z.object({
   verifier: z.boolean().optional(),
   /** The verifier's score a candidate needs to be served. */
   verifierThreshold: z.number().min(0).max(1).optional(),
+  maxTtlSeconds: z.number().int().positive(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 
 /** Settings as written by a data directory or Redis: those of older versions lack the newer fields. */
 export const StoredNamespaceSettingsSchema = NamespaceSettingsSchema.extend({
   clientControls: ClientControlsSchema.default('read-only'),
+  maxTtlSeconds: z.number().int().positive().default(86_400),
 });
 
 export const NamespaceSettingsPatchSchema = NamespaceSettingsSchema.partial().strict();

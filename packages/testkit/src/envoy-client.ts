@@ -385,6 +385,6 @@ function checkContentLength(headers: Record<string, string>, body: Buffer, repla
 }
 
 function statusFromEnum(name: string): number {
-  const known: Record<string, number> = { OK: 200, Continue: 100, BadRequest: 400, NotFound: 404, InternalServerError: 500 };
+  const known: Record<string, number> = { OK: 200, Continue: 100, BadRequest: 400, NotFound: 404, InternalServerError: 500, GatewayTimeout: 504 };
   return known[name] ?? 200;
 }

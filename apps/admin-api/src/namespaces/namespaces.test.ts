@@ -78,7 +78,7 @@ describe('namespaces routes', () => {
       assert.equal(body.error.field, field, JSON.stringify(body));
       assert.ok(body.error.message.length > 0);
     }
-    assert.deepEqual(t.admin.settings.get('gpt-test'), { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true, clientControls: 'read-only' });
+    assert.deepEqual(t.admin.settings.get('gpt-test'), { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true, clientControls: 'read-only', maxTtlSeconds: 86400 });
     assert.deepEqual(t.logger.audits(), []);
   });
 

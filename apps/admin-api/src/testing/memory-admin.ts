@@ -13,7 +13,7 @@ export function overlap(a: string, b: string): number {
   return shared / Math.max(1, new Set([...wa, ...wb]).size);
 }
 
-const SETTINGS: NamespaceSettings = { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true, clientControls: 'read-only' };
+const SETTINGS: NamespaceSettings = { threshold: 0.8, ttlSeconds: 3600, maxEntries: 100, enabled: true, guard: true, clientControls: 'read-only', maxTtlSeconds: 86400 };
 
 /** A CacheAdmin over plain arrays, for the API's own route tests (the engine-backed ones live in apps/extproc). */
 export class MemoryAdmin implements CacheAdmin {

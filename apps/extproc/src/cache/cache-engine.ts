@@ -6,8 +6,9 @@ import type { Verifier } from '../verifier/verifier.ts';
 import { runVerifier, type Verdict } from './verify-candidate.ts';
 import { answerCost } from './answer-cost.ts';
 import type { CacheChange, ChangeListener } from './changes.ts';
-import { allowedMode, type CacheMode } from './client-controls.ts';
+import type { CacheMode } from './client-controls.ts';
 import { entryId, type CacheEntry } from './entry.ts';
+import { effectiveFreshness, NO_FRESHNESS, youngEnough, type FreshnessRequest } from './freshness.ts';
 import { LabelStore } from './label-store.ts';
 import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
@@ -26,14 +27,19 @@ export interface LookupRequest {
   /** Hash of everything else that changes the answer; must match exactly. */
   fingerprint: string;
   mode: CacheMode;
+  /** The request's cache-control directives and asked lifetime; none when absent. */
+  freshness?: FreshnessRequest;
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'>;
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
+  /** Lifetime of the entry; the namespace's TTL when absent. */
+  ttlSeconds?: number;
+};
 
 export type LookupResult =
   | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }
-  | { kind: 'miss'; outcome: LookupOutcome; pending: PendingStore | null; event: LookupEvent };
+  | { kind: 'miss'; outcome: LookupOutcome; pending: PendingStore | null; event: LookupEvent; onlyIfCached: boolean };
 
 export interface StoredAnswer {
   response: string;
@@ -88,6 +94,8 @@ export class CacheEngine {
   readonly #eventIdPrefix = randomBytes(3).toString('hex');
   /** When each request's lookup began, for the event's lookupMicros without threading it through every path. */
   readonly #lookupStarted = new WeakMap<LookupRequest, number>();
+  /** Requests whose cache-control forbids calling the model, for their miss result, by the same means. */
+  readonly #onlyIfCached = new WeakSet<LookupRequest>();
 
   constructor(opts: CacheEngineOptions) {
     this.embedder = opts.embedder;
@@ -117,18 +125,24 @@ export class CacheEngine {
     const ns = this.namespaces.resolve(req.partition);
     if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
     const { threshold } = ns.settings;
-    const mode = allowedMode(req.mode, ns.settings.clientControls);
+    const fresh = effectiveFreshness(req.mode, req.freshness ?? NO_FRESHNESS, ns.settings);
+    const { mode } = fresh;
+    if (fresh.onlyIfCached) this.#onlyIfCached.add(req);
     if (mode === 'bypass' || !ns.settings.enabled) {
       ns.counters.bypassed++;
       return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
     const exactKey = exactKeyOf(req.fingerprint, req.prompt);
     const now = this.now();
+    let refusedStale = false;
     if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
       if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
-        return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, { embedMicros: 0, searchMicros: 0 });
+        if (youngEnough(exact.entry.createdAt, now, fresh)) {
+          return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, { embedMicros: 0, searchMicros: 0 });
+        }
+        refusedStale = true;
       }
     }
 
@@ -150,7 +164,8 @@ export class CacheEngine {
     }
     const embedMicros = micros(t0);
     const pending: PendingStore | null =
-      mode === 'no-store' ? null : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector };
+      mode === 'no-store' || (refusedStale && !fresh.mayReplace) ? null
+        : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector, ttlSeconds: fresh.ttlSeconds };
     if (mode === 'refresh') {
       ns.counters.misses++;
       return this.#miss(name, req, 'miss', 'refresh', threshold, { embedMicros }, pending);
@@ -165,6 +180,7 @@ export class CacheEngine {
     let verified = 0;
     for (const c of candidates) {
       if (c.similarity < threshold) break;
+      if (!youngEnough(c.entry.createdAt, now, fresh)) continue;
       const reason = this.guardReason(ns, req.prompt, c.entry.prompt);
       if (reason !== null) {
         guardReason ??= reason;
@@ -222,7 +238,7 @@ export class CacheEngine {
       createdAt: now,
       lastHitAt: null,
       hitCount: 0,
-      expiresAt: now + ns.settings.ttlSeconds * 1000,
+      expiresAt: now + (pending.ttlSeconds ?? ns.settings.ttlSeconds) * 1000,
     };
     this.#add(ns, entry);
     return entry;
@@ -350,7 +366,7 @@ export class CacheEngine {
     pending: PendingStore | null = null, best: Candidate | null = null, verdict: Verdict | null = null,
   ): LookupResult {
     const event = this.#record(name, req, outcome, reason, threshold, timings, best, verdict);
-    return { kind: 'miss', outcome, pending, event };
+    return { kind: 'miss', outcome, pending, event, onlyIfCached: this.#onlyIfCached.has(req) };
   }
 
   #record(

@@ -94,6 +94,7 @@ export class NamespaceRegistry {
       clientControls: defaults.clientControls,
       verifier: defaults.verifier,
       verifierThreshold: defaults.verifierThreshold ?? this.#opts.defaultVerifierThreshold,
+      maxTtlSeconds: defaults.maxTtlSeconds,
       ...models[model],
     };
   }

@@ -123,12 +123,18 @@ export class Namespace {
     return n;
   }
 
-  /** New settings; a changed TTL applies to the answers already stored too, as an operator who shortens it expects. */
+  /**
+   * New settings; a changed TTL applies to the answers already stored with the old one too, as an operator who
+   * shortens it expects. An entry stored with a lifetime of its own (x-semantic-cache-ttl) keeps it.
+   */
   updateSettings(settings: NamespaceSettings): void {
+    const oldLifetime = this.settings.ttlSeconds * 1000;
     const ttlChanged = settings.ttlSeconds !== this.settings.ttlSeconds;
     this.settings = { ...settings };
     if (!ttlChanged) return;
-    for (const entry of this.#entries.values()) entry.expiresAt = entry.createdAt + settings.ttlSeconds * 1000;
+    for (const entry of this.#entries.values()) {
+      if (entry.expiresAt - entry.createdAt === oldLifetime) entry.expiresAt = entry.createdAt + settings.ttlSeconds * 1000;
+    }
   }
 
   /** Marks an entry as just used: it moves to the back of the LRU order. */

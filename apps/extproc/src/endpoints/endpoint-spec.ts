@@ -30,9 +30,18 @@ const NOT_CONTEXT = new Set(['model', 'stream', 'stream_options', 'user']);
 export function contextFields(body: Record<string, unknown>, alsoExclude: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) {
-    if (!NOT_CONTEXT.has(k) && !alsoExclude.includes(k)) out[k] = v;
+    if (!NOT_CONTEXT.has(k) && !alsoExclude.includes(k)) out[k] = k === 'stop' ? stopSet(v) : v;
   }
   return out;
+}
+
+/**
+ * Generation ends at whichever stop sequence comes first, so their order never changes the answer. Object keys
+ * are already order-free in the fingerprint; every other array (messages, tools, content parts) keeps its order,
+ * which the model sees.
+ */
+function stopSet(stop: unknown): unknown {
+  return Array.isArray(stop) && stop.every((s) => typeof s === 'string') ? [...new Set(stop)].sort() : stop;
 }
 
 /** A request is uncacheable when it asks for several answers: one cached answer cannot stand for them. */

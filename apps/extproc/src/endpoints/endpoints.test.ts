@@ -59,6 +59,22 @@ describe('chat.parse', () => {
   });
 });
 
+describe('contextFields', () => {
+  it('treats stop sequences as a set, and keeps the order of every other array', () => {
+    const a = completions.parse({ model: 'm', prompt: 'x', stop: ['\n', 'END', 'END'], logit_bias: { 1: 1 } });
+    const b = completions.parse({ model: 'm', prompt: 'x', logit_bias: { 1: 1 }, stop: ['END', '\n'] });
+    assert.ok(a.ok && b.ok);
+    assert.equal(fingerprint('completions', a.request.context), fingerprint('completions', b.request.context));
+    const c = completions.parse({ model: 'm', prompt: 'x', stop: 'END' });
+    assert.ok(c.ok);
+    assert.deepEqual(c.request.context, { stop: 'END' });
+    const t1 = chat.parse({ model: 'm', tools: [{ n: 1 }, { n: 2 }], messages: [{ role: 'user', content: 'q' }] });
+    const t2 = chat.parse({ model: 'm', tools: [{ n: 2 }, { n: 1 }], messages: [{ role: 'user', content: 'q' }] });
+    assert.ok(t1.ok && t2.ok);
+    assert.notEqual(fingerprint('chat', t1.request.context), fingerprint('chat', t2.request.context));
+  });
+});
+
 describe('fingerprint', () => {
   it('ignores key order but not values, nesting or endpoint', () => {
     assert.equal(fingerprint('chat', { a: 1, b: { c: [1, 2], d: null } }), fingerprint('chat', { b: { d: null, c: [1, 2] }, a: 1 }));

@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import type { AnswerCapture, UnstoredReason } from '../answers/answer-capture.ts';
 import { chooseCapture } from '../answers/choose-capture.ts';
 import { readReplayOptions, renderAnswer, type ReplayOptions } from '../answers/replay.ts';
+import type { BurstLookup } from '../cache/burst-lookup.ts';
 import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
 import { entryId } from '../cache/entry.ts';
+import { NO_FRESHNESS, parseCacheControl, parseTtl, type FreshnessRequest } from '../cache/freshness.ts';
 import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
 import { nestsDeeperThan } from '../endpoints/json-depth.ts';
@@ -14,13 +16,15 @@ import { routeEndpoint } from '../endpoints/route.ts';
 import { routeIdentity } from '../endpoints/route-identity.ts';
 import { inChildSpan, lookupAttributes } from '../tracing/spans.ts';
 import { readHeaders, setHeader } from './headers.ts';
-import { hitReply } from './hit-response.ts';
+import { hitReply, onlyIfCachedReply, TTL_HEADER } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
 import { continueReply, SKIP_ALL, SKIP_RESPONSE_BODY, STREAM_RESPONSE_BODY, type Reply } from './replies.ts';
 import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
   engine: CacheEngine;
+  /** Lookups through it: concurrent identical misses wait for one model call. */
+  burst: BurstLookup;
   config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
     grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
   };
@@ -54,6 +58,9 @@ export class CacheProcessor implements StreamProcessor {
   readonly #deps: CacheProcessorDeps;
   #spec: EndpointSpec | null = null;
   #mode: CacheMode = 'normal';
+  #freshness: FreshnessRequest = NO_FRESHNESS;
+  /** Lets requests waiting for this one's answer go on; called once the answer is stored or known not to be. */
+  #release: () => void = () => {};
   #tenant: string | null = null;
   #route: string | null = null;
   #requestChunks: Buffer[] = [];
@@ -70,6 +77,7 @@ export class CacheProcessor implements StreamProcessor {
     this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes);
     if (!this.#spec || msg.end_of_stream) return continueReply('request_headers', { modeOverride: SKIP_ALL, done: true });
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
+    this.#freshness = { ...parseCacheControl(h.get('cache-control')), ttlSeconds: parseTtl(h.get(TTL_HEADER)) };
     this.#route = routeIdentity(h, this.#spec.path, this.#deps.config.route);
     const { tenantHeader, tenant } = this.#deps.config;
     this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
@@ -78,8 +86,8 @@ export class CacheProcessor implements StreamProcessor {
       this.#forwarded = { label: 'bypass', pending: null };
       this.#deps.onUncacheable?.('no-tenant');
     }
-    // A gzip answer could not be stored; our control header is for us, not for the model.
-    return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER] });
+    // A gzip answer could not be stored; our control headers are for us, not for the model.
+    return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER, TTL_HEADER] });
   }
 
   async requestBody(msg: HttpBody): Promise<Reply> {
@@ -97,19 +105,25 @@ export class CacheProcessor implements StreamProcessor {
       this.#deps.onUncacheable?.(parsed.uncacheable);
       return continueReply('request_body');
     }
-    const result = await this.#deps.engine.lookup({
+    const { result, release } = await this.#deps.burst.lookup({
       partition: { model: parsed.request.model, tenant: this.#tenant, route: this.#route },
       endpoint: this.#spec.kind,
       prompt: parsed.request.prompt,
       fingerprint: this.#fingerprint(this.#spec, parsed.request),
       mode: this.#mode,
+      freshness: this.#freshness,
     });
     trace.getActiveSpan()?.setAttributes(lookupAttributes(result));
+    this.#release = release;
     if (result.kind === 'hit') {
       const reply = this.#hit(result, parsed.replay);
       if (reply) return reply;
       this.#forwarded = { label: 'miss', pending: null };
       return continueReply('request_body');
+    }
+    if (result.onlyIfCached) {
+      this.#releaseWaiters();
+      return onlyIfCachedReply();
     }
     this.#forwarded = { label: result.outcome === 'bypass' ? 'bypass' : 'miss', pending: result.pending };
     return continueReply('request_body');
@@ -126,7 +140,12 @@ export class CacheProcessor implements StreamProcessor {
       contentEncoding: h.get('content-encoding') ?? 'identity',
       endOfStream: msg.end_of_stream === true,
     }, this.#spec.kind, this.#deps.config.maxEntryBytes);
-    if (typeof capture === 'string' && forwarded.pending) this.#deps.onStoreSkipped?.(capture);
+    if (typeof capture === 'string') {
+      if (forwarded.pending) this.#deps.onStoreSkipped?.(capture);
+      this.#releaseWaiters();
+    } else if (forwarded.pending?.ttlSeconds) {
+      set.push(setHeader(TTL_HEADER, String(forwarded.pending.ttlSeconds)));
+    }
     // The body is worth reading to store it, or for its token usage.
     if (typeof capture === 'string' || (!forwarded.pending && !this.#deps.config.tokenUsage.enabled)) {
       return continueReply('response_headers', { set, modeOverride: SKIP_RESPONSE_BODY, done: true });
@@ -157,6 +176,13 @@ export class CacheProcessor implements StreamProcessor {
     if (this.#capture && this.#forwarded?.pending) this.#skipped(this.#forwarded.pending, 'incomplete');
     this.#capture = null;
     this.#requestChunks = [];
+    this.#releaseWaiters();
+  }
+
+  #releaseWaiters(): void {
+    const release = this.#release;
+    this.#release = () => {};
+    release();
   }
 
   /**
@@ -217,11 +243,14 @@ export class CacheProcessor implements StreamProcessor {
     } catch (err) {
       this.#deps.logger.warn({ err, namespace: pending.namespace }, 'could not store answer');
       this.#deps.onStoreSkipped?.('error');
+    } finally {
+      this.#releaseWaiters();
     }
   }
 
   #skipped(pending: PendingStore, reason: UnstoredReason | 'namespace-unavailable'): void {
     this.#deps.logger.debug({ namespace: pending.namespace, reason }, 'answer not stored');
     this.#deps.onStoreSkipped?.(reason);
+    this.#releaseWaiters();
   }
 }

@@ -1,6 +1,7 @@
 import type { LookupEvent } from '@semcache/shared';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CacheEngine } from '../cache/cache-engine.ts';
+import type { WaitOutcome } from '../cache/burst-lookup.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { childrenOf } from './label-children.ts';
 import { NamespaceLabels } from './namespace-labels.ts';
@@ -22,6 +23,8 @@ export interface CacheMetrics {
   storeSkipped(reason: string): void;
   uncacheable(reason: string): void;
   processorFailed(reason: string): void;
+  /** A request waited for an identical one's model call. */
+  burstWaited(outcome: WaitOutcome): void;
   close(): void;
 }
 
@@ -99,6 +102,15 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     help: 'Requests passed through uncached because no namespace was given to them: limit (the namespace table is full) or model-not-allowed.',
     labelNames: ['reason'], registers,
   });
+  const burstWaiters = new Counter({
+    name: 'semcache_singleflight_waiters_total',
+    help: "Requests that waited for an identical request's model call, by outcome: answered (from its stored answer), not-stored, timeout (both then asked the model).",
+    labelNames: ['outcome'], registers,
+  });
+  const callsSaved = new Counter({
+    name: 'semcache_singleflight_calls_saved_total', help: "Model calls not made because the request was answered with an identical concurrent request's answer.",
+    registers,
+  });
   const removed = new Counter({
     name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed.',
     labelNames: ['namespace', 'reason'], registers,
@@ -167,6 +179,10 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     storeSkipped: (reason) => storeSkips.inc({ reason }),
     uncacheable: (reason) => uncacheable.inc({ reason }),
     processorFailed: (reason) => processorFailures.inc({ reason }),
+    burstWaited: (outcome) => {
+      burstWaiters.inc({ outcome });
+      if (outcome === 'answered') callsSaved.inc();
+    },
     close() {
       for (const off of unsubscribe) off();
       registry.clear();
