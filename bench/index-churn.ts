@@ -3,6 +3,7 @@
  * runs in its own child process with a time limit, so a hang is detected, not waited on; the child prints the
  * call it is about to make, so the last line names the call that hung and after how many operations.
  *   node bench/index-churn.ts [--quick] [--ops=20000] [--timeout-ms=15000]
+ * Exits 1 when any case hangs, crashes or answers wrong.
  * Patterns: `one key` (add k, remove k, again: the same key), `fresh keys` (add a new random key, remove it:
  * a namespace holding one entry at a time), `lru N` (N live, each add evicts the oldest: a full namespace),
  * `replace N` (N live, one of them removed and added again with a new vector: an update).
@@ -212,6 +213,8 @@ async function main(): Promise<void> {
   }
   console.log(`usearch churn, ${ops} operations per case, connectivity 16, expansion add 128 / search 8, limit ${timeoutMs} ms`);
   console.log(markdownTable(['via', 'pattern', 'live', 'dims', 'quant', 'search', 'status', 'ops done', 's', 'detail'], rows));
+  // A hang or a lost key fails the run, so that bench/run-all.ts catches a usearch that regresses.
+  process.exitCode = rows.every((r) => r[6] === 'ok') ? 0 : 1;
 }
 
 const childCase = process.argv.find((a) => a.startsWith('--case='));
