@@ -2,7 +2,7 @@
  * Child side of index-churn.test.ts: drives the cache engine through one churn pattern of normal traffic and
  * prints each step before it runs, so that the parent, which kills it on a time limit, can say where it hung.
  *   node index-churn-child.ts <evict|expire|replace> <operations>
- * Exits 0 after the last step, 3 when the index disagrees with the entries (a removed key is still there).
+ * Exits 0 after the last step, printing the removals by reason; 3 when the index disagrees with the entries (a removed key is still there).
  */
 import { writeSync } from 'node:fs';
 import { loadConfig } from '../src/config/load-config.ts';
@@ -18,6 +18,9 @@ const say = (line: string) => writeSync(1, `${line}\n`);
 let now = 1_000_000;
 const config = loadConfig({}, { 'defaults.maxEntries': MAX_ENTRIES, 'defaults.ttlSeconds': TTL_SECONDS, 'defaults.clientControls': 'all' });
 const engine = new CacheEngine({ config, embedder: new BuiltinHashedEmbedder({ dimensions: 384 }), now: () => now });
+/** Removals by reason: the parent checks that the pattern churned the index as meant. */
+const removals: Record<string, number> = {};
+engine.onChange((c) => { if (c.type === 'remove') removals[c.reason] = (removals[c.reason] ?? 0) + 1; });
 const answer = { response: '{"choices":[{}]}', contentType: 'application/json', usage: null };
 const req = (prompt: string, mode: LookupRequest['mode'] = 'normal'): LookupRequest => ({
   partition: { model: 'm', tenant: null }, endpoint: 'chat', prompt, fingerprint: 'fp', mode,
@@ -30,7 +33,7 @@ async function step(op: number): Promise<void> {
   // replace: every lookup refreshes one of a few prompts, so its entry is removed and added again.
   const r = await engine.lookup(req(text, pattern === 'replace' ? 'refresh' : 'normal'));
   if (r.kind === 'miss' && r.pending) engine.store(r.pending, answer);
-  // expire: each entry outlives the next store by less than a step, so lookups find it expired and remove it.
+  // expire: every entry has expired by the next lookup, which finds it among the candidates and removes it.
   if (pattern === 'expire') now += TTL_SECONDS * 1000 + 1;
 }
 
@@ -53,4 +56,4 @@ for (let op = 1; op <= ops; op++) {
   checkIndex(op);
   say(`done ${op}`);
 }
-say(`ok ${ops}`);
+say(`ok ${ops} ${JSON.stringify(removals)}`);
