@@ -10,6 +10,7 @@ import { REPO } from './lib/server-process.ts';
 const BENCHMARKS: [string, string[]][] = [
   ['bench/hit-path.ts', []],
   ['bench/index-scale.ts', ['--expose-gc']],
+  ['bench/index-churn.ts', []],
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
   ['bench/through-envoy.ts', []],
