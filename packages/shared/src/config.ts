@@ -198,8 +198,8 @@ export const ConfigSchema = z.object({
   maxEntryBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('answers larger than this are passed on but never stored'),
   maxPromptChars: z.number().int().positive().default(32_768).describe('prompts longer than this pass through uncached'),
   singleflight: z.object({
-    waitMs: z.number().int().nonnegative().default(0)
-      .describe("concurrent identical misses wait this long for the first one's answer instead of calling the model too (0 = off, the default until the slowdown under a reset flood is understood, see the README); keep it below Envoy's message_timeout"),
+    waitMs: z.number().int().nonnegative().default(3000)
+      .describe("concurrent identical misses wait this long for the first one's answer instead of calling the model too (0 = off); keep it below Envoy's message_timeout"),
   }).prefault({}),
   streaming: z.object({
     fingerprintStream: z.boolean().default(false).describe('true: streamed and plain requests never share answers'),
