@@ -50,12 +50,12 @@ const fit = fitLogistic(seen.map((r) => r.x), seen.map((r) => Number(r.pair.same
 
 const draft: PairModel = {
   embedder: name, version: MODEL_VERSION, features: [...FEATURE_NAMES], ...fit,
-  tuned: { threshold: 0, verifierThreshold: 0 },
+  tuned: { candidateThreshold: 0, verifierThreshold: 0 },
 };
 const classifier = new PairClassifier(draft, { ownSimilarity: true });
 const tuneRecords: PairRecord[] = tune.map((r) => ({ same: r.pair.same, similarity: r.similarity, guardOk: r.guardOk, score: classifier.scoreFeatures(r.x) }));
 const chosen = bestSettings(tuneRecords, TUNE_MAX_FALSE_HIT_RATE, { verifier: true });
-const model: PairModel = { ...draft, trainedOn: { train: seen.length, tune: tune.length }, tuned: { threshold: chosen.threshold, verifierThreshold: chosen.verifierThreshold } };
+const model: PairModel = { ...draft, trainedOn: { train: seen.length, tune: tune.length }, tuned: { candidateThreshold: chosen.threshold, verifierThreshold: chosen.verifierThreshold } };
 
 const file = existsSync(MODEL_FILE)
   ? PairModelFileSchema.parse(JSON.parse(readFileSync(MODEL_FILE, 'utf8')))

@@ -31,6 +31,11 @@ export const NamespaceSettingsSchema = z.object({
   verifier: z.boolean().optional(),
   /** The verifier's score a candidate needs to be served. */
   verifierThreshold: z.number().min(0).max(1).optional(),
+  /**
+   * The similarity a candidate needs to reach the verifier, used only while the verifier is on; `threshold` is
+   * the stand-alone value, so turning the verifier off never leaves a threshold that relied on it.
+   */
+  verifierCandidateThreshold: z.number().min(0).max(1).optional(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 

@@ -13,7 +13,7 @@ describe('PairClassifier with the committed models', () => {
 
   it('picks the model of the active embedder, with its tuned thresholds', () => {
     assert.equal(minilm.id, 'pair-classifier/onnx-local@1');
-    assert.ok(minilm.tuned && minilm.tuned.verifierThreshold > 0 && minilm.tuned.threshold > 0);
+    assert.ok(minilm.tuned && minilm.tuned.verifierThreshold > 0 && minilm.tuned.candidateThreshold > 0);
     assert.equal(PairClassifier.forEmbedder(BUILTIN).id, 'pair-classifier/builtin@1');
   });
 

@@ -17,7 +17,7 @@ export const PairModelSchema = z.object({
   /** Pairs of the outside data's train part fitted on, and of its tune part the thresholds were chosen on. */
   trainedOn: z.object({ train: z.number().int(), tune: z.number().int() }).optional(),
   /** Chosen on the tune part of the outside pairs, never on validation. */
-  tuned: z.object({ threshold: z.number().min(0).max(1), verifierThreshold: z.number().min(0).max(1) }),
+  tuned: z.object({ candidateThreshold: z.number().min(0).max(1), verifierThreshold: z.number().min(0).max(1) }),
 });
 export type PairModel = z.infer<typeof PairModelSchema>;
 
