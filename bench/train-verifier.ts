@@ -86,7 +86,7 @@ const saved: PairModel = {
 writeFileSync(MODEL_FILE, `${JSON.stringify({
   command: 'node bench/train-verifier.ts (built-in); EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/all-minilm-l6-v2-int8 node bench/train-verifier.ts --train 20000 --tune 5000',
   models: [...file.models.filter((m) => m.embedder !== name), saved].sort((a, b) => a.embedder.localeCompare(b.embedder)),
-}, null, 2)}\n`);
+})}\n`);
 
 console.log(`${name}: trained on ${seen.length} train pairs the guard passes (${train.length} in train)`);
 console.log(`tune (${tune.length} pairs): threshold ${chosen.threshold}, verifier threshold ${chosen.verifierThreshold}: ` +
