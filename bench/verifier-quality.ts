@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbedderConfigSchema, type EmbedderIdentity } from '@semcache/shared';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
-import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
+import { CacheEngine, candidateThreshold } from '../apps/extproc/src/cache/cache-engine.ts';
 import { createEmbedder } from '../apps/extproc/src/embedders/create-embedder.ts';
 import type { Embedder } from '../apps/extproc/src/embedders/embedder.ts';
 import { checkFalseHit } from '../apps/extproc/src/guard/false-hit-guard.ts';
@@ -107,7 +107,7 @@ async function run(real: Embedder, pairs: readonly OutsidePair[], verifierOn: bo
   const s = engine.namespaces.settingsFor('bench');
   return {
     embedder: `${real.identity.provider}/${real.identity.model}`, setup: verifierOn ? 'guard + verifier' : 'guard',
-    threshold: s.threshold, verifierThreshold: verifierOn ? s.verifierThreshold ?? null : null,
+    threshold: candidateThreshold(s, verifierOn), verifierThreshold: verifierOn ? s.verifierThreshold ?? null : null,
     recall: tp / pos, precision: tp + fp === 0 ? 1 : tp / (tp + fp), fhr: fp / neg,
     p50: verifierOn ? pct(verifier.micros, 0.5) : null, p99: verifierOn ? pct(verifier.micros, 0.99) : null,
   };

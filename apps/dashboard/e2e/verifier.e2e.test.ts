@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-verifier-token-0123456789abcdef';
 const NS = 'gpt-test';
-/** The built-in embedder rates them 0.77 apart, above the 0.7 threshold set here; the verifier refuses the pair. */
+/** The built-in embedder rates them 0.77 apart, above both 0.7 thresholds set here; the verifier refuses the pair. */
 const STORED = 'What is diabetes?';
 const REFUSED = 'What causes diabetes?';
 
@@ -24,7 +24,7 @@ describe("the verifier's verdicts in the dashboard, in headless Chromium against
   before(async () => {
     await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
     await mkdir(SHOTS, { recursive: true });
-    h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.verifier': true, 'defaults.threshold': 0.7 });
+    h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.verifier': true, 'defaults.threshold': 0.7, 'defaults.verifierCandidateThreshold': 0.7 });
     base = `http://127.0.0.1:${h.server.httpPort}`;
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -63,13 +63,15 @@ describe("the verifier's verdicts in the dashboard, in headless Chromium against
     assert.match(await row.innerText(), /refused by verifier[\s\S]*verifier-refused[\s\S]*verifier 0\.\d{3}/);
   });
 
-  it('turns the verifier off for the namespace from the settings form', async () => {
+  it('turns the verifier off for the namespace from the settings form, and sets its candidate similarity', async () => {
     await page.goto(`${base}/#/ns/${NS}`);
     await page.getByLabel('Verifier', { exact: true }).uncheck();
+    await page.getByLabel('Verifier candidate similarity (used only with the verifier on)').fill('0.75');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const ns = (await (await fetch(`${base}/api/namespaces/${NS}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as NamespaceInfo;
     assert.equal(ns.settings.verifier, false);
+    assert.equal(ns.settings.verifierCandidateThreshold, 0.75);
     const hit = await h.chat(REFUSED, {}, { headers: { 'x-semantic-cache': 'no-store' } });
     assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic', 'the next request is decided without the verifier');
   });

@@ -5,12 +5,15 @@ import type { Verifier } from '../src/verifier/verifier.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-verifier-0123456789';
-/** The built-in embedder rates these 0.77 apart, above the threshold set here (0.7): only the verifier tells them apart. */
+/**
+ * The built-in embedder rates these 0.77 apart, above the thresholds set here (0.7, with and without the
+ * verifier): only the verifier tells them apart.
+ */
 const STORED = 'What is diabetes?';
 const OTHER_QUESTION = 'What causes diabetes?';
 const PARAPHRASE_STORED = 'How do I lose weight fast?';
 const PARAPHRASE = 'How can I lose weight fast?';
-const ON = { 'embedder.provider': 'builtin', 'defaults.threshold': 0.7, 'defaults.verifier': true, 'admin.adminTokens': [ADMIN] };
+const ON = { 'embedder.provider': 'builtin', 'defaults.threshold': 0.7, 'defaults.verifierCandidateThreshold': 0.7, 'defaults.verifier': true, 'admin.adminTokens': [ADMIN] };
 
 async function call(h: Harness, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`http://127.0.0.1:${h.server.httpPort}${path}`, {

@@ -169,7 +169,7 @@ export const ConfigSchema = z.object({
       .describe('request headers whose values split namespaces, e.g. api-version'),
   }).prefault({}),
   defaults: z.object({
-    threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit (unset = the embedder's measured default: 0.78 for builtin, 0.89 for all-minilm-l6-v2-int8)"),
+    threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit with the verifier off (unset = the embedder's measured default: 0.78 for builtin, 0.89 for all-minilm-l6-v2-int8)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),
     maxEntries: z.number().int().positive().default(10_000).describe('entries per namespace before least-recently-used eviction'),
     enabled: z.boolean().default(true).describe('false: requests pass through, nothing is stored'),
@@ -178,7 +178,9 @@ export const ConfigSchema = z.object({
       .describe('x-semantic-cache values clients may send: off (none), read-only (bypass, no-store), all (also refresh, which replaces the answer everyone gets)'),
     verifier: z.boolean().default(true).describe('the learned verifier on the best candidates after the guard; a refusal, failure or timeout is a miss'),
     verifierThreshold: z.number().min(0).max(1).optional()
-      .describe("verifier score needed for a hit (unset = the value tuned for the embedder; with the verifier on, the similarity threshold's default is tuned with it)"),
+      .describe('verifier score needed for a hit (unset = the value tuned on held-out pairs for the embedder)'),
+    verifierCandidateThreshold: z.number().min(0).max(1).optional()
+      .describe('similarity a candidate needs to reach the verifier, used only with the verifier on (unset = the value tuned with verifierThreshold; the threshold where none is tuned)'),
     verifierTimeoutMs: z.number().int().positive().default(50).describe('a slower verdict is a refusal: the request goes on to the model'),
     maxTtlSeconds: z.number().int().positive().default(86_400)
       .describe('longest lifetime a client may ask for with x-semantic-cache-ttl (with clientControls all; read-only clients may only shorten ttlSeconds)'),

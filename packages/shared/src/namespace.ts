@@ -32,6 +32,11 @@ export const NamespaceSettingsSchema = z.object({
   /** The verifier's score a candidate needs to be served. */
   verifierThreshold: z.number().min(0).max(1).optional(),
   maxTtlSeconds: z.number().int().positive(),
+  /**
+   * The similarity a candidate needs to reach the verifier, used only while the verifier is on; `threshold` is
+   * the stand-alone value, so turning the verifier off never leaves a threshold that relied on it.
+   */
+  verifierCandidateThreshold: z.number().min(0).max(1).optional(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 

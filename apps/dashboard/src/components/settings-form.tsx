@@ -5,12 +5,13 @@ import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
 
 type Draft = Pick<NamespaceSettings, 'enabled' | 'guard' | 'clientControls'> & {
-  verifier: boolean; verifierThreshold: string; ttlSeconds: string; maxEntries: string;
+  verifier: boolean; verifierThreshold: string; verifierCandidateThreshold: string; ttlSeconds: string; maxEntries: string;
 };
 
 const draftOf = (s: NamespaceSettings): Draft => ({
   enabled: s.enabled, guard: s.guard, clientControls: s.clientControls,
   verifier: s.verifier ?? true, verifierThreshold: String(s.verifierThreshold ?? ''),
+  verifierCandidateThreshold: String(s.verifierCandidateThreshold ?? ''),
   ttlSeconds: String(s.ttlSeconds), maxEntries: String(s.maxEntries),
 });
 
@@ -34,6 +35,9 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
   if (draft.clientControls !== settings.clientControls) patch.clientControls = draft.clientControls;
   if (draft.verifier !== (settings.verifier ?? true)) patch.verifier = draft.verifier;
   if (draft.verifierThreshold !== String(settings.verifierThreshold ?? '') && draft.verifierThreshold !== '') patch.verifierThreshold = Number(draft.verifierThreshold);
+  if (draft.verifierCandidateThreshold !== String(settings.verifierCandidateThreshold ?? '') && draft.verifierCandidateThreshold !== '') {
+    patch.verifierCandidateThreshold = Number(draft.verifierCandidateThreshold);
+  }
   if (draft.ttlSeconds !== String(settings.ttlSeconds)) patch.ttlSeconds = Number(draft.ttlSeconds);
   if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
   const dirty = Object.keys(patch).length > 0;
@@ -82,8 +86,12 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
           <span>Verifier threshold (score a candidate needs)</span>
           <input type="number" min={0} max={1} step={0.01} value={draft.verifierThreshold} onChange={(e) => edit({ verifierThreshold: e.target.value })} />
         </label>
+        <label className="field">
+          <span>Verifier candidate similarity (used only with the verifier on)</span>
+          <input type="number" min={0} max={1} step={0.01} value={draft.verifierCandidateThreshold} onChange={(e) => edit({ verifierCandidateThreshold: e.target.value })} />
+        </label>
       </div>
-      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used. The verifier refuses candidates that pass the threshold and the guard but score below its threshold; with it off, raise the similarity threshold.</p>
+      <p className="small muted">A shorter TTL also shortens the life of answers already cached. Fewer max entries evicts the least recently used. The verifier refuses candidates that pass the threshold and the guard but score below its threshold. With the verifier on, candidates need the candidate similarity; with it off, the namespace's similarity threshold alone decides.</p>
       {error && <ErrorNotice error={error} />}
       <div className="row">
         <button type="submit" className="primary" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save settings'}</button>

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../config/load-config.ts';
 import { l2normalize, type Embedder } from '../embedders/embedder.ts';
 import type { Verifier, VerifierInput } from '../verifier/verifier.ts';
-import { CacheEngine, type LookupRequest } from './cache-engine.ts';
+import { CacheEngine, candidateThreshold, type LookupRequest } from './cache-engine.ts';
 
 /** 'q' is 0.95 from 'near' and 0.9 from 'next': both pass a 0.85 threshold, 'near' first. */
 class ScriptedEmbedder implements Embedder {
@@ -100,15 +100,50 @@ describe('CacheEngine with a verifier', () => {
     assert.equal(r.event.verifier, undefined);
   });
 
-  it('the tuned thresholds are the defaults where the configuration sets none, and only with the verifier on', () => {
-    const tuned = { threshold: 0.6, verifierThreshold: 0.7 };
+  it('the tuned thresholds are the defaults where the configuration sets none; the stand-alone threshold stays the embedder\'s', () => {
+    const tuned = { candidateThreshold: 0.6, verifierThreshold: 0.7 };
     const on = setup(new ScriptedVerifier({}, tuned)).engine.namespaces.settingsFor('m');
-    assert.equal(on.threshold, 0.6);
+    assert.equal(on.threshold, 0.85, "the embedder's own default, whatever the verifier was tuned with");
+    assert.equal(on.verifierCandidateThreshold, 0.6);
     assert.equal(on.verifierThreshold, 0.7);
-    const off = setup(new ScriptedVerifier({}, tuned), { 'defaults.verifier': false }).engine.namespaces.settingsFor('m');
-    assert.equal(off.threshold, 0.85, "the embedder's own default without the verifier");
-    const set = setup(new ScriptedVerifier({}, tuned), { 'defaults.threshold': 0.9, 'defaults.verifierThreshold': 0.3 }).engine.namespaces.settingsFor('m');
-    assert.equal(set.threshold, 0.9);
-    assert.equal(set.verifierThreshold, 0.3);
+    const set = setup(new ScriptedVerifier({}, tuned), {
+      'defaults.threshold': 0.9, 'defaults.verifierThreshold': 0.3, 'defaults.verifierCandidateThreshold': 0.5,
+    }).engine.namespaces.settingsFor('m');
+    assert.deepEqual([set.threshold, set.verifierThreshold, set.verifierCandidateThreshold], [0.9, 0.3, 0.5]);
+    const untuned = setup(new ScriptedVerifier({}), { 'defaults.threshold': 0.9 }).engine.namespaces.settingsFor('m');
+    assert.equal(untuned.verifierCandidateThreshold, 0.9, 'without tuned values the verifier sees what the threshold passes');
+  });
+
+  it('the low candidate threshold applies only while the verifier is on: turned off, the stand-alone threshold decides', async () => {
+    // 'next' is 0.9 from 'q': under the 0.92 threshold, over the 0.5 candidate threshold tuned with the verifier.
+    const v = new ScriptedVerifier({ next: 0.95 }, { candidateThreshold: 0.5, verifierThreshold: 0.7 });
+    const { engine, req, fill } = setup(v, { 'defaults.threshold': 0.92 });
+    await fill('next');
+    const on = await engine.lookup(req('q'));
+    assert.equal(on.outcome, 'semantic', 'the verifier accepts a candidate under the stand-alone threshold');
+    const ns = engine.namespaces.get('m');
+    ns.clear();
+    await fill('next');
+    ns.updateSettings({ ...ns.settings, verifier: false });
+    const off = await engine.lookup(req('q'));
+    assert.equal(off.outcome, 'miss', 'without the verifier a 0.9 candidate is under the 0.92 threshold');
+    assert.equal(off.event.threshold, 0.92);
+  });
+
+  it('an answer served through the verifier at a low similarity is not replayed as an exact alias once the verifier is off', async () => {
+    const v = new ScriptedVerifier({ next: 0.95 }, { candidateThreshold: 0.5, verifierThreshold: 0.7 });
+    const { engine, req, fill } = setup(v, { 'defaults.threshold': 0.92 });
+    await fill('next');
+    assert.equal((await engine.lookup(req('q'))).outcome, 'semantic');
+    const ns = engine.namespaces.get('m');
+    ns.updateSettings({ ...ns.settings, verifier: false });
+    assert.notEqual((await engine.lookup(req('q'))).kind, 'hit');
+  });
+
+  it('candidateThreshold follows the verifier switch', () => {
+    const settings = { threshold: 0.9, ttlSeconds: 1, maxEntries: 1, enabled: true, guard: true, clientControls: 'off' as const, maxTtlSeconds: 1, verifierCandidateThreshold: 0.4 };
+    assert.equal(candidateThreshold(settings, true), 0.4);
+    assert.equal(candidateThreshold(settings, false), 0.9);
+    assert.equal(candidateThreshold({ ...settings, verifierCandidateThreshold: undefined }, true), 0.9);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Config, EndpointKind, LookupEvent, LookupOutcome, Usage } from '@semcache/shared';
+import type { Config, EndpointKind, LookupEvent, LookupOutcome, NamespaceSettings, Usage } from '@semcache/shared';
 import type { Embedder } from '../embedders/embedder.ts';
 import type { Verifier } from '../verifier/verifier.ts';
 import { runVerifier, type Verdict } from './verify-candidate.ts';
@@ -106,13 +106,13 @@ export class CacheEngine {
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.#verifier = opts.verifier;
     this.#verifierTimeoutMs = opts.config.defaults.verifierTimeoutMs;
-    // The verifier is tuned together with a lower similarity threshold: it, not the threshold, refuses the rest.
-    const tuned = opts.config.defaults.verifier ? opts.verifier?.tuned : undefined;
+    const tuned = opts.verifier?.tuned ?? undefined;
     this.namespaces = new NamespaceRegistry({
       config: opts.config,
       embedder: () => opts.embedder.identity,
-      defaultThreshold: tuned?.threshold ?? opts.embedder.defaultThreshold,
-      defaultVerifierThreshold: opts.verifier?.tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
+      defaultThreshold: opts.embedder.defaultThreshold,
+      defaultVerifierThreshold: tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
+      ...(tuned ? { defaultVerifierCandidateThreshold: tuned.candidateThreshold } : {}),
       now: this.now,
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
     });
@@ -124,7 +124,8 @@ export class CacheEngine {
     if (!this.#modelAllowed(req.partition.model)) return this.#miss(name, req, 'bypass', 'model-not-allowed', 0.0);
     const ns = this.namespaces.resolve(req.partition);
     if (!ns) return this.#miss(name, req, 'bypass', 'namespace-limit', 0.0);
-    const { threshold } = ns.settings;
+    const verifier = this.verifierOf(ns);
+    const threshold = candidateThreshold(ns.settings, verifier !== null);
     const fresh = effectiveFreshness(req.mode, req.freshness ?? NO_FRESHNESS, ns.settings);
     const { mode } = fresh;
     if (fresh.onlyIfCached) this.#onlyIfCached.add(req);
@@ -186,7 +187,6 @@ export class CacheEngine {
         guardReason ??= reason;
         continue;
       }
-      const verifier = this.verifierOf(ns);
       if (verifier === null) return this.#semanticHit(ns, req, exactKey, c, timings, null);
       if (verified++ >= MAX_VERIFIED) break;
       const verdict = await runVerifier(verifier, { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity },
@@ -356,7 +356,7 @@ export class CacheEngine {
     ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
     const costSaved = answerCost(this.#prices, ns.partition.model, entry.usage);
     ns.counters.costSaved += costSaved;
-    const event = this.#record(ns.name, req, outcome, null, ns.settings.threshold, timings, { entry, similarity }, verdict, costSaved);
+    const event = this.#record(ns.name, req, outcome, null, candidateThreshold(ns.settings, this.verifierOf(ns) !== null), timings, { entry, similarity }, verdict, costSaved);
     return { kind: 'hit', outcome, entry, similarity, event };
   }
 
@@ -414,4 +414,12 @@ function newKey(): bigint {
 function errorReason(err: unknown): string {
   if (err && typeof err === 'object' && 'kind' in err && typeof err.kind === 'string') return `embedder-${err.kind}`;
   return 'embedder-failed';
+}
+
+/**
+ * The similarity a candidate needs: with the verifier judging, its own lower candidate threshold (the verifier
+ * refuses the rest); without it, the stand-alone threshold, so switching the verifier off is never unsafe.
+ */
+export function candidateThreshold(settings: NamespaceSettings, verifierOn: boolean): number {
+  return verifierOn ? settings.verifierCandidateThreshold ?? settings.threshold : settings.threshold;
 }

@@ -10,6 +10,8 @@ export interface RegistryOptions {
   defaultThreshold: number;
   /** Where the configuration sets none: the verifier's threshold tuned for this embedder. */
   defaultVerifierThreshold: number;
+  /** Where the configuration sets none: the candidate similarity tuned with it (none: the stand-alone threshold). */
+  defaultVerifierCandidateThreshold?: number;
   now: () => number;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
 }
@@ -85,8 +87,9 @@ export class NamespaceRegistry {
 
   settingsFor(model: string): NamespaceSettings {
     const { defaults, models } = this.#opts.config;
+    const threshold = defaults.threshold ?? this.#opts.defaultThreshold;
     return {
-      threshold: defaults.threshold ?? this.#opts.defaultThreshold,
+      threshold,
       ttlSeconds: defaults.ttlSeconds,
       maxEntries: defaults.maxEntries,
       enabled: defaults.enabled,
@@ -95,6 +98,7 @@ export class NamespaceRegistry {
       verifier: defaults.verifier,
       verifierThreshold: defaults.verifierThreshold ?? this.#opts.defaultVerifierThreshold,
       maxTtlSeconds: defaults.maxTtlSeconds,
+      verifierCandidateThreshold: defaults.verifierCandidateThreshold ?? this.#opts.defaultVerifierCandidateThreshold ?? threshold,
       ...models[model],
     };
   }

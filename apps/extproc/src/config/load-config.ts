@@ -41,6 +41,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_VERIFIER: { path: 'defaults.verifier', parse: bool },
   VERIFIER_THRESHOLD: { path: 'defaults.verifierThreshold', parse: num },
   CACHE_MAX_TTL_SECONDS: { path: 'defaults.maxTtlSeconds', parse: num },
+  VERIFIER_CANDIDATE_THRESHOLD: { path: 'defaults.verifierCandidateThreshold', parse: num },
   CACHE_MAX_ENTRIES_TOTAL: { path: 'maxEntriesTotal', parse: num },
   CACHE_MAX_BYTES: { path: 'memory.maxBytes', parse: num },
   CACHE_MAX_BYTES_PER_NAMESPACE: { path: 'memory.maxBytesPerNamespace', parse: num },

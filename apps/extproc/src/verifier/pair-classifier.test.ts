@@ -12,14 +12,14 @@ describe('PairClassifier with the committed models', () => {
     minilm.score({ query, candidate, similarity }) >= minilm.tuned!.verifierThreshold;
 
   it('picks the model of the active embedder, with its tuned thresholds', () => {
-    assert.equal(minilm.id, 'pair-classifier/onnx-local@1');
-    assert.ok(minilm.tuned && minilm.tuned.verifierThreshold > 0 && minilm.tuned.threshold > 0);
-    assert.equal(PairClassifier.forEmbedder(BUILTIN).id, 'pair-classifier/builtin@1');
+    assert.equal(minilm.id, 'pair-classifier/onnx-local@2');
+    assert.ok(minilm.tuned && minilm.tuned.verifierThreshold > 0 && minilm.tuned.candidateThreshold > 0);
+    assert.equal(PairClassifier.forEmbedder(BUILTIN).id, 'pair-classifier/builtin@2');
   });
 
   it('falls back to the built-in model for an embedder it has no model of, leaving thresholds to the namespace', () => {
     const fallback = PairClassifier.forEmbedder({ provider: 'openai', model: 'text-embedding-3-small', version: '1', dimensions: 1536 });
-    assert.equal(fallback.id, 'pair-classifier/builtin@1');
+    assert.equal(fallback.id, 'pair-classifier/builtin@2');
     assert.equal(fallback.tuned, null);
     const a = fallback.score({ query: 'How do I lose weight fast?', candidate: 'How can I lose weight fast?', similarity: 0.2 });
     const b = fallback.score({ query: 'How do I lose weight fast?', candidate: 'How can I lose weight fast?', similarity: 0.99 });
@@ -50,6 +50,11 @@ describe('PairClassifier with the committed models', () => {
     const model = loadModelFile().models[0]!;
     const stale: PairModel = { ...model, features: [...FEATURE_NAMES.slice(1), 'something-else'] };
     assert.throws(() => new PairClassifier(stale, { ownSimilarity: true }), /other features/);
-    assert.throws(() => new PairClassifier({ ...model, weights: [1] }, { ownSimilarity: true }), /expected/);
+    const logistic = { kind: 'logistic' as const, mean: [0], scale: [1], weights: [1], bias: 0 };
+    assert.throws(() => new PairClassifier({ ...model, scorer: logistic }, { ownSimilarity: true }), /expected/);
+    const tree = { feature: [FEATURE_NAMES.length, -1, -1], threshold: [0.5, 0, 0], left: [1, 0, 0], right: [2, 0, 0], value: [0, 1, -1] };
+    assert.throws(() => new PairClassifier({ ...model, scorer: { kind: 'trees', base: 0, trees: [tree] } }, { ownSimilarity: true }), /reads feature/);
+    const loop = { ...tree, feature: [0, -1, -1], left: [0, 0, 0] };
+    assert.throws(() => new PairClassifier({ ...model, scorer: { kind: 'trees', base: 0, trees: [loop] } }, { ownSimilarity: true }), /outside the tree/);
   });
 });

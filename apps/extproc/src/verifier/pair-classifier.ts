@@ -3,21 +3,31 @@ import { join } from 'node:path';
 import type { EmbedderIdentity } from '@semcache/shared';
 import { z } from 'zod';
 import { FEATURE_NAMES, pairFeatures } from './pair-features.ts';
+import { checkEnsemble, ensembleLogit, TreeEnsembleSchema } from './tree-ensemble.ts';
 import type { Verifier, VerifierInput } from './verifier.ts';
+
+const LogisticSchema = z.object({
+  kind: z.literal('logistic'),
+  mean: z.array(z.number()),
+  scale: z.array(z.number().positive()),
+  weights: z.array(z.number()),
+  bias: z.number(),
+});
+
+/** Either kind is trained by bench/train-verifier.ts, which keeps the one with the better recall on tune. */
+export const PairScorerSchema = z.discriminatedUnion('kind', [LogisticSchema, TreeEnsembleSchema.extend({ kind: z.literal('trees') })]);
+export type PairScorer = z.infer<typeof PairScorerSchema>;
 
 export const PairModelSchema = z.object({
   /** `provider/model` of the embedder whose similarity was the first feature in training. */
   embedder: z.string(),
   version: z.string(),
   features: z.array(z.string()),
-  mean: z.array(z.number()),
-  scale: z.array(z.number().positive()),
-  weights: z.array(z.number()),
-  bias: z.number(),
+  scorer: PairScorerSchema,
   /** Pairs of the outside data's train part fitted on, and of its tune part the thresholds were chosen on. */
   trainedOn: z.object({ train: z.number().int(), tune: z.number().int() }).optional(),
   /** Chosen on the tune part of the outside pairs, never on validation. */
-  tuned: z.object({ threshold: z.number().min(0).max(1), verifierThreshold: z.number().min(0).max(1) }),
+  tuned: z.object({ candidateThreshold: z.number().min(0).max(1), verifierThreshold: z.number().min(0).max(1) }),
 });
 export type PairModel = z.infer<typeof PairModelSchema>;
 
@@ -34,8 +44,8 @@ const BUILTIN = 'builtin/hashed-ngrams';
 export const embedderName = (id: EmbedderIdentity): string => `${id.provider}/${id.model}`;
 
 /**
- * Logistic regression over pairFeatures: a dot product of 30 numbers, so a verdict costs what the features
- * cost. A model trained with the active embedder's similarity is used where one exists; otherwise the built-in
+ * Boosted trees or a logistic regression over pairFeatures: a few hundred comparisons or a dot product of 30
+ * numbers, so a verdict costs about what the features cost. A model trained with the active embedder's similarity is used where one exists; otherwise the built-in
  * model, fed the built-in similarity, with no tuned thresholds (the namespace keeps its own).
  */
 export class PairClassifier implements Verifier {
@@ -49,9 +59,11 @@ export class PairClassifier implements Verifier {
     if (model.features.join(',') !== FEATURE_NAMES.join(',')) {
       throw new Error(`pair classifier ${model.embedder}: trained on other features than this build computes; retrain it`);
     }
-    if (model.mean.length !== n || model.scale.length !== n || model.weights.length !== n) {
+    const sc = model.scorer;
+    if (sc.kind === 'logistic' && (sc.mean.length !== n || sc.scale.length !== n || sc.weights.length !== n)) {
       throw new Error(`pair classifier ${model.embedder}: expected ${n} means, scales and weights`);
     }
+    if (sc.kind === 'trees') checkEnsemble(sc, n);
     this.#model = model;
     this.#ownSimilarity = opts.ownSimilarity;
     this.id = `pair-classifier/${model.embedder.split('/')[0]}@${model.version}`;
@@ -71,9 +83,13 @@ export class PairClassifier implements Verifier {
   }
 
   scoreFeatures(x: Float64Array): number {
-    const m = this.#model;
-    let z = m.bias;
-    for (let i = 0; i < x.length; i++) z += m.weights[i]! * ((x[i]! - m.mean[i]!) / m.scale[i]!);
+    const m = this.#model.scorer;
+    let z: number;
+    if (m.kind === 'trees') z = ensembleLogit(m, x);
+    else {
+      z = m.bias;
+      for (let i = 0; i < x.length; i++) z += m.weights[i]! * ((x[i]! - m.mean[i]!) / m.scale[i]!);
+    }
     return 1 / (1 + Math.exp(-z));
   }
 }

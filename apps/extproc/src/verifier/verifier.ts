@@ -16,6 +16,9 @@ export interface Verifier {
   readonly id: string;
   /** In [0, 1]: higher is more likely the same question. */
   score(input: VerifierInput): number | Promise<number>;
-  /** Settings measured for this verifier with the active embedder, used where a namespace sets none. */
-  readonly tuned: { readonly threshold: number; readonly verifierThreshold: number } | null;
+  /**
+   * Settings measured for this verifier with the active embedder, used where a namespace sets none: the
+   * similarity a candidate needs to be judged at all, and the score it needs to be served.
+   */
+  readonly tuned: { readonly candidateThreshold: number; readonly verifierThreshold: number } | null;
 }
