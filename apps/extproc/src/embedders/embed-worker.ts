@@ -14,7 +14,7 @@ interface Live {
 
 /**
  * One worker thread that embeds batches. A crash rejects what it was running as `unavailable` (a miss) and the
- * next batch starts a fresh worker; the thread holds the process open only while a batch is in flight.
+ * next batch starts a fresh worker; the thread holds the process open only while it loads or runs a batch.
  */
 export class EmbedWorker {
   readonly #url: URL;
@@ -60,7 +60,6 @@ export class EmbedWorker {
 
   #spawn(): Live {
     const worker = new Worker(this.#url, { workerData: this.#setup });
-    worker.unref();
     let started: (size: number | undefined) => void = () => {};
     let failed: (err: Error) => void = () => {};
     const ready = new Promise<number | undefined>((resolve, reject) => {
@@ -71,7 +70,10 @@ export class EmbedWorker {
     ready.catch(() => {});
     let lastError: Error | null = null;
     worker.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'ready') started(msg.hiddenSize);
+      if (msg.type === 'ready') {
+        if (this.#pending.size === 0) worker.unref();
+        started(msg.hiddenSize);
+      }
       else if (msg.type === 'load-failed') lastError = new Error(msg.message);
       else this.#settle(worker, msg);
     });
