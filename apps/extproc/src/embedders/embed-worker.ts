@@ -10,6 +10,7 @@ interface Pending {
 interface Live {
   readonly worker: Worker;
   readonly ready: Promise<number | undefined>;
+  exited: boolean;
 }
 
 /**
@@ -37,12 +38,15 @@ export class EmbedWorker {
 
   async run(texts: string[]): Promise<Float32Array[]> {
     if (this.#closed) throw new EmbedderError('unavailable', 'onnx-local embedder is closed');
+    const live = (this.#live ??= this.#spawn());
     try {
-      await this.start();
+      await live.ready;
     } catch (err) {
       throw new EmbedderError('unavailable', `onnx-local embedder: ${(err as Error).message}`, { cause: err });
     }
-    const { worker } = this.#live!;
+    // A message to a thread that has exited would wait for ever.
+    if (live.exited) throw new EmbedderError('unavailable', 'onnx-local embedder: the embedding worker stopped');
+    const { worker } = live;
     const id = this.#nextId++;
     return new Promise<Float32Array[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -68,6 +72,7 @@ export class EmbedWorker {
     });
     // A rejection nobody awaits yet (the worker crashed while idle) must not become an unhandled rejection.
     ready.catch(() => {});
+    const live: Live = { worker, ready, exited: false };
     let lastError: Error | null = null;
     worker.on('message', (msg: WorkerReply) => {
       if (msg.type === 'ready') {
@@ -79,6 +84,7 @@ export class EmbedWorker {
     });
     worker.on('error', (err) => { lastError = err; });
     worker.on('exit', (code) => {
+      live.exited = true;
       const why = lastError ?? new Error(`embedding worker exited with code ${code}`);
       failed(why);
       if (this.#live?.worker === worker) this.#live = null;
@@ -86,7 +92,7 @@ export class EmbedWorker {
       this.#pending.clear();
       for (const p of pending) p.reject(new EmbedderError('unavailable', `onnx-local embedder: ${why.message}`, { cause: why }));
     });
-    return { worker, ready };
+    return live;
   }
 
   #settle(worker: Worker, msg: Extract<WorkerReply, { id: number }>): void {
