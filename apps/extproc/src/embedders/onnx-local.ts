@@ -25,11 +25,11 @@ const DEFAULT_MAX_TOKENS = 256;
 const WORKER_URL = new URL('./onnx-worker.ts', import.meta.url);
 
 /**
- * A sentence-transformers model run in-process through @huggingface/transformers (onnxruntime-node): mean pooling
- * over the attention mask, then L2 normalisation. Tokenizer and model run in one worker thread: onnxruntime-node's
- * run holds the calling thread, so in-process it stalled every gRPC stream. Concurrent calls are batched on the
- * main thread into one run. Remote loading is off unless the operator turns it
- * on for a hub model, so a missing file is an error at start-up, never a download.
+ * A sentence-transformers model run through @huggingface/transformers (onnxruntime-node): mean pooling over the
+ * attention mask, then L2 normalisation. Tokenizer and model run in one worker thread: onnxruntime-node's run
+ * holds its calling thread for the whole inference, which on the main thread stalled every gRPC stream.
+ * Concurrent calls are batched on the main thread into one run. Remote loading is off unless the operator turns
+ * it on for a hub model, so a missing file is an error at start-up, never a download.
  */
 export class OnnxLocalEmbedder implements Embedder {
   identity: EmbedderIdentity;
