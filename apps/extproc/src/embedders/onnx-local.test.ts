@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { EmbedderError } from './embedder.ts';
 import { OnnxLocalEmbedder } from './onnx-local.ts';
 
 const { onnx } = onnxProto;
@@ -19,7 +20,7 @@ function tensorInfo(name: string, elemType: number, dims: (string | number)[]): 
 }
 
 /** A "transformer" that is a single embedding lookup: input_ids [batch, seq] -> last_hidden_state [batch, seq, DIM]. */
-function tinyModel(): Uint8Array {
+function tinyModel(output = 'last_hidden_state'): Uint8Array {
   const { FLOAT, INT64 } = onnx.TensorProto.DataType;
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -30,12 +31,12 @@ function tinyModel(): Uint8Array {
       node: [{
         opType: 'Gather',
         input: ['embeddings', 'input_ids'],
-        output: ['last_hidden_state'],
+        output: [output],
         attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
       }],
       initializer: [{ name: 'embeddings', dataType: FLOAT, dims: [VOCAB.length, DIM], floatData: VECTORS.flat() }],
       input: [tensorInfo('input_ids', INT64, ['batch', 'seq']), tensorInfo('attention_mask', INT64, ['batch', 'seq'])],
-      output: [tensorInfo('last_hidden_state', FLOAT, ['batch', 'seq', DIM])],
+      output: [tensorInfo(output, FLOAT, ['batch', 'seq', DIM])],
     },
   });
   return onnx.ModelProto.encode(model).finish();
@@ -131,6 +132,21 @@ test('load() returns a ready embedder', async () => {
   try {
     const [v] = await e.embed(['miss']);
     close(v!, [0, 0, 1, 0]);
+  } finally {
+    await e.close();
+  }
+});
+
+test('a model without a per-token output rejects each embed call as a bad response, and start-up still succeeds', async () => {
+  const dir = join(root, 'wrong-output');
+  writeModelDir(dir);
+  writeFileSync(join(dir, 'onnx', 'model.onnx'), tinyModel('pooled'));
+  const e = await OnnxLocalEmbedder.load(dir);
+  try {
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(e.embed(['cache']), (err: unknown) =>
+        err instanceof EmbedderError && err.kind === 'bad-response' && /no last_hidden_state or token_embeddings output/.test(err.message));
+    }
   } finally {
     await e.close();
   }

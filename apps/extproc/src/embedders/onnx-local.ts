@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { EmbedderIdentity } from '@semcache/shared';
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
-import { EmbedderError, l2normalize, type Embedder } from './embedder.ts';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { EmbedWorker } from './embed-worker.ts';
+import type { Embedder } from './embedder.ts';
 import { MicroBatcher } from './micro-batcher.ts';
+import { describeSource, loadTokenizer } from './onnx-pipeline.ts';
 import { fingerprintDir, readManifest, REQUIRED_FILES, resolveModelSource, validateModelDir, type ModelSource, type ModelSourceOptions } from './model-source.ts';
 
 export interface OnnxLocalOptions extends ModelSourceOptions {
@@ -20,18 +22,14 @@ export interface OnnxLocalOptions extends ModelSourceOptions {
 /** For a model directory without the installer's manifest: an unmeasured guess, as the README says. */
 const UNMEASURED_THRESHOLD = 0.85;
 const DEFAULT_MAX_TOKENS = 256;
-const TOKEN_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
-
-interface Loaded {
-  readonly tokenizer: PreTrainedTokenizer;
-  readonly model: PreTrainedModel;
-}
+const WORKER_URL = new URL('./onnx-worker.ts', import.meta.url);
 
 /**
- * A sentence-transformers model run in-process through @huggingface/transformers (onnxruntime-node): mean pooling
- * over the attention mask, then L2 normalisation. Inference runs on onnxruntime's own threads, so the event loop
- * only tokenizes; concurrent calls are batched into one run. Remote loading is off unless the operator turns it
- * on for a hub model, so a missing file is an error at start-up, never a download.
+ * A sentence-transformers model run through @huggingface/transformers (onnxruntime-node): mean pooling over the
+ * attention mask, then L2 normalisation. Tokenizer and model run in one worker thread: onnxruntime-node's run
+ * holds its calling thread for the whole inference, which on the main thread stalled every gRPC stream.
+ * Concurrent calls are batched on the main thread into one run. Remote loading is off unless the operator turns
+ * it on for a hub model, so a missing file is an error at start-up, never a download.
  */
 export class OnnxLocalEmbedder implements Embedder {
   identity: EmbedderIdentity;
@@ -39,12 +37,12 @@ export class OnnxLocalEmbedder implements Embedder {
   /** Prompts with more tokens than this are not embedded: their tail would be cut off and ignored. */
   readonly maxTokens: number;
   readonly source: ModelSource;
-  readonly #tokenOutput: string | undefined;
-  readonly #threads: number;
   readonly #maxBatch: number;
   readonly #batcher: MicroBatcher<string, Float32Array>;
-  #loading: Promise<Loaded> | null = null;
-  #loaded: Loaded | null = null;
+  readonly #worker: EmbedWorker;
+  #loading: Promise<PreTrainedTokenizer> | null = null;
+  /** The main thread's own tokenizer, for `fits` alone: it must answer synchronously. */
+  #tokenizer: PreTrainedTokenizer | null = null;
 
   /** Checks a model directory synchronously, so a bad configuration stops start-up with a clear message. */
   constructor(opts: OnnxLocalOptions) {
@@ -63,10 +61,15 @@ export class OnnxLocalEmbedder implements Embedder {
     };
     this.defaultThreshold = opts.defaultThreshold ?? manifest?.defaultThreshold ?? UNMEASURED_THRESHOLD;
     this.maxTokens = opts.maxTokens ?? manifest?.maxTokens ?? DEFAULT_MAX_TOKENS;
-    this.#tokenOutput = manifest?.tokenOutput;
-    this.#threads = opts.threads ?? 1;
     this.#maxBatch = opts.maxBatch ?? 32;
-    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#run(t) });
+    this.#worker = new EmbedWorker(WORKER_URL, {
+      source: this.source,
+      threads: opts.threads ?? 1,
+      maxTokens: this.maxTokens,
+      dimensions,
+      tokenOutput: manifest?.tokenOutput,
+    });
+    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#worker.run(t) });
   }
 
   /** Constructs and loads in one step, so start-up fails on a bad model rather than the first request. */
@@ -79,37 +82,20 @@ export class OnnxLocalEmbedder implements Embedder {
   /** Loads tokenizer and ONNX session; idempotent, and `embed` calls it too. */
   async init(): Promise<void> {
     this.#loading ??= this.#load();
-    this.#loaded = await this.#loading;
+    this.#tokenizer = await this.#loading;
   }
 
-  async #load(): Promise<Loaded> {
+  async #load(): Promise<PreTrainedTokenizer> {
     const src = this.source;
-    // transformers.js resolves a model id against a global root; pointing it at the directory's parent keeps the
-    // id a plain name. Remote loading stays off for a directory: nothing may download at run time.
-    env.allowLocalModels = true;
-    if (src.kind === 'dir') {
-      env.allowRemoteModels = false;
-      env.localModelPath = `${dirname(src.dir)}/`;
-    } else {
-      env.allowRemoteModels = src.allowRemote;
-      env.remoteHost = src.remoteHost.endsWith('/') ? src.remoteHost : `${src.remoteHost}/`;
-      env.cacheDir = src.cacheDir;
-      env.useFSCache = true;
-      env.localModelPath = `${join(src.cacheDir, '.local')}/`;
-    }
-    const id = src.kind === 'dir' ? basename(src.dir) : src.id;
-    const where = src.kind === 'dir' ? src.dir : `${src.id} (hub ${src.remoteHost}, cache ${src.cacheDir})`;
     try {
-      const local_files_only = src.kind === 'dir' || !src.allowRemote;
-      const tokenizer = await AutoTokenizer.from_pretrained(id, { local_files_only });
-      const session_options = this.#threads > 0 ? { intraOpNumThreads: this.#threads, interOpNumThreads: 1 } : {};
-      const model = await AutoModel.from_pretrained(id, { local_files_only, dtype: 'fp32', device: 'cpu', session_options });
-      const dims = (model.config as { hidden_size?: number }).hidden_size;
+      // The tokenizer first: for a hub model it fetches the tokenizer files the worker then finds in the cache.
+      const tokenizer = await loadTokenizer(src);
+      const dims = await this.#worker.start();
       if (src.kind === 'hub') this.#adoptHubIdentity(src, dims);
-      return { tokenizer, model };
+      return tokenizer;
     } catch (err) {
       this.#loading = null;
-      throw new Error(`onnx-local embedder: cannot load model from ${where}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`onnx-local embedder: cannot load model from ${describeSource(src)}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -125,8 +111,8 @@ export class OnnxLocalEmbedder implements Embedder {
   fits(text: string): boolean {
     // A WordPiece token covers at least one character, and [CLS] and [SEP] add two.
     if (text.length + 2 <= this.maxTokens) return true;
-    if (!this.#loaded) return false;
-    return this.#loaded.tokenizer.encode(text).length <= this.maxTokens;
+    if (!this.#tokenizer) return false;
+    return this.#tokenizer.encode(text).length <= this.maxTokens;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -138,46 +124,10 @@ export class OnnxLocalEmbedder implements Embedder {
     return (await Promise.all(chunks)).flat();
   }
 
-  async #run(texts: string[]): Promise<Float32Array[]> {
-    const { tokenizer, model } = this.#loaded!;
-    try {
-      const inputs = tokenizer(texts, { padding: true, truncation: true, max_length: this.maxTokens });
-      const output = (await model(inputs)) as Record<string, Tensor | undefined>;
-      const name = this.#tokenOutput ?? TOKEN_OUTPUTS.find((n) => output[n]);
-      const hidden = name ? output[name] : undefined;
-      if (!hidden) throw new Error(`model has no ${this.#tokenOutput ?? TOKEN_OUTPUTS.join(' or ')} output`);
-      return meanPool(hidden, inputs.attention_mask as Tensor, this.identity.dimensions);
-    } catch (err) {
-      throw new EmbedderError('bad-response', `onnx-local embedder: ${(err as Error).message}`, { cause: err });
-    }
-  }
-
   async close(): Promise<void> {
-    const loaded = await this.#loading?.catch(() => null);
+    await this.#loading?.catch(() => null);
     this.#loading = null;
-    this.#loaded = null;
-    await loaded?.model.dispose();
+    this.#tokenizer = null;
+    await this.#worker.close();
   }
-}
-
-/** Averages token vectors where the attention mask is 1, so padding never shifts a prompt's vector. */
-function meanPool(hidden: Tensor, mask: Tensor, dimensions: number): Float32Array[] {
-  const [batch, seq, dim] = hidden.dims as [number, number, number];
-  if (dim !== dimensions) throw new Error(`model output has ${dim} dimensions, config.json says ${dimensions}`);
-  const h = hidden.data as Float32Array;
-  const m = mask.data as BigInt64Array;
-  const out: Float32Array[] = [];
-  for (let b = 0; b < batch; b++) {
-    const v = new Float32Array(dim);
-    let count = 0;
-    for (let s = 0; s < seq; s++) {
-      if (m[b * seq + s] === 0n) continue;
-      count++;
-      const base = (b * seq + s) * dim;
-      for (let d = 0; d < dim; d++) v[d] = v[d]! + h[base + d]!;
-    }
-    if (count > 0) for (let d = 0; d < dim; d++) v[d] = v[d]! / count;
-    out.push(l2normalize(v));
-  }
-  return out;
 }
