@@ -141,19 +141,21 @@ export class CacheEngine {
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
       if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
         if (youngEnough(exact.entry.createdAt, now, fresh)) {
-          return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, { embedMicros: 0, searchMicros: 0 });
+          return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, threshold, { embedMicros: 0, searchMicros: 0 });
         }
         refusedStale = true;
       }
     }
 
+    const storable = !(mode === 'no-store' || (refusedStale && !fresh.mayReplace));
+    const pendingOf = (vector: Float32Array, exactOnly: boolean): PendingStore | null => !storable ? null : {
+      namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
+      ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
+    };
     if (this.embedder.fits?.(req.prompt) === false) {
       ns.counters.misses++;
-      const exactOnly: PendingStore | null = req.mode === 'no-store' ? null : {
-        namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey,
-        vector: new Float32Array(Math.max(1, this.embedder.identity.dimensions)), exactOnly: true,
-      };
-      return this.#miss(name, req, 'miss', 'too-long', threshold, {}, exactOnly);
+      const placeholder = new Float32Array(Math.max(1, this.embedder.identity.dimensions));
+      return this.#miss(name, req, 'miss', 'too-long', threshold, {}, pendingOf(placeholder, true));
     }
     const t0 = performance.now();
     let vector: Float32Array;
@@ -164,9 +166,7 @@ export class CacheEngine {
       return this.#miss(name, req, 'error', errorReason(err), threshold, { embedMicros: micros(t0) });
     }
     const embedMicros = micros(t0);
-    const pending: PendingStore | null =
-      mode === 'no-store' || (refusedStale && !fresh.mayReplace) ? null
-        : { namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector, ttlSeconds: fresh.ttlSeconds };
+    const pending = pendingOf(vector, false);
     if (mode === 'refresh') {
       ns.counters.misses++;
       return this.#miss(name, req, 'miss', 'refresh', threshold, { embedMicros }, pending);
@@ -187,11 +187,11 @@ export class CacheEngine {
         guardReason ??= reason;
         continue;
       }
-      if (verifier === null) return this.#semanticHit(ns, req, exactKey, c, timings, null);
+      if (verifier === null) return this.#semanticHit(ns, req, exactKey, c, threshold, timings, null);
       if (verified++ >= MAX_VERIFIED) break;
       const verdict = await runVerifier(verifier, { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity },
         ns.settings.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD, this.#verifierTimeoutMs);
-      if (verdict.accept) return this.#semanticHit(ns, req, exactKey, c, timings, verdict);
+      if (verdict.accept) return this.#semanticHit(ns, req, exactKey, c, threshold, timings, verdict);
       refusal ??= verdict;
     }
     const best = candidates[0] ?? null;
@@ -211,11 +211,11 @@ export class CacheEngine {
   }
 
   #semanticHit(
-    ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate,
+    ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate, threshold: number,
     timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null,
   ): LookupResult {
     ns.addAlias(exactKey, c.entry, c.similarity);
-    return this.#hit(ns, req, 'semantic', c.entry, c.similarity, timings, verdict);
+    return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
   }
 
   /** Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled. */
@@ -347,7 +347,7 @@ export class CacheEngine {
   }
 
   #hit(
-    ns: Namespace, req: LookupRequest, outcome: 'exact' | 'semantic', entry: CacheEntry, similarity: number,
+    ns: Namespace, req: LookupRequest, outcome: 'exact' | 'semantic', entry: CacheEntry, similarity: number, threshold: number,
     timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null = null,
   ): LookupResult {
     ns.touch(entry, this.now());
@@ -356,7 +356,7 @@ export class CacheEngine {
     ns.counters.tokensSaved += entry.usage?.totalTokens ?? 0;
     const costSaved = answerCost(this.#prices, ns.partition.model, entry.usage);
     ns.counters.costSaved += costSaved;
-    const event = this.#record(ns.name, req, outcome, null, candidateThreshold(ns.settings, this.verifierOf(ns) !== null), timings, { entry, similarity }, verdict, costSaved);
+    const event = this.#record(ns.name, req, outcome, null, threshold, timings, { entry, similarity }, verdict, costSaved);
     return { kind: 'hit', outcome, entry, similarity, event };
   }
 
