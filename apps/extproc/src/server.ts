@@ -65,9 +65,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
   const tracing = startTracing(config.tracing, logger);
   const guard = opts.guard ?? checkFalseHit;
-  const engine = tracing
-    ? new CacheEngine({ config, embedder: new TracedEmbedder(embedder), guard: tracedGuard(guard), verifier, now: opts.now })
-    : new CacheEngine({ config, embedder, guard, verifier, now: opts.now });
+  const engine = new CacheEngine({
+    config,
+    embedder: tracing ? new TracedEmbedder(embedder) : embedder,
+    guard: tracing ? tracedGuard(guard) : guard,
+    verifier,
+    now: opts.now,
+  });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({
     engine, maxNamespaces: config.metrics.maxNamespaces, tenantLabels: config.metrics.tenantLabels, tenantHashKey: config.metrics.tenantHashKey,
