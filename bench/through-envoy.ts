@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { parse, stringify } from 'yaml';
-import { newestEnvoy, startEnvoy, type EnvoyProcess } from '@semcache/testkit';
+import { keepAlivePost, newestEnvoy, startEnvoy, type EnvoyProcess } from '@semcache/testkit';
 import { quantile, runLoad, type LoadResult } from './lib/load.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { question } from './lib/prompts.ts';
@@ -57,18 +57,6 @@ async function startModel(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port: (JSON.parse(line) as { modelPort: number }).modelPort };
 }
 
-function post(agent: http.Agent, url: URL, payload: string): Promise<{ status: number; cache: string | null }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cache: (res.headers['x-semantic-cache'] as string | undefined) ?? null }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 async function measure(envoy: EnvoyProcess, which: Case, concurrency: number, offset: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(`${envoy.url}${PATH}`);
@@ -76,7 +64,7 @@ async function measure(envoy: EnvoyProcess, which: Case, concurrency: number, of
   try {
     return await runLoad(concurrency, seconds * 1000, async (i) => {
       const prompt = which === 'cache hit' ? question(i % HOT) : freshPrompt(offset + i);
-      const r = await post(agent, url, body(prompt)).catch((err: Error) => ({ status: 0, cache: err.message }));
+      const r = await keepAlivePost(agent, url, body(prompt)).catch((err: Error) => ({ status: 0, cache: err.message }));
       if (r.status !== 200) return `status ${r.status} ${r.cache ?? ''}`;
       return r.cache === expected ? null : `x-semantic-cache ${r.cache} (expected ${expected})`;
     });
@@ -108,7 +96,7 @@ try {
   cache = await spawnServer('apps/extproc/src/main.ts', { PERSIST: 'false', LOG_LEVEL: 'info' }, nodeArgs);
   envoy = await startEnvoy({ binary, cachePort: cache.grpcPort, modelPort: model.port });
   const seedAgent = new http.Agent({ keepAlive: true });
-  for (let i = 0; i < HOT; i++) await post(seedAgent, new URL(`${envoy.url}${PATH}`), body(question(i)));
+  for (let i = 0; i < HOT; i++) await keepAlivePost(seedAgent, new URL(`${envoy.url}${PATH}`), body(question(i)));
   seedAgent.destroy();
   let offset = 0;
   for (const concurrency of CONCURRENCY) {

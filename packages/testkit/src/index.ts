@@ -7,3 +7,4 @@ export * from './loopback-server.ts';
 export * from './config-ports.ts';
 export * from './envoy-binary.ts';
 export * from './envoy-process.ts';
+export * from './keep-alive-post.ts';

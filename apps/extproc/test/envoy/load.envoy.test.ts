@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { allEnvoys } from '@semcache/testkit';
+import { allEnvoys, keepAlivePost, type PostOutcome } from '@semcache/testkit';
 import { startEnvoyStack, type EnvoyStack } from './envoy-stack.ts';
 
 const TOTAL = 20_000;
@@ -11,20 +11,6 @@ const MISS_EVERY = 8;
 const FLAG = 'envoy.reloadable_features.ext_proc_graceful_grpc_close';
 /** Envoy merges this over the shipped file: a later runtime layer wins. */
 const GRACEFUL_OFF = JSON.stringify({ layered_runtime: { layers: [{ name: 'test-graceful-off', static_layer: { [FLAG]: false } }] } });
-
-interface Outcome { status: number; cache: string | null }
-
-function post(agent: http.Agent, url: URL, body: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cache: (res.headers['x-semantic-cache'] as string | undefined) ?? null }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const body = (content: string) => JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content }] });
 const HOT = ['What is a Pod', 'What is a Deployment', 'What is a Service', 'What is a Namespace'];
@@ -56,7 +42,7 @@ for (const binary of allEnvoys()) {
             const i = next++;
             const miss = i % MISS_EVERY === 0;
             try {
-              const r = await post(agent, url, body(miss ? `What does request ${i} ask` : HOT[i % HOT.length]!));
+              const r = await keepAlivePost(agent, url, body(miss ? `What does request ${i} ask` : HOT[i % HOT.length]!));
               statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
               if (r.cache !== (miss ? 'miss' : 'hit-exact')) wrongOutcome++;
             } catch (err) {
