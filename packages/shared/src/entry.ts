@@ -8,7 +8,7 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const EndpointKindSchema = z.enum(['chat', 'completions']);
+export const EndpointKindSchema = z.enum(['chat', 'completions', 'messages', 'responses', 'embeddings']);
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;
 
 export const EntrySummarySchema = z.object({
@@ -26,7 +26,7 @@ export const EntrySummarySchema = z.object({
 export type EntrySummary = z.infer<typeof EntrySummarySchema>;
 
 export const EntryDetailSchema = EntrySummarySchema.extend({
-  /** The cached answer as the upstream sent it (an OpenAI completion JSON document). */
+  /** The cached answer as the upstream sent it (the endpoint's non-stream JSON document). */
   response: z.string(),
   contentType: z.string(),
   fingerprint: z.string(),

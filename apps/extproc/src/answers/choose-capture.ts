@@ -1,7 +1,7 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, UnstoredReason } from './answer-capture.ts';
 import { JsonCapture } from './json-capture.ts';
-import { StreamAssembler } from './stream-assembler.ts';
+import { wireFormatOf } from './wire-formats.ts';
 
 export interface ResponseHead {
   status: number;
@@ -13,7 +13,7 @@ export interface ResponseHead {
 
 /**
  * How to read this response's body, or why not to: only a 2xx, uncompressed answer with a body is read,
- * as JSON (whole) or as server-sent events (chunk by chunk, each passed on at once).
+ * as JSON (whole) or as server-sent events (chunk by chunk, each passed on at once) where its API streams.
  */
 export function chooseCapture(head: ResponseHead, endpoint: EndpointKind, maxBytes: number): AnswerCapture | UnstoredReason {
   if (head.status < 200 || head.status >= 300) return 'status';
@@ -22,5 +22,7 @@ export function chooseCapture(head: ResponseHead, endpoint: EndpointKind, maxByt
   if (!streamed && !/\bjson\b/.test(type)) return 'content-type';
   if (head.contentEncoding.trim().toLowerCase() !== 'identity') return 'content-encoding';
   if (head.endOfStream) return 'empty-body';
-  return streamed ? new StreamAssembler(endpoint, maxBytes) : new JsonCapture(endpoint, maxBytes, head.contentType);
+  if (!streamed) return new JsonCapture(endpoint, maxBytes, head.contentType);
+  const { assembler } = wireFormatOf(endpoint);
+  return assembler ? assembler(maxBytes) : 'content-type';
 }

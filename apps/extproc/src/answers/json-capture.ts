@@ -1,13 +1,12 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, CaptureResult } from './answer-capture.ts';
-import { fromCompletion } from './canonical-answer.ts';
-import { readUsage } from './usage.ts';
+import { wireFormatOf } from './wire-formats.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * A BUFFERED JSON answer. Stored as the upstream sent it (it is already the canonical completion document),
- * once checked to be a complete answer that can also be replayed as SSE. Past `maxBytes` the bytes are let go.
+ * A BUFFERED JSON answer. Stored as the upstream sent it (it is already the endpoint's canonical document),
+ * once its API's wire format has checked it is a complete answer that can also be replayed as SSE. Past `maxBytes` the bytes are let go.
  */
 export class JsonCapture implements AnswerCapture {
   readonly streamed = false;
@@ -40,8 +39,9 @@ export class JsonCapture implements AnswerCapture {
       return { answer: null, usage: null, reason: 'not-an-answer' };
     }
     this.#chunks = null;
-    const usage = readUsage((doc as { usage?: unknown } | null)?.usage);
-    if (!fromCompletion(doc, this.#endpoint)) return { answer: null, usage, reason: 'not-an-answer' };
+    const wire = wireFormatOf(this.#endpoint);
+    const usage = wire.usage(doc);
+    if (!wire.storable(doc)) return { answer: null, usage, reason: 'not-an-answer' };
     return { answer: { response: text, contentType: this.#contentType || 'application/json', usage }, usage, reason: null };
   }
 }

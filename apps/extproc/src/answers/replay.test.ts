@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StreamAssembler } from './stream-assembler.ts';
-import { readReplayOptions, renderAnswer } from './replay.ts';
+import { readReplayOptions } from './openai-wire.ts';
+import { renderAnswer } from './replay.ts';
 
 const chat = JSON.stringify({
   id: 'chatcmpl-1', object: 'chat.completion', created: 1_700_000_000, model: 'gpt-test',

@@ -1,16 +1,12 @@
 import type { EndpointKind } from '@semcache/shared';
-import { fromCompletion } from './canonical-answer.ts';
-import { renderSse } from './sse-render.ts';
+import type { ReplayOptions } from './wire-format.ts';
+import { wireFormatOf } from './wire-formats.ts';
 
-/** How the client asked for its answer; only framing, never part of what the answer is. */
-export interface ReplayOptions {
-  stream: boolean;
-  includeUsage: boolean;
-}
+export type { ReplayOptions } from './wire-format.ts';
 
 export interface StoredForm {
   endpoint: EndpointKind;
-  /** The canonical JSON completion document. */
+  /** The endpoint's non-stream JSON document. */
   response: string;
   contentType: string;
 }
@@ -20,21 +16,27 @@ export interface RenderedAnswer {
   contentType: string;
 }
 
-export function readReplayOptions(body: Record<string, unknown>): ReplayOptions {
-  const streamOptions = body.stream_options as { include_usage?: unknown } | null | undefined;
-  return { stream: body.stream === true, includeUsage: body.stream === true && streamOptions?.include_usage === true };
+/** How this request wants its answer, as its API frames it. */
+export function readReplayOptions(endpoint: EndpointKind, body: Record<string, unknown>): ReplayOptions {
+  return wireFormatOf(endpoint).replayOptions(body);
 }
 
-/** A stored answer in the form this request wants: its JSON document as stored, or SSE; null if unreadable. */
+/**
+ * A stored answer in the form this request wants: its JSON document as stored (byte for byte, unless the API
+ * echoes request fields), or SSE; null if unreadable.
+ */
 export function renderAnswer(stored: StoredForm, want: ReplayOptions): RenderedAnswer | null {
-  if (!want.stream) return { body: Buffer.from(stored.response, 'utf8'), contentType: stored.contentType };
+  if (!want.stream && !want.echo) return { body: Buffer.from(stored.response, 'utf8'), contentType: stored.contentType };
   let doc: unknown;
   try {
     doc = JSON.parse(stored.response);
   } catch {
     return null;
   }
-  const answer = fromCompletion(doc, stored.endpoint);
-  if (!answer) return null;
-  return { body: Buffer.from(renderSse(answer, { includeUsage: want.includeUsage }), 'utf8'), contentType: 'text/event-stream' };
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  const echoed: Record<string, unknown> = { ...doc };
+  for (const [k, v] of Object.entries(want.echo ?? {})) if (k in echoed) echoed[k] = v;
+  if (!want.stream) return { body: Buffer.from(JSON.stringify(echoed), 'utf8'), contentType: stored.contentType };
+  const sse = wireFormatOf(stored.endpoint).renderSse(echoed, want);
+  return sse === null ? null : { body: Buffer.from(sse, 'utf8'), contentType: 'text/event-stream' };
 }

@@ -29,6 +29,8 @@ export interface LookupRequest {
   mode: CacheMode;
   /** The request's cache-control directives and asked lifetime; none when absent. */
   freshness?: FreshnessRequest;
+  /** The exact tier only: the prompt is never embedded, and the answer never indexed. */
+  exactOnly?: true;
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
@@ -152,10 +154,11 @@ export class CacheEngine {
       namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
     };
-    if (this.embedder.fits?.(req.prompt) === false) {
+    const exactOnly = req.exactOnly ? 'exact-only' : this.embedder.fits?.(req.prompt) === false ? 'too-long' : null;
+    if (exactOnly !== null) {
       ns.counters.misses++;
       const placeholder = new Float32Array(Math.max(1, this.embedder.identity.dimensions));
-      return this.#miss(name, req, 'miss', 'too-long', threshold, {}, pendingOf(placeholder, true));
+      return this.#miss(name, req, 'miss', exactOnly, threshold, {}, pendingOf(placeholder, true));
     }
     const t0 = performance.now();
     let vector: Float32Array;

@@ -1,18 +1,5 @@
 import { contextFields, multipleChoices, type EndpointSpec, type ParseResult } from './endpoint-spec.ts';
-
-/** The text of a message's content: a string, or text parts only (an image cannot be compared as text). */
-function textOf(content: unknown): string | null {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return null;
-  const parts: string[] = [];
-  for (const part of content) {
-    if (!part || typeof part !== 'object') return null;
-    const { type, text } = part as { type?: unknown; text?: unknown };
-    if (type !== 'text' || typeof text !== 'string') return null;
-    parts.push(text);
-  }
-  return parts.join('\n');
-}
+import { textOf } from './text-content.ts';
 
 export const chat: EndpointSpec = {
   kind: 'chat',
@@ -25,7 +12,7 @@ export const chat: EndpointSpec = {
     const last = messages[messages.length - 1] as { role?: unknown; content?: unknown } | null;
     // After a tool result or an assistant prefill the answer depends on more than a question.
     if (!last || typeof last !== 'object' || last.role !== 'user') return { ok: false, reason: 'last-message-not-user' };
-    const text = textOf(last.content);
+    const text = textOf(last.content, 'text');
     if (text === null) return { ok: false, reason: 'content-not-text' };
     if (text.trim() === '') return { ok: false, reason: 'empty-prompt' };
     // The system prompt, earlier turns, tools and sampling parameters must match exactly.

@@ -8,11 +8,13 @@ export interface CacheableRequest {
   /** Everything else that changes the answer, in a form that is hashed into the fingerprint. */
   context: unknown;
   stream: boolean;
+  /** Only an exact repeat may be answered (embeddings: a near one would return other vectors). */
+  exactOnly?: true;
 }
 
 export type ParseResult = { ok: true; request: CacheableRequest } | { ok: false; reason: string };
 
-/** What differs between OpenAI endpoints: data, not copies of the request flow. */
+/** What differs between endpoints (OpenAI's, Anthropic's): data, not copies of the request flow. */
 export interface EndpointSpec {
   readonly kind: EndpointKind;
   /** The path after the configured prefix, e.g. `/v1/chat/completions`. */
@@ -30,7 +32,7 @@ const NOT_CONTEXT = new Set(['model', 'stream', 'stream_options', 'user']);
 export function contextFields(body: Record<string, unknown>, alsoExclude: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) {
-    if (!NOT_CONTEXT.has(k) && !alsoExclude.includes(k)) out[k] = k === 'stop' ? stopSet(v) : v;
+    if (!NOT_CONTEXT.has(k) && !alsoExclude.includes(k)) out[k] = k === 'stop' || k === 'stop_sequences' ? stopSet(v) : v;
   }
   return out;
 }

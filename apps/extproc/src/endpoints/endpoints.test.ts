@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chat } from './chat.ts';
 import { completions } from './completions.ts';
+import { embeddings } from './embeddings.ts';
+import { messages } from './messages.ts';
+import { responses } from './responses.ts';
 import { fingerprint } from './fingerprint.ts';
 import { routeEndpoint } from './route.ts';
 
@@ -11,10 +14,14 @@ describe('routeEndpoint', () => {
     assert.equal(routeEndpoint('POST', '/v1/chat/completions', prefixes), chat);
     assert.equal(routeEndpoint('POST', '/openai/v1/completions?api-version=2', prefixes), completions);
     assert.equal(routeEndpoint('POST', '/v1/chat/completions/', prefixes), chat);
+    assert.equal(routeEndpoint('POST', '/v1/messages', prefixes), messages);
+    assert.equal(routeEndpoint('POST', '/v1/responses', prefixes), responses);
+    assert.equal(routeEndpoint('POST', '/openai/v1/embeddings', prefixes), embeddings);
   });
   it('leaves everything else alone', () => {
     assert.equal(routeEndpoint('GET', '/v1/chat/completions', prefixes), null);
-    assert.equal(routeEndpoint('POST', '/v1/embeddings', prefixes), null);
+    assert.equal(routeEndpoint('POST', '/v1/messages/count_tokens', prefixes), null);
+    assert.equal(routeEndpoint('GET', '/v1/responses/resp_1', prefixes), null);
     assert.equal(routeEndpoint('POST', '/other/v1/completions', prefixes), null);
     assert.equal(routeEndpoint('POST', '/v1/chat/completionsX', prefixes), null);
   });

@@ -1,8 +1,11 @@
 import { chat } from './chat.ts';
 import { completions } from './completions.ts';
+import { embeddings } from './embeddings.ts';
 import type { EndpointSpec } from './endpoint-spec.ts';
+import { messages } from './messages.ts';
+import { responses } from './responses.ts';
 
-export const ENDPOINTS: readonly EndpointSpec[] = [chat, completions];
+export const ENDPOINTS: readonly EndpointSpec[] = [chat, completions, messages, responses, embeddings];
 
 /** The endpoint a POST to this path is for, honouring the configured prefixes; null for anything else. */
 export function routeEndpoint(method: string, rawPath: string, prefixes: readonly string[]): EndpointSpec | null {

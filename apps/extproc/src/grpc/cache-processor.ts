@@ -110,6 +110,7 @@ export class CacheProcessor implements StreamProcessor {
       endpoint: this.#spec.kind,
       prompt: parsed.request.prompt,
       fingerprint: this.#fingerprint(this.#spec, parsed.request),
+      ...(parsed.request.exactOnly ? { exactOnly: true } : {}),
       mode: this.#mode,
       freshness: this.#freshness,
     });
@@ -229,7 +230,7 @@ export class CacheProcessor implements StreamProcessor {
     const parsed = spec.parse(json as Record<string, unknown>);
     if (!parsed.ok) return { uncacheable: parsed.reason };
     if (parsed.request.prompt.length > this.#deps.config.maxPromptChars) return { uncacheable: 'prompt-too-long' };
-    return { request: parsed.request, replay: readReplayOptions(json as Record<string, unknown>) };
+    return { request: parsed.request, replay: readReplayOptions(spec.kind, json as Record<string, unknown>) };
   }
 
   #store(pending: PendingStore, answer: StoredAnswer): void {
