@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { embeddingsAnswer, messagesAnswer, responsesAnswer } from './api-answers.ts';
 import { LoopbackServer, readBody } from './loopback-server.ts';
 
 export interface UpstreamCall {
@@ -33,13 +34,18 @@ export function promptOf(body: unknown): string {
   return last === undefined ? '' : JSON.stringify(last);
 }
 
-/** A deterministic OpenAI answer that names the question, with usage, so tests can tell answers apart. */
+/** A deterministic answer in the API the path names, with usage, so tests can tell answers apart. */
 export function openAiAnswer(call: UpstreamCall, n: number): Record<string, unknown> {
-  const prompt = promptOf(call.body);
+  const path = call.path.split('?')[0]!;
   const model = (call.body as { model?: string } | null)?.model ?? 'unknown';
+  if (path.endsWith('/embeddings')) return embeddingsAnswer(call.body, n);
+  const input = (call.body as { input?: unknown } | null)?.input;
+  const prompt = path.endsWith('/responses') ? (typeof input === 'string' ? input : JSON.stringify(input)) : promptOf(call.body);
   const text = `Answer #${n} to: ${prompt}`;
+  if (path.endsWith('/messages')) return messagesAnswer({ text, id: `msg_${n}`, model });
+  if (path.endsWith('/responses')) return responsesAnswer({ text, id: `resp_${n}`, model });
   const usage = { prompt_tokens: 10 + prompt.length % 7, completion_tokens: 20, total_tokens: 30 + prompt.length % 7 };
-  if (call.path.split('?')[0]!.endsWith('/chat/completions')) {
+  if (path.endsWith('/chat/completions')) {
     return {
       id: `chatcmpl-${n}`, object: 'chat.completion', created: 1_700_000_000 + n, model,
       choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],

@@ -2,6 +2,7 @@ export * from './envoy-client.ts';
 export * from './fake-upstream.ts';
 export * from './grpc-h2-stream.ts';
 export * from './openai-stream.ts';
+export * from './api-answers.ts';
 export * from './ext-proc-connection.ts';
 export * from './loopback-server.ts';
 export * from './config-ports.ts';
