@@ -66,7 +66,7 @@ describe('what is cached, and what passes through untouched', () => {
   it('passes other paths and methods through with every body skipped', async () => {
     for (const req of [
       { method: 'GET', path: '/v1/models' },
-      { method: 'POST', path: '/v1/embeddings', body: JSON.stringify({ model: 'e', input: 'x' }) },
+      { method: 'POST', path: '/v1/messages/count_tokens', body: JSON.stringify({ model: 'c', messages: [{ role: 'user', content: 'x' }] }) },
       { method: 'GET', path: '/v1/chat/completions' },
       { method: 'POST', path: '/v2/chat/completions', body: chatBody([{ role: 'user', content: 'hi' }]) },
     ]) {
