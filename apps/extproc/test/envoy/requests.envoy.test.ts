@@ -70,17 +70,17 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: requests through plain f
     assert.deepEqual(fields(lines[1]!), { cache: 'hit-exact', prompt_tokens: '0', completion_tokens: '0', total_tokens: '0', tokens_saved: '42' });
   });
 
-  it('GET /v1/models and POST /v1/embeddings reach the model with their bodies never sent to the cache', async () => {
+  it('GET /v1/models and POST /v1/moderations reach the model with their bodies never sent to the cache', async () => {
     const stats = await s.extProcStats();
     const calls = s.upstream.calls.length;
     const models = await fetch(`${s.envoy.url}/v1/models`);
     assert.equal(models.status, 200);
     await models.arrayBuffer();
-    const input = { model: 'embed', input: 'x'.repeat(100_000) };
-    const embeddings = await s.post('/v1/embeddings', input);
-    assert.equal(embeddings.status, 200);
-    assert.equal(embeddings.headers.get('x-semantic-cache'), null);
-    await embeddings.arrayBuffer();
+    const input = { model: 'omni-moderation', input: 'x'.repeat(100_000) };
+    const moderations = await s.post('/v1/moderations', input);
+    assert.equal(moderations.status, 200);
+    assert.equal(moderations.headers.get('x-semantic-cache'), null);
+    await moderations.arrayBuffer();
     assert.equal(s.upstream.calls.length, calls + 2);
     assert.deepEqual(s.upstream.calls.at(-1)!.body, input, 'the body reached the model intact');
     const now = await s.extProcStats();
