@@ -191,3 +191,20 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
     });
   });
 });
+
+describe('ENDPOINTS names the endpoints that are cached', () => {
+  it('an endpoint left out passes through untouched, its bodies never sent to the cache', async () => {
+    const h = await startHarness({ endpoints: ['chat'] });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = await h.envoy.send({ path: '/v1/embeddings', body: JSON.stringify({ model: 'e', input: 'hello' }) });
+        assert.equal(r.source, 'upstream');
+        assert.equal(r.headers['x-semantic-cache'], undefined);
+      }
+      assert.equal(h.upstream.calls.length, 2);
+      assert.equal((await h.chat('What is DNS?')).headers['x-semantic-cache'], 'miss');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EndpointKindSchema } from './entry.ts';
 import { ClientControlsSchema, NamespaceSettingsSchema } from './namespace.ts';
 
 const port = z.number().int().min(0).max(65535);
@@ -154,7 +155,9 @@ export const ConfigSchema = z.object({
       .describe("Host names served besides localhost and IP addresses (against DNS rebinding); '.example.com' takes its subdomains, '*' any"),
   }).prefault({}),
   pathPrefixes: z.array(z.string().regex(/^(\/[^/?#]+)*$/, 'a prefix starts with / and has no trailing /')).default(['', '/openai'])
-    .describe("prefixes under which /v1/completions and /v1/chat/completions are cached ('' = at the root; KServe uses /openai)"),
+    .describe("prefixes under which the endpoints are cached ('' = at the root; KServe uses /openai)"),
+  endpoints: z.array(EndpointKindSchema).default([...EndpointKindSchema.options])
+    .describe('endpoints that are cached: chat (/v1/chat/completions), completions, messages (Anthropic /v1/messages), responses (/v1/responses), embeddings (exact only); the others pass through untouched'),
   tenantHeader: z.string().toLowerCase().optional().describe("request header whose value splits each model's namespace per tenant"),
   tenant: z.object({
     required: z.boolean().default(true)

@@ -28,6 +28,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   HTTP_ALLOWED_HOSTS: { path: 'http.allowedHosts', parse: list },
   ADMIN_ALLOWED_ORIGINS: { path: 'admin.allowedOrigins', parse: list },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
+  ENDPOINTS: { path: 'endpoints', parse: list },
   TENANT_HEADER: { path: 'tenantHeader', parse: String },
   TENANT_REQUIRED: { path: 'tenant.required', parse: bool },
   ROUTE_PATH: { path: 'route.path', parse: bool },

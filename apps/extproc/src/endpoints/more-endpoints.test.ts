@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { embeddings } from './embeddings.ts';
 import type { EndpointSpec } from './endpoint-spec.ts';
 import { fingerprint } from './fingerprint.ts';
 import { messages } from './messages.ts';
 import { responses } from './responses.ts';
+import { routeEndpoint } from './route.ts';
 
 /** The fingerprint a request body gets, or the reason it is refused. */
 function fp(spec: EndpointSpec, body: Record<string, unknown>): string {
@@ -99,5 +101,15 @@ describe('embeddings.parse', () => {
       assert.deepEqual(embeddings.parse({ model: 'e', input }), { ok: false, reason: 'input-not-text' }, JSON.stringify(input));
     }
     assert.deepEqual(embeddings.parse({ model: 'e', input: '  ' }), { ok: false, reason: 'empty-prompt' });
+  });
+});
+
+describe('the endpoints setting', () => {
+  it('routes only the endpoints it names, and refuses a name it does not know', () => {
+    assert.equal(routeEndpoint('POST', '/v1/embeddings', [''], ['chat', 'messages']), null);
+    assert.equal(routeEndpoint('POST', '/v1/messages', [''], ['chat', 'messages']), messages);
+    assert.deepEqual(loadConfig({ ENDPOINTS: 'chat, responses' }).endpoints, ['chat', 'responses']);
+    assert.deepEqual(loadConfig({}).endpoints, ['chat', 'completions', 'messages', 'responses', 'embeddings']);
+    assert.throws(() => loadConfig({ ENDPOINTS: 'chat,images' }), (e: unknown) => e instanceof ConfigError && /endpoints/.test(e.message));
   });
 });

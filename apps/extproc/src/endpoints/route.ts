@@ -1,3 +1,4 @@
+import type { EndpointKind } from '@semcache/shared';
 import { chat } from './chat.ts';
 import { completions } from './completions.ts';
 import { embeddings } from './embeddings.ts';
@@ -7,12 +8,15 @@ import { responses } from './responses.ts';
 
 export const ENDPOINTS: readonly EndpointSpec[] = [chat, completions, messages, responses, embeddings];
 
-/** The endpoint a POST to this path is for, honouring the configured prefixes; null for anything else. */
-export function routeEndpoint(method: string, rawPath: string, prefixes: readonly string[]): EndpointSpec | null {
+/** The endpoint a POST to this path is for, honouring the configured prefixes and endpoints; null for anything else. */
+export function routeEndpoint(
+  method: string, rawPath: string, prefixes: readonly string[], enabled: readonly EndpointKind[] = ENDPOINTS.map((e) => e.kind),
+): EndpointSpec | null {
   if (method !== 'POST') return null;
   const q = rawPath.search(/[?#]/);
   const path = (q < 0 ? rawPath : rawPath.slice(0, q)).replace(/\/+$/, '');
   for (const spec of ENDPOINTS) {
+    if (!enabled.includes(spec.kind)) continue;
     for (const prefix of prefixes) if (path === prefix + spec.path) return spec;
   }
   return null;

@@ -25,7 +25,7 @@ export interface CacheProcessorDeps {
   engine: CacheEngine;
   /** Lookups through it: concurrent identical misses wait for one model call. */
   burst: BurstLookup;
-  config: Pick<Config, 'pathPrefixes' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
+  config: Pick<Config, 'pathPrefixes' | 'endpoints' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
     grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
   };
   logger: Logger;
@@ -74,7 +74,7 @@ export class CacheProcessor implements StreamProcessor {
 
   requestHeaders(msg: HttpHeaders): Reply {
     const h = readHeaders(msg.headers);
-    this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes);
+    this.#spec = routeEndpoint(h.get(':method') ?? '', h.get(':path') ?? '', this.#deps.config.pathPrefixes, this.#deps.config.endpoints);
     if (!this.#spec || msg.end_of_stream) return continueReply('request_headers', { modeOverride: SKIP_ALL, done: true });
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
     this.#freshness = { ...parseCacheControl(h.get('cache-control')), ttlSeconds: parseTtl(h.get(TTL_HEADER)) };
