@@ -93,20 +93,23 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
       assert.equal(calls(), before);
     });
 
-    it('another system prompt, earlier turn or max_tokens never hits; a tool call is not stored', async () => {
+    it('another system prompt, earlier turn, max_tokens or anthropic-beta never hits; a tool call is not stored', async () => {
       await anthropic.messages.create(ask('What is a subnet mask?'));
       const n = calls();
       await anthropic.messages.create(ask('What is a subnet mask?', { system: 'Answer like a pirate.' }));
       await anthropic.messages.create(ask('What is a subnet mask?', { max_tokens: 10 }));
       await anthropic.messages.create(ask('', { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: 'What is a subnet mask?' }] }));
-      assert.equal(calls(), n + 3);
-      assert.ok(seen.slice(-3).every((r) => r.source === 'upstream'));
+      await anthropic.messages.create(ask('What is a subnet mask?'), { headers: { 'anthropic-beta': 'some-beta-2026-01-01' } });
+      assert.equal(calls(), n + 4);
+      assert.ok(seen.slice(-4).every((r) => r.source === 'upstream'));
+      await anthropic.messages.create(ask('What is a subnet mask?'));
+      assert.equal(last().headers['x-semantic-cache'], 'hit-exact');
 
       h.upstream.handler = () => ({ body: messagesAnswer({ text: 'Let me look.', toolUse: true }) });
       const tools = [{ name: 'get_weather', description: 'weather', input_schema: { type: 'object' as const, properties: {} } }];
       await anthropic.messages.create(ask('Weather in Paris?', { tools }));
       await anthropic.messages.create(ask('Weather in Paris?', { tools }));
-      assert.equal(calls(), n + 5, 'a tool_use answer is asked again');
+      assert.equal(calls(), n + 6, 'a tool_use answer is asked again');
     });
   });
 

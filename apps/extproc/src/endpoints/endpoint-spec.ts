@@ -19,6 +19,8 @@ export interface EndpointSpec {
   readonly kind: EndpointKind;
   /** The path after the configured prefix, e.g. `/v1/chat/completions`. */
   readonly path: string;
+  /** Request headers (lower-case) that change the answer, as an API version does: their values join the fingerprint. */
+  readonly contextHeaders?: readonly string[];
   parse(body: Record<string, unknown>): ParseResult;
 }
 

@@ -4,11 +4,14 @@ import { textOf } from './text-content.ts';
 /**
  * Anthropic Messages. As in chat, the last user turn is the prompt that is embedded; `system` (a field here, not
  * a message), the earlier turns, tools, `max_tokens`, sampling and `stop_sequences` (a set) go into the
- * fingerprint. `metadata.user_id` only names the end user, so it stays out.
+ * fingerprint, with the `anthropic-version` and `anthropic-beta` headers. `metadata.user_id` only names the end
+ * user, so it stays out.
  */
 export const messages: EndpointSpec = {
   kind: 'messages',
   path: '/v1/messages',
+  // The version fixes the shape of the answer, and a beta can add blocks or fields to it.
+  contextHeaders: ['anthropic-version', 'anthropic-beta'],
   parse(body): ParseResult {
     if (typeof body.model !== 'string' || body.model === '') return { ok: false, reason: 'no-model' };
     const turns = body.messages;

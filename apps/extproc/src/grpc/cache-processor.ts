@@ -62,6 +62,8 @@ export class CacheProcessor implements StreamProcessor {
   /** Lets requests waiting for this one's answer go on; called once the answer is stored or known not to be. */
   #release: () => void = () => {};
   #tenant: string | null = null;
+  /** Values of the request headers the endpoint's answers depend on (its API version and betas); null when none. */
+  #contextHeaders: Record<string, string | null> | null = null;
   #route: string | null = null;
   #requestChunks: Buffer[] = [];
   #requestBytes = 0;
@@ -79,6 +81,8 @@ export class CacheProcessor implements StreamProcessor {
     this.#mode = MODES[(h.get(CONTROL_HEADER) ?? '').trim().toLowerCase()] ?? 'normal';
     this.#freshness = { ...parseCacheControl(h.get('cache-control')), ttlSeconds: parseTtl(h.get(TTL_HEADER)) };
     this.#route = routeIdentity(h, this.#spec.path, this.#deps.config.route);
+    const names = this.#spec.contextHeaders ?? [];
+    this.#contextHeaders = names.length === 0 ? null : Object.fromEntries(names.map((n) => [n, h.get(n) ?? null]));
     const { tenantHeader, tenant } = this.#deps.config;
     this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
     // Without its tenant a request could read or fill the answers meant for requests without one.
@@ -215,7 +219,7 @@ export class CacheProcessor implements StreamProcessor {
 
   #fingerprint(spec: EndpointSpec, request: CacheableRequest): string {
     const context = this.#deps.config.streaming.fingerprintStream ? { context: request.context, stream: request.stream } : request.context;
-    return fingerprint(spec.kind, context);
+    return fingerprint(spec.kind, this.#contextHeaders ? { context, headers: this.#contextHeaders } : context);
   }
 
   #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | { uncacheable: string } {
