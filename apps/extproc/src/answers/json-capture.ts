@@ -5,8 +5,9 @@ import { wireFormatOf } from './wire-formats.ts';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * A BUFFERED JSON answer. Stored as the upstream sent it (it is already the endpoint's canonical document),
- * once its API's wire format has checked it is a complete answer that can also be replayed as SSE. Past `maxBytes` the bytes are let go.
+ * A BUFFERED JSON answer. Stored as the upstream sent it (it is already the endpoint's canonical document), once
+ * its API's wire format has checked it is a complete answer that can also be replayed as SSE. Past `maxBytes` the
+ * bytes are let go.
  */
 export class JsonCapture implements AnswerCapture {
   readonly streamed = false;

@@ -10,7 +10,9 @@ const FINISHED = new Set(['end_turn', 'max_tokens', 'stop_sequence']);
 /** Content blocks that replay as they were: text (without citations, which stream as deltas of their own) and thinking. */
 export function replayableBlock(block: unknown): boolean {
   if (!isObject(block)) return false;
-  if (block.type === 'text') return typeof block.text === 'string' && (block.citations == null || (Array.isArray(block.citations) && block.citations.length === 0));
+  if (block.type === 'text') {
+    return typeof block.text === 'string' && (block.citations == null || (Array.isArray(block.citations) && block.citations.length === 0));
+  }
   if (block.type === 'thinking') return typeof block.thinking === 'string' && typeof block.signature === 'string';
   return block.type === 'redacted_thinking' && typeof block.data === 'string';
 }
@@ -26,7 +28,11 @@ export function storableMessage(doc: unknown): boolean {
 /** Anthropic counts the prompt in three parts: uncached input, input written to its prompt cache, input read from it. */
 export function messagesUsage(usage: unknown): Usage | null {
   if (!isObject(usage)) return null;
-  const n = (v: unknown): number | null => (v === undefined || v === null ? 0 : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  // The two prompt-cache counters are absent where prompt caching is not used.
+  const n = (v: unknown): number | null => {
+    if (v === undefined || v === null) return 0;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+  };
   if (typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') return null;
   const parts = [usage.input_tokens, usage.cache_creation_input_tokens, usage.cache_read_input_tokens].map(n);
   const output = n(usage.output_tokens);

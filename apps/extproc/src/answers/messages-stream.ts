@@ -101,10 +101,19 @@ export class MessagesStreamAssembler implements AnswerCapture {
     const block = typeof data.index === 'number' ? this.#blocks[data.index] : undefined;
     const delta = data.delta;
     if (!block || !isObject(delta)) return this.#unstorable('not-an-answer');
-    if (delta.type === 'text_delta' && block.type === 'text' && typeof delta.text === 'string') block.text = String(block.text ?? '') + delta.text;
-    else if (delta.type === 'thinking_delta' && block.type === 'thinking' && typeof delta.thinking === 'string') block.thinking = String(block.thinking ?? '') + delta.thinking;
-    else if (delta.type === 'signature_delta' && block.type === 'thinking' && typeof delta.signature === 'string') block.signature = delta.signature;
+    const append = (field: string, piece: unknown): boolean => {
+      if (typeof piece !== 'string') return false;
+      block[field] = String(block[field] ?? '') + piece;
+      return true;
+    };
+    let merged = false;
+    if (delta.type === 'text_delta' && block.type === 'text') merged = append('text', delta.text);
+    else if (delta.type === 'thinking_delta' && block.type === 'thinking') merged = append('thinking', delta.thinking);
+    else if (delta.type === 'signature_delta' && block.type === 'thinking' && typeof delta.signature === 'string') {
+      block.signature = delta.signature;
+      merged = true;
+    }
     // Tool input and citations have no replay here: such an answer is passed on, not stored.
-    else this.#unstorable('not-an-answer');
+    if (!merged) this.#unstorable('not-an-answer');
   }
 }

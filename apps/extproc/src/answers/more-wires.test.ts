@@ -41,6 +41,16 @@ describe('Anthropic Messages answers', () => {
     assert.deepEqual(JSON.parse(capture('messages', [sse!.body.toString()]).answer!.response), doc);
   });
 
+  it('replays thinking blocks with their signatures, and redacted thinking as it was', () => {
+    const doc = { ...messagesAnswer({ text: TEXT }), content: [
+      { type: 'thinking', thinking: 'The user asks about DNS.', signature: 'sig-abc' }, { type: 'redacted_thinking', data: 'opaque' }, { type: 'text', text: TEXT },
+    ] };
+    const sse = renderAnswer({ endpoint: 'messages', response: JSON.stringify(doc), contentType: 'application/json' }, { stream: true, includeUsage: false });
+    const deltas = eventsOf(sse!.body.toString()).filter((e) => e.type === 'content_block_delta').map((e) => (e.data.delta as { type: string }).type);
+    assert.deepEqual(deltas, ['thinking_delta', 'signature_delta', 'text_delta']);
+    assert.deepEqual(JSON.parse(capture('messages', [sse!.body.toString()]).answer!.response), doc);
+  });
+
   it('stores no tool call, unfinished stream, error event or other stop reason, and still reports usage', () => {
     const tool = capture('messages', messagesStream({ text: TEXT, toolUse: true }));
     assert.equal(tool.reason, 'not-an-answer');

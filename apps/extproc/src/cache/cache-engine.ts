@@ -154,11 +154,11 @@ export class CacheEngine {
       namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
     };
-    const exactOnly = req.exactOnly ? 'exact-only' : this.embedder.fits?.(req.prompt) === false ? 'too-long' : null;
-    if (exactOnly !== null) {
+    const exactOnlyReason = req.exactOnly ? 'exact-only' : this.embedder.fits?.(req.prompt) === false ? 'too-long' : null;
+    if (exactOnlyReason !== null) {
       ns.counters.misses++;
       const placeholder = new Float32Array(Math.max(1, this.embedder.identity.dimensions));
-      return this.#miss(name, req, 'miss', exactOnly, threshold, {}, pendingOf(placeholder, true));
+      return this.#miss(name, req, 'miss', exactOnlyReason, threshold, {}, pendingOf(placeholder, true));
     }
     const t0 = performance.now();
     let vector: Float32Array;
