@@ -135,6 +135,7 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
       assert.equal(final.output_text, first.output_text);
       assert.equal(final.status, 'completed');
       assert.deepEqual(final.usage, first.usage);
+      assert.equal(last().headers['x-semantic-cache-tokens-saved'], String(first.usage?.total_tokens));
       assert.equal(calls(), n);
     });
 
@@ -169,11 +170,13 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
     it('the same model and input return the stored vectors byte for byte; a near input, other dimensions or encoding never do', async () => {
       const first = await openai.embeddings.create({ model: 'text-embedding-test', input: 'hello world' });
       assert.equal(last().source, 'upstream');
+      assert.equal(last().headers['x-openai-prompt-tokens'], '3');
       const upstreamBytes = last().body;
       const again = await openai.embeddings.create({ model: 'text-embedding-test', input: 'hello world' });
       assert.equal(last().source, 'immediate');
       assert.equal(last().headers['x-semantic-cache'], 'hit-exact');
       assert.ok(last().body.equals(upstreamBytes), 'byte for byte');
+      assert.equal(last().headers['x-semantic-cache-tokens-saved'], '3');
       assert.deepEqual(again.data, first.data);
       assert.equal(again.data[0]!.embedding.length, 8);
       const n = calls();
