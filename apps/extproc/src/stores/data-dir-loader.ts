@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
-import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
+import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { decodeRecords, type FileRecord } from './record-file.ts';
 
@@ -114,7 +114,7 @@ function applyRecord(
       report.expired++;
       return;
     }
-    if (!fitsEmbedder(change.entry.vector, expected)) {
+    if (!entryFitsEmbedder(change.entry, expected)) {
       report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${change.entry.vector.length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }

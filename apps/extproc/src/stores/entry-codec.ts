@@ -69,3 +69,8 @@ export function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity): boolean 
 export function fitsEmbedder(vector: Float32Array, id: EmbedderIdentity): boolean {
   return (id.dimensions === 0 || vector.length === id.dimensions) && isUnitVector(vector);
 }
+
+/** Whether a stored entry may be loaded: an exact-only one is never indexed, so its placeholder vector need not fit. */
+export function entryFitsEmbedder(entry: Pick<CacheEntry, 'vector' | 'exactOnly'>, id: EmbedderIdentity): boolean {
+  return entry.exactOnly === true || fitsEmbedder(entry.vector, id);
+}

@@ -6,7 +6,7 @@ import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
-import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
+import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { createRedisConnections, type RedisConnection } from './redis-connection.ts';
 import { FLUSH_SCRIPT, idOf, labelField, redisKeys, type RedisKeys } from './redis-schema.ts';
 import { RedisSync, type StreamMessage } from './redis-sync.ts';
@@ -72,7 +72,7 @@ export class RedisReplicator implements CacheStore {
       binary,
       keys: this.#keys,
       engine: opts.engine,
-      accept: (embedder, vector) => this.#accept(embedder, vector),
+      accept: (embedder, entry) => this.#accept(embedder, entry),
       bad: (id, err) => this.#bad(id, err),
       publish: (change) => this.#write(change),
     });
@@ -186,9 +186,9 @@ export class RedisReplicator implements CacheStore {
   }
 
   /** Whether an entry from Redis may join this replica's index; another embedder's vectors never do. */
-  #accept(embedder: Parameters<typeof sameEmbedder>[0], vector: Float32Array): boolean {
+  #accept(embedder: Parameters<typeof sameEmbedder>[0], entry: CacheEntry): boolean {
     const own = this.#opts.engine.embedder.identity;
-    if (sameEmbedder(embedder, own) && fitsEmbedder(vector, own)) return true;
+    if (sameEmbedder(embedder, own) && entryFitsEmbedder(entry, own)) return true;
     const key = embedderKey(embedder);
     this.#metrics.loadProblem('redis', 'embedder-mismatch');
     if (!this.#foreignEmbedders.has(key)) {

@@ -19,7 +19,7 @@ export interface RedisSyncDeps {
   keys: RedisKeys;
   engine: CacheEngine;
   /** Whether an entry made by this embedder may join the replica's index (reports it when not). */
-  accept(embedder: EmbedderIdentity, vector: Float32Array): boolean;
+  accept(embedder: EmbedderIdentity, entry: CacheEntry): boolean;
   /** An entry Redis holds that cannot be read (another version, hand edits). */
   bad(id: string, err: Error): void;
   publish(change: CacheChange): Promise<unknown>;
@@ -71,7 +71,7 @@ export class RedisSync {
       const id = ids[i]!;
       try {
         const read = readEntryHash(hash as Record<string, Buffer>);
-        if (read && read.entry.expiresAt > now && this.#deps.accept(read.embedder, read.entry.vector)) out.set(id, read.entry);
+        if (read && read.entry.expiresAt > now && this.#deps.accept(read.embedder, read.entry)) out.set(id, read.entry);
       } catch (err) {
         this.#deps.bad(id, err as Error);
       }
