@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { messagesAnswer, messagesStream, responsesStream, type EnvoyResponse } from '@semcache/testkit';
-import { startHarness, type Harness } from './harness.ts';
+import { json, startHarness, type Harness } from './harness.ts';
 
 const TEXT = 'DNS turns host names into IP addresses, so that people can use names instead of numbers.';
 
@@ -211,6 +214,57 @@ describe('ENDPOINTS names the endpoints that are cached', () => {
       assert.equal((await h.chat('What is DNS?')).headers['x-semantic-cache'], 'miss');
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('the new endpoints keep their answers apart and across a restart', () => {
+  const requests = [
+    { path: '/v1/messages', headers: { 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'claude-test', max_tokens: 50, messages: [{ role: 'user', content: 'What is TLS?' }] }) },
+    { path: '/v1/responses', body: JSON.stringify({ model: 'gpt-test', input: 'What is TLS?' }) },
+    { path: '/v1/embeddings', body: JSON.stringify({ model: 'embed-test', input: 'What is TLS?' }) },
+  ];
+
+  it("one tenant's answer is never served to another", async () => {
+    const h = await startHarness({ tenantHeader: 'x-tenant' });
+    try {
+      for (const r of requests) {
+        const as = (tenant: string) => h.envoy.send({ ...r, headers: { ...r.headers, 'x-tenant': tenant } });
+        const acme = await as('acme');
+        const globex = await as('globex');
+        assert.equal(acme.headers['x-semantic-cache'], 'miss', r.path);
+        assert.equal(globex.headers['x-semantic-cache'], 'miss', r.path);
+        const again = await as('acme');
+        assert.equal(again.headers['x-semantic-cache'], 'hit-exact', r.path);
+        assert.deepEqual(json(again.body), json(acme.body), r.path);
+        assert.notDeepEqual(json(again.body), json(globex.body), r.path);
+      }
+      assert.equal(h.upstream.calls.length, requests.length * 2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('are stored in the data directory and answered from it after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-endpoints-'));
+    try {
+      const first = await startHarness({ 'store.persist': true, 'store.dataDir': dir });
+      const bodies: Buffer[] = [];
+      for (const r of requests) bodies.push((await first.envoy.send(r)).body);
+      await first.close();
+      const second = await startHarness({ 'store.persist': true, 'store.dataDir': dir });
+      try {
+        for (const [i, r] of requests.entries()) {
+          const res = await second.envoy.send(r);
+          assert.equal(res.headers['x-semantic-cache'], 'hit-exact', r.path);
+          assert.deepEqual(json(res.body), json(bodies[i]!), r.path);
+        }
+        assert.equal(second.upstream.calls.length, 0);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
