@@ -197,6 +197,8 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
       assert.equal(batch.data.length, 2);
       const events = h.server.engine.log.recent({ namespace: 'text-embedding-test' });
       assert.ok(events.every((e) => e.outcome !== 'semantic' && e.embedMicros === 0), 'never embedded, never a semantic hit');
+      const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+      assert.match(metrics, /semcache_semantic_skips_total\{reason="exact-only"\} 6\b/, 'each miss skipped the semantic tier');
     });
   });
 });

@@ -79,7 +79,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     labelNames: ['kind'], registers,
   });
   const semanticSkips = new Counter({
-    name: 'semcache_semantic_skips_total', help: 'Lookups that skipped the semantic tier, by reason (too-long: past the model\'s token window).',
+    name: 'semcache_semantic_skips_total', help: 'Lookups that skipped the semantic tier, by reason (too-long: past the model\'s token window; exact-only: an endpoint such as /v1/embeddings).',
     labelNames: ['reason'], registers,
   });
   const streamSeconds = new Histogram({
@@ -166,7 +166,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     if (e.outcome === 'bypass' && (e.reason === 'namespace-limit' || e.reason === 'model-not-allowed')) {
       refusals.inc({ reason: e.reason === 'namespace-limit' ? 'limit' : e.reason });
     }
-    if (e.reason === 'too-long') semanticSkips.inc({ reason: e.reason });
+    if (e.reason === 'too-long' || e.reason === 'exact-only') semanticSkips.inc({ reason: e.reason });
   };
   const onChange = (change: CacheChange): void => {
     if (change.type === 'remove') removed.inc({ namespace: labels.of(change.namespace), reason: change.reason });
