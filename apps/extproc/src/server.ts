@@ -23,6 +23,7 @@ import type { Verifier } from './verifier/verifier.ts';
 import { startTracing } from './tracing/start-tracing.ts';
 import { TracedEmbedder, tracedGuard } from './tracing/traced-parts.ts';
 import { TracedProcessor } from './tracing/traced-processor.ts';
+import { EngineTransfer } from './transfer/engine-transfer.ts';
 
 export interface StartOptions {
   config: Config;
@@ -102,7 +103,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     },
   });
   let ready = true;
-  const api = adminApi(config.admin, admin, logger);
+  const api = adminApi(config.admin, admin, logger, new EngineTransfer(engine));
   const app = createHttpApp({
     ready: () => ready,
     allowedHosts: config.http.allowedHosts,

@@ -88,6 +88,8 @@ export const AdminConfigSchema = z.object({
   adminTokens: adminTokenList('admin').describe('bearer tokens that may read and change everything'),
   nearMissMargin: z.number().gt(0).max(1).default(0.1).describe('a miss is a near miss when its best similarity is at most this far below the threshold'),
   maxBodyBytes: z.number().int().positive().default(256 * 1024).describe('admin API request body limit'),
+  maxImportBytes: z.number().int().positive().default(1024 * 1024 * 1024)
+    .describe('body limit of an import (POST /api/namespaces/{ns}/import, streamed: it is never held in memory whole)'),
   allowedOrigins: z.array(z.string().url()).default([])
     .describe("browser origins besides the API's own host that may make changes (a foreign Origin is refused on every write)"),
 });

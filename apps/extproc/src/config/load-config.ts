@@ -27,6 +27,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   HTTP_PORT: { path: 'http.port', parse: num },
   HTTP_ALLOWED_HOSTS: { path: 'http.allowedHosts', parse: list },
   ADMIN_ALLOWED_ORIGINS: { path: 'admin.allowedOrigins', parse: list },
+  ADMIN_MAX_IMPORT_BYTES: { path: 'admin.maxImportBytes', parse: num },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
   TENANT_HEADER: { path: 'tenantHeader', parse: String },
   TENANT_REQUIRED: { path: 'tenant.required', parse: bool },
