@@ -54,7 +54,7 @@ export function registerTransfer(app: AdminApp, { logger }: FeatureDeps, { trans
     audit(logger, c, { action: 'namespace.import', namespace, importId: id, new: { linesRead, imported, skipped, failed, recomputed, state: progress.state } });
     if (lines.tooLarge) {
       throw new HTTPException(413, {
-        message: `${progress.error ?? 'the body is too large'}: stopped after ${linesRead} lines; the ${imported} entries imported before stay (import ${id})`,
+        message: `${progress.error ?? 'the body is too large'}: stopped after ${linesRead} entry lines; the ${imported} entries imported before it stay (import ${id})`,
       });
     }
     return c.json(progress, 200);
