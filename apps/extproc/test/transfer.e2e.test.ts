@@ -286,7 +286,7 @@ describe('import limits and progress', () => {
         running = list.items[0];
       }
       assert.equal(running?.state, 'running');
-      assert.deepEqual([running.linesRead, running.imported, running.failed], [3, 2, 1]);
+      assert.deepEqual([running.expected, running.linesRead, running.imported, running.failed], [3, 3, 2, 1]);
       assert.deepEqual(running.errors, [{ line: 4, reason: running.errors[0]!.reason }]);
       release();
       const done = (await (await response).json()) as ImportProgress;

@@ -320,6 +320,8 @@ export const ImportProgressSchema = z.object({
   state: z.enum(['running', 'done', 'failed']),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** Entries the export's header announced (null until the header is read): the figure `linesRead` runs towards. */
+  expected: count.nullable(),
   /** Lines read after the header, blank ones not counted. */
   linesRead: count,
   imported: count,

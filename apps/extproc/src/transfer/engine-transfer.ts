@@ -25,7 +25,7 @@ export class EngineTransfer implements CacheTransfer {
     const now = this.#engine.now();
     const progress: ImportProgress = {
       id: `imp-${now.toString(36)}-${(this.#seq++).toString(36)}`, namespace: name, by, state: 'running', startedAt: now, finishedAt: null,
-      linesRead: 0, imported: 0, skipped: 0, failed: 0, recomputed: 0, errors: [], error: null,
+      expected: null, linesRead: 0, imported: 0, skipped: 0, failed: 0, recomputed: 0, errors: [], error: null,
     };
     const run = new NamespaceImport(this.#engine, name, progress);
     this.#track(progress);

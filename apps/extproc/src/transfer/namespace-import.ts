@@ -97,6 +97,7 @@ export class NamespaceImport {
       );
     }
     if (!this.#namespace()) throw new InvalidRequestError(`namespace '${this.#name}' cannot be created: the namespace table is full (maxNamespaces)`, 'namespace');
+    this.progress.expected = header.entries;
     return header;
   }
 
