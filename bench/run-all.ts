@@ -18,6 +18,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
+  ['bench/transfer.ts', ['--expose-gc']],
 ];
 
 let failed = 0;

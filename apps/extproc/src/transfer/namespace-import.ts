@@ -59,6 +59,15 @@ export class NamespaceImport {
   /** Throws `InvalidRequestError` for a bad header (nothing applied); any error of `lines` goes to the caller. */
   async run(lines: AsyncIterable<string>): Promise<void> {
     const it = lines[Symbol.asyncIterator]();
+    try {
+      await this.#read(it);
+    } finally {
+      // Stops reading a body refused at its header, as a for-await loop would.
+      await it.return?.();
+    }
+  }
+
+  async #read(it: AsyncIterator<string>): Promise<void> {
     let lineNo = 0;
     let next = await it.next();
     for (; !next.done; next = await it.next()) {
