@@ -82,6 +82,7 @@ async function importInto(s: RunningServer, body: string): Promise<{ ms: number;
 
 const mb = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
 const rate = (n: number, ms: number): string => Math.round(n / (ms / 1000)).toLocaleString('en-US');
+const mbRate = (bytes: number, ms: number): string => (bytes / 1024 ** 2 / (ms / 1000)).toFixed(1);
 
 const source = await server(256);
 const same = await server(256);
@@ -93,7 +94,7 @@ try {
   const rows: string[][] = [['reference: the same entries stored as answers (engine.store)', String(ENTRIES), '', (fillMs / 1000).toFixed(2), rate(ENTRIES, fillMs), '', '']];
   const timed = await exportOnce(source, true);
   const sampled = await exportOnce(source, true, { sampleHeap: true });
-  rows.push(['export, vectors', String(ENTRIES), mb(timed.bytes), (timed.ms / 1000).toFixed(2), rate(ENTRIES, timed.ms), rate(timed.bytes / 1024 ** 2, timed.ms), mb(sampled.heapGrowth)]);
+  rows.push(['export, vectors', String(ENTRIES), mb(timed.bytes), (timed.ms / 1000).toFixed(2), rate(ENTRIES, timed.ms), mbRate(timed.bytes, timed.ms), mb(sampled.heapGrowth)]);
   const withVectors = await exportOnce(source, true, { keep: true });
   const withoutVectors = await exportOnce(source, false, { keep: true });
   const bytes = Buffer.byteLength(withVectors.text);
@@ -105,7 +106,7 @@ try {
     await fetch(url(target, `/namespaces/${NS}/flush`), { method: 'POST', headers: { 'x-requested-by': 'bench' } }).catch(() => undefined);
     const { ms, progress } = await importInto(target, body);
     const size = Buffer.byteLength(body);
-    rows.push([`${what} (${progress.recomputed} recomputed)`, String(progress.imported), mb(size), (ms / 1000).toFixed(2), rate(ENTRIES, ms), rate(size / 1024 ** 2, ms), '']);
+    rows.push([`${what} (${progress.recomputed} recomputed)`, String(progress.imported), mb(size), (ms / 1000).toFixed(2), rate(ENTRIES, ms), mbRate(size, ms), '']);
   }
   console.log(`# Export and import of one namespace${quick ? ' (quick)' : ''}\n`);
   console.log(`${ENTRIES} entries with ${ANSWER_BYTES}-byte answers, built-in embedder (256 dims; the recompute target 512), ` +

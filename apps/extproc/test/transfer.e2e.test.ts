@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ApiError, EntryList, ExportHeader, ImportList, ImportProgress } from '@semcache/shared';
+import { FakePredictor } from './fake-predictor.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-transfer-0123456789';
@@ -146,6 +147,27 @@ describe('export and import between two real servers', () => {
     }
   });
 
+  it('recomputing through a remote embedder, a prompt it answers with a zero vector fails its own line only', async () => {
+    const predictor = await new FakePredictor().start();
+    predictor.answerFor = (text) => (text === STORED[1] ? new Array<number>(256).fill(0) : null);
+    const target = await startHarness({
+      'admin.adminTokens': [ADMIN], 'embedder.provider': 'openai', 'embedder.url': `http://127.0.0.1:${predictor.port}/v1/embeddings`,
+      'embedder.model': 'remote', 'embedder.dimensions': 256,
+    });
+    try {
+      const report = await imported(target, NS, exported);
+      assert.deepEqual([report.imported, report.recomputed, report.failed], [2, 2, 1]);
+      assert.equal(report.errors[0]!.line, 3);
+      assert.match(report.errors[0]!.reason, /could not be embedded: .*zero vector/);
+      assert.deepEqual(await prompts(target), [STORED[0], STORED[2]].sort());
+      const batches = predictor.calls.map((c) => ((c.body as { input: string[] }).input).length);
+      assert.equal(batches[batches.length - 4], 3, 'one call for the batch, then one per prompt after it failed');
+    } finally {
+      await target.close();
+      await predictor.close();
+    }
+  });
+
   it('refuses a body without a valid header with 400 naming the line, and applies nothing', async () => {
     const target = await startHarness({ 'admin.adminTokens': [ADMIN] });
     try {
@@ -156,6 +178,8 @@ describe('export and import between two real servers', () => {
       const newer = exported.replace('"version":1', '"version":2');
       assert.equal((await importBody(target, NS, newer)).status, 400);
       assert.equal(target.server.engine.namespaces.find(NS), undefined, 'no namespace was created');
+      const doc = (await (await fetch(`${base(target)}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      assert.ok(doc.paths['/api/namespaces/{namespace}/import'] && doc.paths['/api/namespaces/{namespace}/export'] && doc.paths['/api/imports']);
       const list = (await (await fetch(`${base(target)}/imports`, { headers: auth })).json()) as ImportList;
       assert.deepEqual(list.items.map((p) => p.state), ['failed', 'failed']);
     } finally {
