@@ -28,7 +28,9 @@ export class BodyLines implements AsyncIterable<string> {
           this.tooLarge = true;
           throw new Error(`the body is over the import limit of ${this.#maxBytes} bytes (admin.maxImportBytes)`);
         }
-        const lines = (rest + decoder.decode(value, { stream: true })).split('\n');
+        // Only the new text is split: a long line spread over many chunks is joined once, not rescanned per chunk.
+        const lines = decoder.decode(value, { stream: true }).split('\n');
+        lines[0] = rest + lines[0]!;
         rest = lines.pop()!;
         for (const line of lines) yield stripCr(line);
       }
