@@ -285,6 +285,36 @@ describe('import limits and progress', () => {
     }
   });
 
+  it('a body slower than http.requestTimeoutMs is cut off; the entries before stay and the import says why it stopped', async () => {
+    const target = await startHarness({ 'admin.adminTokens': [ADMIN], 'http.requestTimeoutMs': 500 });
+    try {
+      const [header, ...entries] = exported.trim().split('\n');
+      let step = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(ctl) {
+          if (step++ === 0) return ctl.enqueue(new TextEncoder().encode(`${header}\n${entries[0]}\n`));
+          await new Promise((r) => setTimeout(r, 1500));
+          ctl.enqueue(new TextEncoder().encode(`${entries[1]}\n`));
+          ctl.close();
+        },
+      });
+      const res = await importBody(target, NS, body).catch(() => null);
+      assert.ok(res === null || res.status === 408, `cut off (${res?.status})`);
+      let last: ImportProgress | undefined;
+      // The 408 and the end of the body reach the client and the import in no fixed order.
+      for (let i = 0; i < 40 && (last === undefined || last.state === 'running'); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 50));
+        last = ((await (await fetch(`${base(target)}/imports`, { headers: auth })).json()) as ImportList).items[0];
+      }
+      assert.equal(last?.state, 'failed');
+      assert.equal(last.imported, 1);
+      assert.ok(last.error, 'it says why');
+      assert.deepEqual(await prompts(target), [STORED[0]]);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('shows the counts of an import while its body is still arriving', async () => {
     const target = await startHarness({ 'admin.adminTokens': [ADMIN] });
     try {

@@ -26,6 +26,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   HTTP_HOST: { path: 'http.host', parse: String },
   HTTP_PORT: { path: 'http.port', parse: num },
   HTTP_ALLOWED_HOSTS: { path: 'http.allowedHosts', parse: list },
+  HTTP_REQUEST_TIMEOUT_MS: { path: 'http.requestTimeoutMs', parse: num },
   ADMIN_ALLOWED_ORIGINS: { path: 'admin.allowedOrigins', parse: list },
   ADMIN_MAX_IMPORT_BYTES: { path: 'admin.maxImportBytes', parse: num },
   PATH_PREFIXES: { path: 'pathPrefixes', parse: list },
