@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiError, EntryList, ExportHeader, ImportList, ImportProgress } from '@semcache/shared';
 import { FakePredictor } from './fake-predictor.ts';
@@ -165,6 +168,28 @@ describe('export and import between two real servers', () => {
     } finally {
       await target.close();
       await predictor.close();
+    }
+  });
+
+  it('imported entries are written to the data directory like stored answers, and served after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-import-'));
+    const durable = { 'admin.adminTokens': [ADMIN], 'store.persist': true, 'store.dataDir': dir };
+    try {
+      const first = await startHarness(durable);
+      try {
+        assert.equal((await imported(first, NS, exported)).imported, 3);
+      } finally {
+        await first.close();
+      }
+      const restarted = await startHarness(durable);
+      try {
+        assert.deepEqual(await prompts(restarted), [...STORED].sort());
+        assert.equal((await restarted.chat(STORED[2]!)).headers['x-semantic-cache'], 'hit-exact');
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
