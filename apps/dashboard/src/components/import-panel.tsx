@@ -54,7 +54,7 @@ export function ImportPanel({ namespace, onImported }: { namespace?: string; onI
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="import-h">
+    <form className="import-form" onSubmit={(e) => void submit(e)} aria-labelledby="import-h">
       <h2 id="import-h">Import</h2>
       <p className="small muted">
         An export file (JSON Lines) from this or another server. Bad lines are listed by number and skipped, expired entries
