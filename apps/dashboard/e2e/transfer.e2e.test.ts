@@ -53,8 +53,13 @@ describe('export and import in the dashboard, in headless Chromium against real 
     const into = page.getByLabel('Into namespace');
     await page.waitForFunction(() => (document.querySelector('input[type="text"]') as HTMLInputElement | null)?.value === 'gpt-test');
     assert.equal(await into.inputValue(), NS, 'taken from the file\'s header');
+    await page.getByRole('button', { name: 'Check only' }).click();
+    const checked = page.getByTestId('import-progress').filter({ hasText: 'Check of an import into gpt-test: done' });
+    await checked.filter({ hasText: '3 would be imported' }).waitFor();
+    assert.equal((await api(target, `/namespaces/${NS}`)).status, 404, 'the check changed nothing');
+
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    const status = page.getByTestId('import-progress').filter({ hasText: 'done' });
+    const status = page.getByTestId('import-progress').filter({ hasText: /Import into gpt-test: done/ });
     await status.waitFor();
     const text = await status.innerText();
     assert.match(text, /4 lines read \(3 announced\) · 3 imported · 0 skipped \(expired\) · 1 failed/);

@@ -23,14 +23,14 @@ async function exportText(h: Harness, ns = NS, query = ''): Promise<string> {
   return res.text();
 }
 
-async function importBody(h: Harness, ns: string, body: string | ReadableStream<Uint8Array>): Promise<Response> {
-  return fetch(`${base(h)}/namespaces/${enc(ns)}/import`, {
+async function importBody(h: Harness, ns: string, body: string | ReadableStream<Uint8Array>, query = ''): Promise<Response> {
+  return fetch(`${base(h)}/namespaces/${enc(ns)}/import${query}`, {
     method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson', 'x-requested-by': 'test' }, body, duplex: 'half',
   } as RequestInit);
 }
 
-async function imported(h: Harness, ns: string, body: string): Promise<ImportProgress> {
-  const res = await importBody(h, ns, body);
+async function imported(h: Harness, ns: string, body: string, query = ''): Promise<ImportProgress> {
+  const res = await importBody(h, ns, body, query);
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as ImportProgress;
 }
@@ -134,7 +134,12 @@ describe('export and import between two real servers', () => {
     ]);
     const target = await startHarness({ 'admin.adminTokens': [ADMIN] });
     try {
+      const check = await imported(target, NS, body, '?dryRun=true');
+      assert.deepEqual([check.dryRun, check.linesRead, check.imported, check.skipped, check.failed], [true, 8, 2, 1, 5]);
+      assert.equal(target.server.engine.namespaces.find(NS), undefined, 'a dry run applies nothing');
       const report = await imported(target, NS, body);
+      assert.equal(report.dryRun, false);
+      assert.deepEqual(report.errors, check.errors, 'the dry run reported what the import then found');
       assert.deepEqual([report.linesRead, report.imported, report.skipped, report.failed], [8, 2, 1, 5]);
       assert.deepEqual(report.errors.map((e) => e.line), [3, 4, 6, 7, 9]);
       const reasons = report.errors.map((e) => e.reason);

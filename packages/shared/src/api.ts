@@ -308,6 +308,12 @@ export const ExportQuerySchema = z.object({
 });
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
+export const ImportQuerySchema = z.object({
+  /** true: every line is read and checked, and the report made, but nothing is added (vectors are not computed). */
+  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type ImportQuery = z.infer<typeof ImportQuerySchema>;
+
 export const ImportLineErrorSchema = z.object({ line: z.number().int().positive(), reason: z.string() });
 export type ImportLineError = z.infer<typeof ImportLineErrorSchema>;
 
@@ -318,6 +324,8 @@ export const ImportProgressSchema = z.object({
   /** Name of the token that started it. */
   by: z.string(),
   state: z.enum(['running', 'done', 'failed']),
+  /** A check only: `imported` and `recomputed` count what would have been. */
+  dryRun: z.boolean(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   /** Entries the export's header announced (null until the header is read): the figure `linesRead` runs towards. */

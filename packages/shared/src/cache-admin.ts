@@ -79,9 +79,10 @@ export interface CacheTransfer {
    * Reads an export line by line into the namespace `name` (created when missing). Every line is validated in
    * full before its entry is added; a bad one is counted and reported with its number, never half applied.
    * Throws `InvalidRequestError` (nothing applied) when the header is missing or not one this server reads, or
-   * names another tenant. An error from `lines` stops the import; what was applied before stays.
+   * names another tenant. An error from `lines` stops the import; what was applied before stays. With `dryRun`
+   * every line is checked and counted, and nothing is applied.
    */
-  importNamespace(name: string, lines: AsyncIterable<string>, by: string): Promise<ImportProgress>;
+  importNamespace(name: string, lines: AsyncIterable<string>, by: string, opts?: { dryRun?: boolean }): Promise<ImportProgress>;
   /** Running imports, then recent finished ones, newest first. */
   listImports(namespace?: string): ImportProgress[];
 }

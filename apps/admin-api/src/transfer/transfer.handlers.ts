@@ -49,9 +49,11 @@ export function registerTransfer(app: AdminApp, { logger }: FeatureDeps, { trans
       throw new HTTPException(413, { message: `the body of ${declared} bytes is over the import limit of ${maxImportBytes} bytes (admin.maxImportBytes)` });
     }
     const lines = new BodyLines(c.req.raw.body, maxImportBytes);
-    const progress = await transfer.importNamespace(namespace, lines, c.get('actor').name);
+    const { dryRun } = c.req.valid('query');
+    const progress = await transfer.importNamespace(namespace, lines, c.get('actor').name, { dryRun });
     const { id, linesRead, imported, skipped, failed, recomputed } = progress;
-    audit(logger, c, { action: 'namespace.import', namespace, importId: id, new: { linesRead, imported, skipped, failed, recomputed, state: progress.state } });
+    // A dry run changes nothing, so it is not an audited change.
+    if (!dryRun) audit(logger, c, { action: 'namespace.import', namespace, importId: id, new: { linesRead, imported, skipped, failed, recomputed, state: progress.state } });
     if (lines.tooLarge) {
       throw new HTTPException(413, {
         message: `${progress.error ?? 'the body is too large'}: stopped after ${linesRead} entry lines; the ${imported} entries imported before it stay (import ${id})`,

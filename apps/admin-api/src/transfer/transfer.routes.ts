@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ExportQuerySchema, ImportListQuerySchema, ImportListSchema, ImportProgressSchema, NamespaceParamsSchema } from '@semcache/shared';
+import { ExportQuerySchema, ImportListQuerySchema, ImportQuerySchema, ImportListSchema, ImportProgressSchema, NamespaceParamsSchema } from '@semcache/shared';
 import { adminOnly, jsonBody, readable, readErrors, writeErrors } from '../route-helpers.ts';
 
 const tags = ['transfer'];
@@ -18,9 +18,10 @@ export const exportRoute = createRoute({
 
 export const importRoute = createRoute({
   method: 'post', path: '/namespaces/{namespace}/import', tags, ...adminOnly,
-  summary: 'Import an export into this namespace (created when missing): bad lines are reported by number and skipped, expired entries skipped, vectors recomputed unless the embedder is the same',
+  summary: 'Import an export into this namespace (created when missing): bad lines are reported by number and skipped, expired entries skipped, vectors recomputed unless the embedder is the same; dryRun=true checks every line and applies nothing',
   request: {
     params: NamespaceParamsSchema,
+    query: ImportQuerySchema,
     body: { content: { [JSONL]: { schema: z.string() } }, description: 'An export, as GET .../export wrote it', required: true },
   },
   responses: { 200: jsonBody(ImportProgressSchema, 'The import as it ended'), ...writeErrors },

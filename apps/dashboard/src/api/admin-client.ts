@@ -90,8 +90,8 @@ export class AdminClient {
   }
 
   /** Resolves when the server has read the whole file; `imports` shows its progress meanwhile. */
-  importFile(name: string, file: Blob): Promise<ImportProgress> {
-    return this.http.request('POST', `${ns(name)}/import`, { file: { data: file, contentType: 'application/x-ndjson' } });
+  importFile(name: string, file: Blob, dryRun = false): Promise<ImportProgress> {
+    return this.http.request('POST', `${ns(name)}/import`, { query: { dryRun }, file: { data: file, contentType: 'application/x-ndjson' } });
   }
 
   imports(namespace: string | undefined, signal?: AbortSignal): Promise<ImportProgress[]> {

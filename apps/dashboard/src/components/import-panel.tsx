@@ -36,16 +36,15 @@ export function ImportPanel({ namespace, onImported }: { namespace?: string; onI
     const named = exportNamespace((await chosen.slice(0, HEADER_BYTES).text()).split('\n', 1)[0] ?? '');
     if (named !== null) setTarget(named);
   };
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
+  const send = async (dryRun: boolean): Promise<void> => {
     if (!file || target === '') return;
     setUploading(true);
     setError(null);
     try {
-      const done = await client.importFile(target, file);
+      const done = await client.importFile(target, file, dryRun);
       known.current.add(done.id);
       setOwn(done);
-      onImported?.();
+      if (!dryRun) onImported?.();
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -54,11 +53,12 @@ export function ImportPanel({ namespace, onImported }: { namespace?: string; onI
   };
 
   return (
-    <form className="import-form" onSubmit={(e) => void submit(e)} aria-labelledby="import-h">
+    <form className="import-form" onSubmit={(e: FormEvent) => { e.preventDefault(); void send(false); }} aria-labelledby="import-h">
       <h2 id="import-h">Import</h2>
       <p className="small muted">
         An export file (JSON Lines) from this or another server. Bad lines are listed by number and skipped, expired entries
-        skipped; vectors are recomputed unless the export was made with this server's embedder.
+        skipped; vectors are recomputed unless the export was made with this server's embedder. "Check only" reads the whole
+        file and reports the same, changing nothing.
       </p>
       <div className="form-grid">
         <label className="field">
@@ -75,7 +75,8 @@ export function ImportPanel({ namespace, onImported }: { namespace?: string; onI
       {error && <ErrorNotice error={error} />}
       {listError && listError.kind !== 'down' && <ErrorNotice error={listError} />}
       <div className="row">
-        <button type="submit" className="primary" disabled={!file || target === '' || uploading}>{uploading ? 'Importing…' : 'Import'}</button>
+        <button type="submit" className="primary" disabled={!file || target === '' || uploading}>{uploading ? 'Reading…' : 'Import'}</button>
+        <button type="button" disabled={!file || target === '' || uploading} onClick={() => void send(true)}>Check only</button>
       </div>
       {shown.map((p) => <ImportStatus key={p.id} progress={p} />)}
     </form>
@@ -87,7 +88,7 @@ function ImportStatus({ progress: p }: { progress: ImportProgress }) {
   const more = p.failed - Math.min(p.failed, p.errors.length, SHOWN_ERRORS);
   return (
     <div className={`notice ${tone}`} role="status" data-testid="import-progress">
-      <h3>Import into {p.namespace}: {p.state}</h3>
+      <h3>{p.dryRun ? 'Check of an import into' : 'Import into'} {p.namespace}: {p.state}</h3>
       {p.expected !== null && p.expected > 0 && <progress value={Math.min(p.linesRead, p.expected)} max={p.expected} aria-label="Lines read" />}
       <p className="small">{importCounts(p)}</p>
       {p.error && <p className="small">{p.error}</p>}

@@ -6,7 +6,7 @@ export function importCounts(p: ImportProgress): string {
   const read = p.expected === null ? `${p.linesRead} lines read`
     : p.linesRead <= p.expected ? `${p.linesRead} of ${p.expected} lines read` : `${p.linesRead} lines read (${p.expected} announced)`;
   const recomputed = p.recomputed > 0 ? ` · ${p.recomputed} vectors recomputed` : '';
-  return `${read} · ${p.imported} imported · ${p.skipped} skipped (expired) · ${p.failed} failed${recomputed}`;
+  return `${read} · ${p.imported} ${p.dryRun ? 'would be imported' : 'imported'} · ${p.skipped} skipped (expired) · ${p.failed} failed${recomputed}`;
 }
 
 /** The namespace an export's first line names, to offer as the target; null when it is not an export. */

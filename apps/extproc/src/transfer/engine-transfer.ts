@@ -21,10 +21,10 @@ export class EngineTransfer implements CacheTransfer {
     return exportLines(this.#engine, this.#engine.namespaces.get(name), opts.vectors);
   }
 
-  async importNamespace(name: string, lines: AsyncIterable<string>, by: string): Promise<ImportProgress> {
+  async importNamespace(name: string, lines: AsyncIterable<string>, by: string, opts: { dryRun?: boolean } = {}): Promise<ImportProgress> {
     const now = this.#engine.now();
     const progress: ImportProgress = {
-      id: `imp-${now.toString(36)}-${(this.#seq++).toString(36)}`, namespace: name, by, state: 'running', startedAt: now, finishedAt: null,
+      id: `imp-${now.toString(36)}-${(this.#seq++).toString(36)}`, namespace: name, by, state: 'running', dryRun: opts.dryRun ?? false, startedAt: now, finishedAt: null,
       expected: null, linesRead: 0, imported: 0, skipped: 0, failed: 0, recomputed: 0, errors: [], error: null,
     };
     const run = new NamespaceImport(this.#engine, name, progress);

@@ -105,7 +105,7 @@ export class NamespaceImport {
         'namespace',
       );
     }
-    if (!this.#namespace()) throw new InvalidRequestError(`namespace '${this.#name}' cannot be created: the namespace table is full (maxNamespaces)`, 'namespace');
+    if (!this.progress.dryRun && !this.#namespace()) throw new InvalidRequestError(`namespace '${this.#name}' cannot be created: the namespace table is full (maxNamespaces)`, 'namespace');
     this.progress.expected = header.entries;
     return header;
   }
@@ -148,13 +148,14 @@ export class NamespaceImport {
     this.#toEmbed = 0;
     const { embedder } = this.#engine;
     const exactOnly = (q: Queued): boolean => q.embed && embedder.fits?.(q.entry.prompt) === false;
-    const vectors = await this.#embed(batch.filter((q) => q.embed && !exactOnly(q)));
+    // A dry run does not embed: it costs the embedder's time, and the check is of the file.
+    const vectors = this.progress.dryRun ? new Map<Queued, Float32Array>() : await this.#embed(batch.filter((q) => q.embed && !exactOnly(q)));
     for (const q of batch) {
       const { exactOnly: _wasExactOnly, ...rest } = q.entry;
       let entry: CacheEntry = q.entry;
       if (exactOnly(q)) {
         entry = { ...rest, vector: new Float32Array(Math.max(1, embedder.identity.dimensions)), exactOnly: true };
-      } else if (q.embed) {
+      } else if (q.embed && !this.progress.dryRun) {
         const vector = vectors.get(q);
         if (!(vector instanceof Float32Array)) {
           this.#fail(q.line, `its prompt could not be embedded: ${vector ?? 'no vector'}`);
@@ -186,6 +187,7 @@ export class NamespaceImport {
   }
 
   #apply(q: Queued, entry: CacheEntry): void {
+    if (this.progress.dryRun) return this.#counted(q);
     const ns = this.#namespace();
     if (!ns) return this.#fail(q.line, `namespace '${this.#name}' was removed meanwhile and the namespace table is full`);
     try {
@@ -195,6 +197,10 @@ export class NamespaceImport {
     } catch (err) {
       return this.#fail(q.line, `could not be added: ${(err as Error).message}`);
     }
+    this.#counted(q);
+  }
+
+  #counted(q: Queued): void {
     this.progress.imported++;
     if (q.embed) this.progress.recomputed++;
   }
