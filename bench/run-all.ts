@@ -19,6 +19,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
   ['bench/endpoint-hits.ts', []],
+  ['bench/transfer.ts', ['--expose-gc']],
 ];
 
 let failed = 0;

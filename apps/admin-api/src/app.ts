@@ -11,10 +11,14 @@ import { registerLabels } from './labels/labels.handlers.ts';
 import { registerLookups } from './lookups/lookups.handlers.ts';
 import { registerNamespaces } from './namespaces/namespaces.handlers.ts';
 import { registerProbe } from './probe/probe.handlers.ts';
+import { registerTransfer } from './transfer/transfer.handlers.ts';
 
 export const API_PREFIX = '/api';
 const DEFAULT_NEAR_MISS_MARGIN = 0.1;
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+const DEFAULT_MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+/** The import streams its body and counts it against its own limit. */
+const IMPORT_PATH = new RegExp(`^${API_PREFIX}/namespaces/[^/]+/import$`);
 
 /**
  * The admin API, every route under `/api`: mount it on any Hono app with `app.route('/', createAdminApp(...))`.
@@ -28,10 +32,11 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   };
   const api = new OpenAPIHono<AdminEnv>({ defaultHook: validationHook });
   api.onError(errorHandler(deps.logger));
-  api.use('*', bodyLimit({
+  const limit = bodyLimit({
     maxSize: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     onError: () => { throw new HTTPException(413); },
-  }));
+  });
+  api.use('*', (c, next) => (c.req.method === 'POST' && IMPORT_PATH.test(c.req.path) ? next() : limit(c, next)));
   // Before authentication: with no token configured, a forged request would otherwise pass as the local operator.
   api.use('*', writeGuard(deps.allowedOrigins));
   api.use('*', bearerAuth(deps.tokens));
@@ -41,6 +46,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   registerLookups(api, features, { shutdown: deps.shutdown });
   registerAnalytics(api, features);
   registerLabels(api, features);
+  if (deps.transfer) registerTransfer(api, features, { transfer: deps.transfer, maxImportBytes: deps.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES });
   // Unknown paths under /api answer like the rest of the API, not with whatever the host app serves.
   api.all('*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { CacheAdmin } from '@semcache/shared';
+import type { CacheAdmin, CacheTransfer } from '@semcache/shared';
 
 /** The subset of a pino logger the API writes to. */
 export interface AdminLogger {
@@ -31,6 +31,10 @@ export interface AdminDeps {
   /** Default margin below the threshold within which a miss counts as a near miss. */
   nearMissMargin?: number;
   maxBodyBytes?: number;
+  /** Export and import of namespaces; without it those routes are absent. */
+  transfer?: CacheTransfer;
+  /** Body limit of an import, which is streamed and so not held to maxBodyBytes. */
+  maxImportBytes?: number;
   /** Origins besides the API's own host whose browser pages may make changes. */
   allowedOrigins?: string[];
   /** Aborted when the process stops: ends the live lookup streams, which would otherwise hold the server open. */

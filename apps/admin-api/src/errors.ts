@@ -52,7 +52,7 @@ export function errorHandler(logger: AdminLogger): ErrorHandler {
     if (err instanceof ZodError) return c.json(invalid(err, 'request'), 400);
     if (err instanceof HTTPException && err.status < 500) {
       const code = CODES[err.status] ?? 'invalid_request';
-      const message = err.status === 413 ? 'request body too large' : err.message || code;
+      const message = err.message || (err.status === 413 ? 'request body too large' : code);
       return c.json(errorBody(code, message), err.status as ContentfulStatusCode);
     }
     logger.error({ err, method: c.req.method, path: c.req.path }, 'admin API request failed');

@@ -23,6 +23,7 @@ import type { Verifier } from './verifier/verifier.ts';
 import { startTracing } from './tracing/start-tracing.ts';
 import { TracedEmbedder, tracedGuard } from './tracing/traced-parts.ts';
 import { TracedProcessor } from './tracing/traced-processor.ts';
+import { EngineTransfer } from './transfer/engine-transfer.ts';
 
 export interface StartOptions {
   config: Config;
@@ -102,7 +103,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     },
   });
   let ready = true;
-  const api = adminApi(config.admin, admin, logger);
+  const api = adminApi(config.admin, admin, logger, new EngineTransfer(engine));
   const app = createHttpApp({
     ready: () => ready,
     allowedHosts: config.http.allowedHosts,
@@ -113,7 +114,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       mountDashboard(a);
     },
   });
-  const http = await listen(app.fetch, httpListenHost(config.http.host, config.admin, logger), config.http.port);
+  const http = await listen(app.fetch, httpListenHost(config.http.host, config.admin, logger), config.http.port, config.http.requestTimeoutMs);
 
   const sweep = setInterval(() => {
     const removed = engine.sweepExpired();
@@ -144,9 +145,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+/**
+ * Node answers 408 to a request whose body has not arrived whole within requestTimeout, checked every
+ * connectionsCheckingInterval: an import's body arrives only as fast as its entries are added.
+ */
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number, requestTimeout: number): Promise<{ server: ServerType; port: number }> {
+  const connectionsCheckingInterval = requestTimeout === 0 ? 30_000 : Math.min(30_000, Math.max(100, requestTimeout / 4));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, (info) => resolve({ server, port: info.port }));
+    const server = serve({ fetch, hostname, port, serverOptions: { requestTimeout, connectionsCheckingInterval } }, (info) => resolve({ server, port: info.port }));
     server.once('error', reject);
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntrySummarySchema } from './entry.ts';
 import { LookupEventSchema, LookupOutcomeSchema } from './lookup.ts';
-import { NamespaceInfoSchema, NamespaceSettingsSchema } from './namespace.ts';
+import { EmbedderIdentitySchema, NamespaceInfoSchema, NamespaceSettingsSchema } from './namespace.ts';
 
 /**
  * Requests and responses of the admin API (`/api`). The server validates with these and generates its
@@ -278,3 +278,76 @@ export const ThresholdPreviewSchema = z.object({
   hitToMiss: PreviewChangeSchema,
 }).meta({ id: 'ThresholdPreview' });
 export type ThresholdPreview = z.infer<typeof ThresholdPreviewSchema>;
+
+// ---- export and import --------------------------------------------------------------------------------
+
+/** `format` of an export's first line; `version` changes when a reader of the old one would misread the new one. */
+export const EXPORT_FORMAT = 'semcache-export';
+export const EXPORT_VERSION = 1;
+
+/**
+ * The first line of an export (JSON Lines: one object per line, then one entry per line). The embedder tells an
+ * importer whether the vectors can be reused: only with the same provider, model, version and dimensions.
+ */
+export const ExportHeaderSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(EXPORT_VERSION),
+  namespace: z.string().min(1),
+  embedder: EmbedderIdentitySchema,
+  /** Whether entry lines carry `vector` (base64 of little-endian float32). */
+  vectors: z.boolean(),
+  exportedAt: z.number(),
+  /** Entries in the namespace when the export began (some may go before they are written). */
+  entries: count,
+}).meta({ id: 'ExportHeader' });
+export type ExportHeader = z.infer<typeof ExportHeaderSchema>;
+
+export const ExportQuerySchema = z.object({
+  /** false: no vectors; the importer then embeds every prompt itself. */
+  vectors: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+export type ExportQuery = z.infer<typeof ExportQuerySchema>;
+
+export const ImportQuerySchema = z.object({
+  /** true: every line is read and checked, and the report made, but nothing is added (vectors are not computed). */
+  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type ImportQuery = z.infer<typeof ImportQuerySchema>;
+
+export const ImportLineErrorSchema = z.object({ line: z.number().int().positive(), reason: z.string() });
+export type ImportLineError = z.infer<typeof ImportLineErrorSchema>;
+
+/** One import, while it runs and after: the counts grow as lines are read. */
+export const ImportProgressSchema = z.object({
+  id: z.string(),
+  namespace: z.string(),
+  /** Name of the token that started it. */
+  by: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  /** A check only: `imported` and `recomputed` count what would have been. */
+  dryRun: z.boolean(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  /** Entries the export's header announced (null until the header is read): the figure `linesRead` runs towards. */
+  expected: count.nullable(),
+  /** Lines read after the header, blank ones not counted. */
+  linesRead: count,
+  imported: count,
+  /** Entries already expired: valid, but never served, so not added. */
+  skipped: count,
+  /** Bad lines: each is listed in `errors` (the first 100) with its line number. */
+  failed: count,
+  /** Imported entries whose vector this server's embedder computed (the export's embedder differs, or none was sent). */
+  recomputed: count,
+  errors: z.array(ImportLineErrorSchema),
+  /** Why a failed import stopped early (the lines before were applied); null otherwise. */
+  error: z.string().nullable(),
+}).meta({ id: 'ImportProgress' });
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
+
+export const ImportListQuerySchema = z.object({ namespace: z.string().min(1).max(512).optional() });
+export type ImportListQuery = z.infer<typeof ImportListQuerySchema>;
+
+/** Running imports first, then finished ones, newest first. */
+export const ImportListSchema = z.object({ items: z.array(ImportProgressSchema) });
+export type ImportList = z.infer<typeof ImportListSchema>;

@@ -1,4 +1,4 @@
-import type { LabelVerdict, PairLabel } from './api.ts';
+import type { ImportProgress, LabelVerdict, PairLabel } from './api.ts';
 import type { EntryDetail, EntrySummary } from './entry.ts';
 import type { LookupEvent, LookupOutcome } from './lookup.ts';
 import type { NamespaceInfo, NamespaceSettingsPatch } from './namespace.ts';
@@ -63,6 +63,28 @@ export interface CacheAdmin {
   /** Newest first. */
   listLabels(namespace: string): PairLabel[];
   deleteLabel(namespace: string, lookupId: string): void;
+}
+
+/**
+ * Moving a namespace's entries out of and into a server (warm-up, migration). Kept apart from `CacheAdmin`: it
+ * is the one part that streams.
+ */
+export interface CacheTransfer {
+  /**
+   * The namespace as JSON Lines, an `ExportHeader` first, then one entry per line, produced as the caller reads
+   * them. Throws `NotFoundError` at once for an unknown namespace.
+   */
+  exportNamespace(name: string, opts: { vectors: boolean }): Iterable<string>;
+  /**
+   * Reads an export line by line into the namespace `name` (created when missing). Every line is validated in
+   * full before its entry is added; a bad one is counted and reported with its number, never half applied.
+   * Throws `InvalidRequestError` (nothing applied) when the header is missing or not one this server reads, or
+   * names another tenant. An error from `lines` stops the import; what was applied before stays. With `dryRun`
+   * every line is checked and counted, and nothing is applied.
+   */
+  importNamespace(name: string, lines: AsyncIterable<string>, by: string, opts?: { dryRun?: boolean }): Promise<ImportProgress>;
+  /** Running imports, then recent finished ones, newest first. */
+  listImports(namespace?: string): ImportProgress[];
 }
 
 export interface LabelInput {

@@ -89,6 +89,8 @@ export const AdminConfigSchema = z.object({
   adminTokens: adminTokenList('admin').describe('bearer tokens that may read and change everything'),
   nearMissMargin: z.number().gt(0).max(1).default(0.1).describe('a miss is a near miss when its best similarity is at most this far below the threshold'),
   maxBodyBytes: z.number().int().positive().default(256 * 1024).describe('admin API request body limit'),
+  maxImportBytes: z.number().int().positive().default(1024 * 1024 * 1024)
+    .describe('body limit of an import (POST /api/namespaces/{ns}/import, streamed: it is never held in memory whole)'),
   allowedOrigins: z.array(z.string().url()).default([])
     .describe("browser origins besides the API's own host that may make changes (a foreign Origin is refused on every write)"),
 });
@@ -151,6 +153,8 @@ export const ConfigSchema = z.object({
     host: z.string().default('0.0.0.0').describe('listen address of the dashboard, admin API, /metrics and probes'),
     port: port.default(8080).describe('HTTP port of the dashboard, admin API, /metrics, /healthz and /readyz'),
     maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('HTTP request body limit'),
+    requestTimeoutMs: z.number().int().nonnegative().default(3_600_000)
+      .describe("longest an HTTP request may take to arrive whole, an import's body included (Node's default: 300 s; 0 = no limit)"),
     allowedHosts: z.array(z.string().min(1)).default([])
       .describe("Host names served besides localhost and IP addresses (against DNS rebinding); '.example.com' takes its subdomains, '*' any"),
   }).prefault({}),

@@ -1,5 +1,5 @@
 import type {
-  EntryDetail, EntryList, EvictResult, FlushResult, LabelList, LabelVerdict, LookupEvent, LookupList, LookupOutcome,
+  EntryDetail, EntryList, EvictResult, FlushResult, ImportList, ImportProgress, LabelList, LabelVerdict, LookupEvent, LookupList, LookupOutcome,
   NamespaceDetail, NamespaceInfo, NamespaceList, NearMissList, PairLabel, SettingsPatchRequest, SimilarityHistogram,
   ThresholdPreview,
 } from '@semcache/shared';
@@ -82,6 +82,20 @@ export class AdminClient {
 
   label(name: string, lookupId: string, verdict: LabelVerdict): Promise<PairLabel> {
     return this.http.request('POST', `${ns(name)}/labels`, { body: { lookupId, verdict } });
+  }
+
+  /** The whole export as one file: the browser has to hold it to save it anyway. */
+  exportNamespace(name: string, vectors: boolean): Promise<Blob> {
+    return this.http.download(`${ns(name)}/export`, { vectors });
+  }
+
+  /** Resolves when the server has read the whole file; `imports` shows its progress meanwhile. */
+  importFile(name: string, file: Blob, dryRun = false): Promise<ImportProgress> {
+    return this.http.request('POST', `${ns(name)}/import`, { query: { dryRun }, file: { data: file, contentType: 'application/x-ndjson' } });
+  }
+
+  imports(namespace: string | undefined, signal?: AbortSignal): Promise<ImportProgress[]> {
+    return this.http.request<ImportList>('GET', '/imports', { query: { namespace }, signal }).then((r) => r.items);
   }
 
   unlabel(name: string, lookupId: string): Promise<void> {

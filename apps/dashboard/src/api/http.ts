@@ -14,6 +14,8 @@ export interface HttpOptions {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** Sent as it is (a file), instead of `body` as JSON. */
+  file?: { data: Blob; contentType: string };
   signal?: AbortSignal;
 }
 
@@ -28,16 +30,27 @@ export class Http {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', [WRITE_HEADER]: 'semcache-dashboard', ...this.#auth() };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.file) headers['content-type'] = opts.file.contentType;
     const res = await this.#fetch(this.url(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      body: opts.file?.data ?? (opts.body === undefined ? null : JSON.stringify(opts.body)),
       signal: opts.signal ?? null,
     });
     if (res.status === 204) return undefined as T;
     const body = await readJson(res);
     if (!res.ok) throw new ApiError(kindOfStatus(res.status), messageOfBody(body, `${res.status} ${res.statusText}`.trim()), res.status);
     return body as T;
+  }
+
+  /** A GET whose answer is a file, not JSON. */
+  async download(path: string, query: Query = {}): Promise<Blob> {
+    const res = await this.#fetch(this.url(path, query), { headers: this.#auth() });
+    if (!res.ok) {
+      const body = await readJson(res);
+      throw new ApiError(kindOfStatus(res.status), messageOfBody(body, `${res.status} ${res.statusText}`.trim()), res.status);
+    }
+    return res.blob();
   }
 
   /**

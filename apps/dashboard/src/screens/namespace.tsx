@@ -1,6 +1,8 @@
 import { useCallback } from 'react';
 import { useApi } from '../components/api-context.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { ExportButton } from '../components/export-button.tsx';
+import { ImportPanel } from '../components/import-panel.tsx';
 import { NamespaceTabs } from '../components/namespace-tabs.tsx';
 import { SettingsForm } from '../components/settings-form.tsx';
 import { ErrorNotice, Loading } from '../components/status.tsx';
@@ -13,7 +15,7 @@ import { routeHref } from '../logic/route.ts';
 
 const HISTOGRAM_BINS = 40;
 
-/** One namespace: threshold tuning with the what-if preview and the similarity plot, settings, flush, delete. */
+/** One namespace: threshold tuning with the what-if preview and the similarity plot, settings, flush, delete, export and import. */
 export function NamespaceScreen({ namespace }: { namespace: string }) {
   const { client } = useApi();
   const detail = useLoad((signal) => client.namespace(namespace, signal), [client, namespace]);
@@ -69,6 +71,10 @@ export function NamespaceScreen({ namespace }: { namespace: string }) {
           >
             <p><strong>{namespace}</strong> and its {formatCount(s.entries)} cached answers will be removed; a later request for it starts again with the defaults.</p>
           </ConfirmButton>
+        </section>
+        <section className="panel" aria-label="Export and import">
+          <ExportButton namespace={namespace} />
+          <ImportPanel namespace={namespace} onImported={reloadAll} />
         </section>
       </div>
     </>

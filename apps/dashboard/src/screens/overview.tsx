@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LookupEvent, NamespaceInfo } from '@semcache/shared';
 import { useApi } from '../components/api-context.tsx';
+import { ImportPanel } from '../components/import-panel.tsx';
 import { Empty, ErrorNotice, Loading } from '../components/status.tsx';
 import { TrafficChart } from '../components/traffic-chart.tsx';
 import { useLoad } from '../components/use-load.ts';
@@ -70,6 +71,9 @@ export function OverviewScreen() {
           {list.map((ns) => <NamespaceCard key={ns.name} ns={ns} perMinute={perNs.get(ns.name) ?? 0} />)}
         </>
       )}
+      <section className="panel">
+        <ImportPanel onImported={namespaces.reload} />
+      </section>
     </div>
   );
 }

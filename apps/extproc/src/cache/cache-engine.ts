@@ -247,6 +247,11 @@ export class CacheEngine {
     return entry;
   }
 
+  /** Adds an entry built elsewhere (an import) as a stored answer is added: its changes emitted, capacity enforced. */
+  add(ns: Namespace, entry: CacheEntry): void {
+    this.#add(ns, entry);
+  }
+
   /** Why the false-hit guard refuses this pair in this namespace, or null. */
   guardReason(ns: Namespace, query: string, candidate: string): string | null {
     return ns.settings.guard && this.#guard ? this.#guard(query, candidate) : null;
@@ -410,7 +415,7 @@ function modelMatcher(allowed: readonly string[]): (model: string) => boolean {
 const micros = (since: number): number => (performance.now() - since) * 1000;
 
 /** Random 63-bit keys: unique across replicas that share one cache, without coordination. */
-function newKey(): bigint {
+export function newKey(): bigint {
   return randomBytes(8).readBigUInt64BE() >> 1n;
 }
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { createAdminApp, type AdminToken } from '@semcache/admin-api';
-import type { AdminConfig, CacheAdmin, Config } from '@semcache/shared';
+import type { AdminConfig, CacheAdmin, CacheTransfer, Config } from '@semcache/shared';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -28,10 +28,11 @@ export function metricsTokens(config: Pick<Config, 'admin' | 'metrics'>): AdminT
 }
 
 /** The admin API under /api, with the tokens and limits of the config. */
-export function adminApi(config: AdminConfig, admin: CacheAdmin, logger: Logger): AdminApi {
+export function adminApi(config: AdminConfig, admin: CacheAdmin, logger: Logger, transfer?: CacheTransfer): AdminApi {
   const shutdown = new AbortController();
   const app = createAdminApp({
     admin, logger, tokens: adminTokens(config), nearMissMargin: config.nearMissMargin, maxBodyBytes: config.maxBodyBytes,
+    ...(transfer ? { transfer } : {}), maxImportBytes: config.maxImportBytes,
     allowedOrigins: config.allowedOrigins, shutdown: shutdown.signal,
   });
   return {

@@ -7,7 +7,7 @@ import { isUnitVector } from '../embedders/embedder.ts';
  * How an entry is written outside the process (the data directory, Redis): everything but the vector as
  * JSON, the vector as its raw Float32 bytes, so that loading never needs the embedder.
  */
-const EntryMetaSchema = z.object({
+export const EntryMetaSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{1,16}$/),
   namespace: z.string().min(1),
   endpoint: EndpointKindSchema,
