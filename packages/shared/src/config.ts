@@ -152,7 +152,6 @@ export const ConfigSchema = z.object({
   http: z.object({
     host: z.string().default('0.0.0.0').describe('listen address of the dashboard, admin API, /metrics and probes'),
     port: port.default(8080).describe('HTTP port of the dashboard, admin API, /metrics, /healthz and /readyz'),
-    maxBodyBytes: z.number().int().positive().default(1024 * 1024).describe('HTTP request body limit'),
     requestTimeoutMs: z.number().int().nonnegative().default(3_600_000)
       .describe("longest an HTTP request may take to arrive whole, an import's body included (Node's default: 300 s; 0 = no limit)"),
     allowedHosts: z.array(z.string().min(1)).default([])
