@@ -1,0 +1,73 @@
+/** Decisions and checks per namespace, by similarity bin: their number is unbounded, their memory is not. */
+const BIN = 0.0025;
+const BINS = Math.round(2 / BIN) + 1;
+/** Fewer checks than this above a similarity say nothing about it: the threshold stands. */
+export const MIN_POOLED = 30;
+/** One-sided 90% (Wilson score): the error estimate a namespace boundary must keep under δ. */
+const Z = 1.2816;
+
+const binOf = (s: number): number => Math.min(BINS - 1, Math.max(0, Math.round((s + 1) / BIN)));
+const simOf = (bin: number): number => bin * BIN - 1;
+
+/** The upper end of the Wilson score interval of a proportion. */
+export function wilsonUpper(wrong: number, n: number, z = Z): number {
+  if (n === 0) return 1;
+  const p = wrong / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
+
+/**
+ * What a namespace's checks say about serving from a similarity up: the lowest similarity from which serving
+ * every candidate would give a wrong answer to at most δ of the requests the policy decides on, at 90%
+ * confidence (the checks' error rate above it, times the share of decisions above it). New entries start
+ * there, so an entry never checked inherits what its namespace learned; until enough checks, the threshold.
+ */
+export class PooledBoundary {
+  readonly #decided = new Int32Array(BINS);
+  readonly #correct = new Int32Array(BINS);
+  readonly #wrong = new Int32Array(BINS);
+  #decisions = 0;
+  #checks = 0;
+  #cached: { key: string; value: number } | null = null;
+
+  decided(similarity: number): void {
+    this.#decided[binOf(similarity)]!++;
+    this.#decisions++;
+  }
+
+  add(similarity: number, correct: boolean): void {
+    (correct ? this.#correct : this.#wrong)[binOf(similarity)]!++;
+    this.#checks++;
+  }
+
+  /** Fewer checks at and above the threshold than a boundary needs: the namespace is still learning. */
+  learning(threshold: number): boolean {
+    let n = 0;
+    for (let bin = binOf(threshold); bin < BINS && n < MIN_POOLED; bin++) n += this.#correct[bin]! + this.#wrong[bin]!;
+    return n < MIN_POOLED;
+  }
+
+  /**
+   * The lowest similarity ≥ `floor` that keeps the error bound; the threshold while there are too few checks
+   * at and above it; 1 (only what an entry's own checks confirm) when no similarity keeps it.
+   */
+  boundary(threshold: number, errorBound: number, floor: number): number {
+    const key = `${this.#checks}:${this.#decisions}:${threshold}:${errorBound}:${floor}`;
+    if (this.#cached?.key === key) return this.#cached.value;
+    let n = 0, wrong = 0, decided = 0, checkedAboveThreshold = 0;
+    let best: number | null = null;
+    for (let bin = BINS - 1; bin >= 0 && simOf(bin) >= floor - BIN / 2; bin--) {
+      n += this.#correct[bin]! + this.#wrong[bin]!;
+      wrong += this.#wrong[bin]!;
+      decided += this.#decided[bin]!;
+      if (simOf(bin) >= threshold - BIN / 2) checkedAboveThreshold = n;
+      // Only where something was checked: below the lowest check nothing is known.
+      const checked = this.#correct[bin]! + this.#wrong[bin]! > 0;
+      if (checked && n >= MIN_POOLED && wilsonUpper(wrong, n) * (decided / this.#decisions) <= errorBound) best = simOf(bin);
+    }
+    const value = best ?? (checkedAboveThreshold < MIN_POOLED ? threshold : 1);
+    this.#cached = { key, value };
+    return value;
+  }
+}
