@@ -44,7 +44,7 @@ function settings(errorBound: number): NamespaceSettings {
 const online = (stream: readonly StreamRequest[], errorBound: number, params: BoundaryParams): SimResult =>
   simulate(stream, { kind: 'online', threshold: T0, settings: settings(errorBound), policy: new OnlinePolicy({ random: seededRandom(SEED), params }) });
 
-const THRESHOLDS = Array.from({ length: 31 }, (_, i) => Math.round((0.7 + i * 0.01) * 100) / 100);
+const THRESHOLDS = Array.from({ length: 61 }, (_, i) => Math.round((0.7 + i * 0.005) * 1000) / 1000);
 const staticSweep = (stream: readonly StreamRequest[]) =>
   THRESHOLDS.map((threshold) => ({ threshold, result: simulate(stream, { kind: 'static', threshold }) }));
 
@@ -81,11 +81,11 @@ for (const { delta, result } of runs) {
   const bestAtDelta = bestStatic(sweep, delta);
   rows.push([
     pct(delta, 0), pct(result.hitRate), pct(perRequestError(result)), pct(result.errorRate, 1), pct(result.explored / result.requests),
-    best ? best.threshold.toFixed(2) : 'none', best ? pct(best.result.hitRate) : '0.00%',
-    bestAtDelta ? `${bestAtDelta.threshold.toFixed(2)}: ${pct(bestAtDelta.result.hitRate)}` : 'none',
+    best ? best.threshold.toFixed(3) : 'none', best ? pct(best.result.hitRate) : '0.00%',
+    bestAtDelta ? `${bestAtDelta.threshold.toFixed(3)}: ${pct(bestAtDelta.result.hitRate)}` : 'none',
   ]);
 }
-const staticRows = sweep.filter((s) => Math.round(s.threshold * 100) % 2 === 0).map((s) => [
+const staticRows = sweep.filter((s) => Math.round(s.threshold * 1000) % 20 === 0).map((s) => [
   s.threshold.toFixed(2), pct(s.result.hitRate), pct(perRequestError(s.result)), pct(s.result.errorRate, 1),
 ]);
 const overTime = runs.find((r) => r.delta === 0.02)!.result;
@@ -104,7 +104,7 @@ const table = [
   `floorMargin ${chosen.floorMargin}, confidence ${chosen.confidence}, auditRate ${chosen.auditRate}.`,
   '',
   markdownTable(
-    ['δ', 'hit rate', 'error rate (wrong / requests)', 'wrong / served', 'explored / requests', 'best static at the same error', 'its hit rate', 'best static at error ≤ δ'],
+    ['δ', 'hit rate', 'error rate (wrong / requests)', 'wrong / served', 'would-be hits checked / requests', 'best static at the same error', 'its hit rate', 'best static at error ≤ δ'],
     rows, [1, 2, 3, 4, 6],
   ),
   '',
@@ -122,14 +122,17 @@ if (!quick) {
   const panels: Panel[] = [
     {
       title: 'Hit rate against error rate (validation)', xLabel: 'error rate (wrong cached answers / requests)', yLabel: 'hit rate',
-      xPercent: true, yPercent: true,
+      xPercent: true, yPercent: true, legend: { x: 0.05, y: 0.02 },
       series: [
-        { name: 'static thresholds 0.70–1.00', color: '#888', line: true, points: sweep.map((s) => ({ x: perRequestError(s.result), y: s.result.hitRate })) },
+        {
+          name: 'static thresholds (0.005 steps)', color: '#888', line: true,
+          points: sweep.filter((s) => perRequestError(s.result) <= 0.03).map((s) => ({ x: perRequestError(s.result), y: s.result.hitRate })),
+        },
         ...runs.map((r, i) => ({ name: `online, δ = ${pct(r.delta, 0)}`, color: colors[i]!, line: false, points: [{ x: perRequestError(r.result), y: r.result.hitRate }] })),
       ],
     },
     {
-      title: 'Over time: δ = 2% vs the best static threshold within 2%', xLabel: 'requests', yLabel: 'cumulative rate', xPercent: false, yPercent: true,
+      title: 'Over time: δ = 2% vs the best static threshold within 2%', xLabel: 'requests', yLabel: 'cumulative rate', xPercent: false, yPercent: true, legend: { x: 0.5, y: 0.3 },
       series: [
         { name: 'online hit rate', color: colors[1]!, line: true, points: overTime.series.map((p) => ({ x: p.requests, y: p.hitRate })) },
         { name: 'online error rate', color: colors[1]!, line: true, dashed: true, points: overTime.series.map((p) => ({ x: p.requests, y: p.hitRate * p.errorRate })) },

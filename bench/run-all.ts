@@ -18,6 +18,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
+  ['bench/online-verification.ts', []],
 ];
 
 let failed = 0;

@@ -17,6 +17,8 @@ export interface Panel {
   /** Percent axes. */
   xPercent: boolean;
   yPercent: boolean;
+  /** Where the legend's top left corner goes, as fractions of the plot area. */
+  legend: { x: number; y: number };
 }
 
 const W = 560, H = 380, M = { left: 64, right: 16, top: 36, bottom: 52 };
@@ -48,9 +50,10 @@ function panelSvg(p: Panel): string {
       parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     }
     for (const q of s.line ? [] : s.points) parts.push(`<circle cx="${x(q.x)}" cy="${y(q.y)}" r="5" fill="${s.color}"/>`);
-    const ly = M.top + 8 + i * 16;
-    parts.push(`<rect x="${W - M.right - 190}" y="${ly - 9}" width="12" height="4" fill="${s.color}"/>`);
-    parts.push(`<text x="${W - M.right - 172}" y="${ly - 4}" font-size="11">${esc(s.name)}</text>`);
+    const lx = M.left + p.legend.x * (W - M.left - M.right);
+    const ly = M.top + p.legend.y * (H - M.top - M.bottom) + 8 + i * 16;
+    parts.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="4" fill="${s.color}"/>`);
+    parts.push(`<text x="${lx + 18}" y="${ly - 4}" font-size="11">${esc(s.name)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">${parts.join('')}</svg>`;
 }

@@ -24,10 +24,12 @@ export const OnlineStatsSchema = z.object({
   decisions: z.number().int(),
   /** Candidates served by the policy's decision. */
   served: z.number().int(),
-  /** Would-be hits (at or above the static threshold) sent to the model to check the cached answer. */
+  /** Would-be hits (at or above the static threshold) the policy would serve, sent to the model to check them: capped. */
   explored: z.number().int(),
   /** Share of would-be hits explored. */
   exploredShare: z.number(),
+  /** Would-be hits the learned boundary (or the learning) does not let the entry serve: checked, as they go to the model anyway. */
+  refused: z.number().int(),
   /** Explorations the cap refused; the point estimate decided instead. */
   capped: z.number().int(),
   /** Answers compared with the candidate's, and how many differed. */

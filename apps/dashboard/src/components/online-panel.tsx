@@ -61,6 +61,7 @@ export function OnlinePanel({ ns, onSaved }: { ns: NamespaceInfo; onSaved(): voi
           <div><dt className="muted">estimated error</dt><dd>{formatPercent(o?.estimatedErrorRate, 2)}</dd></div>
           <div><dt className="muted">observed error</dt><dd>{formatPercent(o?.observedErrorRate, 2)} of {formatCount(o?.observations ?? 0)} checked</dd></div>
           <div><dt className="muted">served by the policy</dt><dd>{formatCount(o?.served ?? 0)}{o?.capped ? `, ${formatCount(o.capped)} past the cap` : ''}</dd></div>
+          <div><dt className="muted">refused by the boundary</dt><dd>{formatCount(o?.refused ?? 0)}</dd></div>
         </dl>
         <div className="form-grid">
           <label><input type="checkbox" checked={draft.online} onChange={(e) => edit({ online: e.target.checked })} /> Online verification</label>

@@ -32,6 +32,7 @@ interface NamespaceState {
   served: number;
   wouldBeHits: number;
   explored: number;
+  refused: number;
   capped: number;
   observations: number;
   observedWrong: number;
@@ -102,20 +103,24 @@ export class OnlinePolicy {
     }
     const contradicted = s <= b.wrongUpTo;
     const unsafe = b.unsafeAt(s);
-    const confident = !contradicted && unsafe <= 1 - this.params.confidence;
+    const learning = st.pooled.learning(threshold);
+    // While the namespace learns, only an entry's own confirmations make it confident: the threshold is a guess.
+    const confident = !contradicted && unsafe <= 1 - this.params.confidence && (!learning || c.observations.some((o) => o.correct && o.similarity <= s));
     if (confident && this.#random() >= Math.max(unsafe, this.params.auditRate)) return this.#serve(st, b, s);
     if (!wouldBeHit) return { action: 'explore', costsHit: false };
     // A check the point estimate itself asks for (the boundary is above s) is the policy refusing, not exploring.
     const pointServes = !contradicted && b.mean <= s;
     // Until the namespace has a boundary of its own, every would-be hit is checked: a one-off cost of MIN_POOLED
     // model calls, without which the cap would leave the threshold to serve most requests unchecked.
-    if (pointServes && !st.pooled.learning(threshold)) {
-      if (st.allowance < 1) {
-        st.capped++;
-        return this.#serve(st, b, s);
-      }
-      st.allowance--;
+    if (!pointServes || learning) {
+      st.refused++;
+      return { action: 'explore', costsHit: true };
     }
+    if (st.allowance < 1) {
+      st.capped++;
+      return this.#serve(st, b, s);
+    }
+    st.allowance--;
     st.explored++;
     return { action: 'explore', costsHit: true };
   }
@@ -135,6 +140,7 @@ export class OnlinePolicy {
       served: st.served,
       explored: st.explored,
       exploredShare: st.wouldBeHits === 0 ? 0 : st.explored / st.wouldBeHits,
+      refused: st.refused,
       capped: st.capped,
       observations: st.observations,
       observedWrong: st.observedWrong,
@@ -154,7 +160,7 @@ export class OnlinePolicy {
     let st = this.#state.get(namespace);
     if (!st) {
       st = {
-        allowance: CAP_BURST, decisions: 0, served: 0, wouldBeHits: 0, explored: 0, capped: 0, observations: 0, observedWrong: 0,
+        allowance: CAP_BURST, decisions: 0, served: 0, wouldBeHits: 0, explored: 0, refused: 0, capped: 0, observations: 0, observedWrong: 0,
         estimatedErrorSum: 0, pooled: new PooledBoundary(),
       };
       this.#state.set(namespace, st);

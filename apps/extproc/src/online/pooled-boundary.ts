@@ -2,9 +2,11 @@
 const BIN = 0.0025;
 const BINS = Math.round(2 / BIN) + 1;
 /** Fewer checks than this above a similarity say nothing about it: the threshold stands. */
-export const MIN_POOLED = 30;
-/** One-sided 90% (Wilson score): the error estimate a namespace boundary must keep under δ. */
+export const MIN_POOLED = 100;
+/** One-sided 90%: the error estimate a namespace boundary must keep under δ. */
 const Z = 1.2816;
+/** Strata of 0.02 similarity: fine enough to follow the error's rise, coarse enough to hold checks. */
+const STRATUM_BINS = 8;
 
 const binOf = (s: number): number => Math.min(BINS - 1, Math.max(0, Math.round((s + 1) / BIN)));
 const simOf = (bin: number): number => bin * BIN - 1;
@@ -20,7 +22,7 @@ export function wilsonUpper(wrong: number, n: number, z = Z): number {
 /**
  * What a namespace's checks say about serving from a similarity up: the lowest similarity from which serving
  * every candidate would give a wrong answer to at most δ of the requests the policy decides on, at 90%
- * confidence (the checks' error rate above it, times the share of decisions above it). New entries start
+ * confidence. New entries start
  * there, so an entry never checked inherits what its namespace learned; until enough checks, the threshold.
  */
 export class PooledBoundary {
@@ -55,16 +57,29 @@ export class PooledBoundary {
   boundary(threshold: number, errorBound: number, floor: number): number {
     const key = `${this.#checks}:${this.#decisions}:${threshold}:${errorBound}:${floor}`;
     if (this.#cached?.key === key) return this.#cached.value;
-    let n = 0, wrong = 0, decided = 0, checkedAboveThreshold = 0;
+    // Checks are dense where the policy hesitates and sparse where it serves: the error of each stratum of
+    // similarity is weighted by the decisions in it, not by the checks, and a stratum never checked counts as wrong.
+    let n = 0, mean = 0, variance = 0, checkedAboveThreshold = 0;
+    let stratum = { n: 0, wrong: 0, decided: 0 };
     let best: number | null = null;
+    const contribution = (st: typeof stratum) => {
+      const p = st.n === 0 ? 1 : (st.wrong + 0.5) / (st.n + 1);
+      return { mean: st.decided * p, variance: st.n === 0 ? 0 : st.decided * st.decided * p * (1 - p) / (st.n + 1) };
+    };
     for (let bin = BINS - 1; bin >= 0 && simOf(bin) >= floor - BIN / 2; bin--) {
-      n += this.#correct[bin]! + this.#wrong[bin]!;
-      wrong += this.#wrong[bin]!;
-      decided += this.#decided[bin]!;
+      const checks = this.#correct[bin]! + this.#wrong[bin]!;
+      n += checks;
+      stratum = { n: stratum.n + checks, wrong: stratum.wrong + this.#wrong[bin]!, decided: stratum.decided + this.#decided[bin]! };
       if (simOf(bin) >= threshold - BIN / 2) checkedAboveThreshold = n;
+      const open = contribution(stratum);
+      const ucb = (mean + open.mean + Z * Math.sqrt(variance + open.variance)) / this.#decisions;
       // Only where something was checked: below the lowest check nothing is known.
-      const checked = this.#correct[bin]! + this.#wrong[bin]! > 0;
-      if (checked && n >= MIN_POOLED && wilsonUpper(wrong, n) * (decided / this.#decisions) <= errorBound) best = simOf(bin);
+      if (checks > 0 && n >= MIN_POOLED && ucb <= errorBound) best = simOf(bin);
+      if ((BINS - 1 - bin) % STRATUM_BINS === STRATUM_BINS - 1) {
+        mean += open.mean;
+        variance += open.variance;
+        stratum = { n: 0, wrong: 0, decided: 0 };
+      }
     }
     const value = best ?? (checkedAboveThreshold < MIN_POOLED ? threshold : 1);
     this.#cached = { key, value };
