@@ -96,12 +96,15 @@ describe('online verification through the real server', () => {
     h.server.admin.updateSettings(NS, { maxExploreRate: 1 });
   });
 
-  it('never explores a request that says no-store, and turned off the static threshold rules', async () => {
+  it('never explores a request that says no-store or only-if-cached, and turned off the static threshold rules', async () => {
     const q = 'How do I update the firmware of my router?';
     answering(h, 'Open the admin page and upload the file.');
     await h.chat(q);
     const noStore = await h.chat('How can I update the firmware of my router?', {}, { headers: { 'x-semantic-cache': 'no-store' } });
     assert.equal(noStore.headers['x-semantic-cache'], 'hit-semantic');
+    const onlyIfCached = await h.chat('How could I update the firmware of my router?', {}, { headers: { 'cache-control': 'only-if-cached' } });
+    assert.equal(onlyIfCached.status, 200, 'an exploration would have been a 504');
+    assert.equal(onlyIfCached.headers['x-semantic-cache'], 'hit-semantic');
     h.server.admin.updateSettings(NS, { online: false });
     const off = await h.chat('How can I update the firmware on my router?');
     assert.equal(off.headers['x-semantic-cache'], 'hit-semantic');

@@ -184,10 +184,12 @@ export class CacheEngine {
     const candidates = inChildSpan('semcache.search', () => this.#candidates(ns, vector, req.fingerprint, now));
     const searchMicros = micros(t1);
     const timings = { embedMicros, searchMicros };
+    // Only a request that would go to the model and be stored may be explored (only-if-cached would get a 504).
+    const explorable = pending !== null && !fresh.onlyIfCached ? pending : null;
     const hitOf = (c: Candidate, verdict: Verdict | null): LookupResult =>
-      this.#semanticHit(ns, req, exactKey, c, threshold, timings, verdict, pending);
+      this.#semanticHit(ns, req, exactKey, c, threshold, timings, verdict, explorable);
     // Online verification may serve an entry below the threshold once the entry has shown it can.
-    const floor = pending ? onlineFloor(ns.settings, threshold, this.online.params) : threshold;
+    const floor = explorable ? onlineFloor(ns.settings, threshold, this.online.params) : threshold;
     let guardReason: string | null = null;
     let refusal: Verdict | null = null;
     let verified = 0;
@@ -222,23 +224,26 @@ export class CacheEngine {
     return this.#verifier && (ns.settings.verifier ?? true) ? this.#verifier : null;
   }
 
-  /** A candidate that passed the guard and the verifier: online verification may send it to the model instead. */
+  /**
+   * A candidate that passed the guard and the verifier: online verification may send it to the model instead,
+   * where `explorable` (the request's store) allows.
+   */
   #semanticHit(
     ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate, threshold: number,
-    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null, pending: PendingStore | null,
+    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null, explorable: PendingStore | null,
   ): LookupResult {
-    const decision = this.online.decide(ns.name, ns.settings, threshold, { observations: c.entry.observations ?? [], similarity: c.similarity }, pending !== null);
-    if (decision.action === 'explore' && pending) {
+    const decision = this.online.decide(ns.name, ns.settings, threshold, { observations: c.entry.observations ?? [], similarity: c.similarity }, explorable !== null);
+    if (decision.action === 'explore' && explorable) {
       ns.counters.misses++;
       const check: OnlineCheck = {
         namespace: ns.name, key: c.entry.key, similarity: c.similarity, deterministic: req.deterministic === true,
       };
       const reason = decision.costsHit ? 'explore' : 'below-threshold';
-      return this.#miss(ns.name, req, 'verify', reason, threshold, timings, pending, c, verdict, check);
+      return this.#miss(ns.name, req, 'verify', reason, threshold, timings, explorable, c, verdict, check);
     }
-    if (decision.action !== 'serve' && decision.action !== 'static') {
+    if (decision.action === 'explore' || decision.action === 'refuse') {
       ns.counters.misses++;
-      return this.#miss(ns.name, req, 'miss', 'online-refused', threshold, timings, pending, c, verdict);
+      return this.#miss(ns.name, req, 'miss', 'online-refused', threshold, timings, null, c, verdict);
     }
     ns.addAlias(exactKey, c.entry, c.similarity);
     return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
