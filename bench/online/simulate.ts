@@ -41,6 +41,7 @@ export function simulate(stream: readonly StreamRequest[], p: SimPolicy, points 
     if (!r.same) wrong++;
   };
   stream.forEach((r, i) => {
+    if (p.kind === 'online') p.policy.lookedUp('sim', p.settings);
     if (!r.guardAllows || r.similarity < floor) {
       // a miss
     } else if (p.kind === 'static') {

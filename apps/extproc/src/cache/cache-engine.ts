@@ -16,7 +16,7 @@ import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import { inChildSpan } from '../tracing/spans.ts';
-import { mergeObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
+import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
 import { checkAnswer, type OnlineCheck } from '../online/check-answer.ts';
 
 export type { CacheMode } from './client-controls.ts';
@@ -141,6 +141,7 @@ export class CacheEngine {
       ns.counters.bypassed++;
       return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
+    this.online.lookedUp(ns.name, ns.settings);
     const exactKey = exactKeyOf(req.fingerprint, req.prompt);
     const now = this.now();
     let refusedStale = false;
@@ -322,6 +323,7 @@ export class CacheEngine {
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       // Two replicas may check the same entry at once: each keeps what the other found.
       const known = ns.get(change.entry.key)?.observations;
+      this.online.learnFrom(ns.name, newObservations(known, change.entry.observations));
       const entry = known ? { ...change.entry, observations: mergeObservations(known, change.entry.observations) } : change.entry;
       if (alias && alias.exactKey !== entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NamespaceSettings, Observation } from '@semcache/shared';
 import { learnBoundary, DEFAULT_BOUNDARY_PARAMS } from './boundary.ts';
-import { MAX_OBSERVATIONS, mergeObservations, OnlinePolicy, onlineFloor, seededRandom, withObservation, type OnlineDecision } from './online-policy.ts';
+import { MAX_OBSERVATIONS, mergeObservations, newObservations, OnlinePolicy, onlineFloor, seededRandom, withObservation, type OnlineDecision } from './online-policy.ts';
 
 const T = 0.8;
 const settings = (over: Partial<NamespaceSettings> = {}): NamespaceSettings => ({
@@ -137,5 +137,21 @@ describe('observations', () => {
     const a = [obs(0.9, true, 1), obs(0.91, false, 2)];
     const b = [obs(0.9, true, 1), obs(0.92, true, 3)];
     assert.deepEqual(mergeObservations(a, b).map((x) => x.time), [1, 2, 3]);
+  });
+});
+
+describe('findings made elsewhere', () => {
+  it('end the learning phase of a namespace that never checked anything itself', () => {
+    const policy = new OnlinePolicy({ random: seededRandom(10) });
+    assert.equal(policy.learning('ns', T), true);
+    policy.learnFrom('ns', Array.from({ length: 150 }, (_, i) => obs(T + (i % 60) * 0.003, true, i)));
+    assert.equal(policy.learning('ns', T), false);
+    assert.ok(policy.namespaceBoundary('ns', settings(), T) <= T + 0.01);
+    assert.equal(policy.stats('ns').observations, 0, "this replica's own counters are its own");
+  });
+
+  it('are told apart from the ones already known', () => {
+    const known = [obs(0.9, true, 1)];
+    assert.deepEqual(newObservations(known, [obs(0.9, true, 1), obs(0.91, false, 2)]), [obs(0.91, false, 2)]);
   });
 });

@@ -125,12 +125,34 @@ export class OnlinePolicy {
     return { action: 'explore', costsHit: true };
   }
 
+  /** Counts a request of an online namespace that was looked up (not bypassed): the base of the error bound. */
+  lookedUp(namespace: string, settings: NamespaceSettings): void {
+    if (onlineOn(settings)) this.#stateOf(namespace).pooled.lookedUp();
+  }
+
   /** Counts the outcome of a check: the namespace's observed error rate and the boundary its entries start from. */
   observed(namespace: string, similarity: number, correct: boolean): void {
     const st = this.#stateOf(namespace);
     st.observations++;
     if (!correct) st.observedWrong++;
     st.pooled.add(similarity, correct);
+  }
+
+  /**
+   * Findings made elsewhere (another replica, or before a restart) join what the namespace has learned, each as
+   * the decision it was: a restarted or new replica needs no second learning phase.
+   */
+  learnFrom(namespace: string, observations: readonly Observation[]): void {
+    const { pooled } = this.#stateOf(namespace);
+    for (const o of observations) {
+      pooled.decided(o.similarity);
+      pooled.add(o.similarity, o.correct);
+    }
+  }
+
+  /** Whether the namespace still checks every would-be hit, for want of findings. */
+  learning(namespace: string, threshold: number): boolean {
+    return this.#stateOf(namespace).pooled.learning(threshold);
   }
 
   stats(namespace: string): OnlineStats {
@@ -199,12 +221,20 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+const observationId = (o: Observation): string => `${o.time}:${o.similarity}:${o.correct}`;
+
+/** The findings in `incoming` that `known` does not hold. */
+export function newObservations(known: readonly Observation[] | undefined, incoming: readonly Observation[] | undefined): Observation[] {
+  const ids = new Set((known ?? []).map(observationId));
+  return (incoming ?? []).filter((o) => !ids.has(observationId(o)));
+}
+
 /** Both replicas' findings on one entry, each once, oldest first, within the bound. */
 export function mergeObservations(a: readonly Observation[], b: readonly Observation[] | undefined): Observation[] {
   const seen = new Set<string>();
   let merged: Observation[] = [];
   for (const o of [...a, ...(b ?? [])].sort((x, y) => x.time - y.time)) {
-    const id = `${o.time}:${o.similarity}:${o.correct}`;
+    const id = observationId(o);
     if (seen.has(id)) continue;
     seen.add(id);
     merged = withObservation(merged, o);
