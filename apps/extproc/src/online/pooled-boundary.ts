@@ -2,7 +2,7 @@
 const BIN = 0.0025;
 const BINS = Math.round(2 / BIN) + 1;
 /** Fewer checks than this above a similarity say nothing about it: the threshold stands. */
-export const MIN_POOLED = 100;
+export const MIN_POOLED = 50;
 /** One-sided 90%: the error estimate a namespace boundary must keep under δ. */
 const Z = 1.2816;
 /** Strata of 0.02 similarity: fine enough to follow the error's rise, coarse enough to hold checks. */
