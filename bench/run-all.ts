@@ -20,6 +20,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/burst.ts', []],
   ['bench/endpoint-hits.ts', []],
   ['bench/transfer.ts', ['--expose-gc']],
+  ['bench/online-verification.ts', []],
 ];
 
 let failed = 0;

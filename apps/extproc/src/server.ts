@@ -3,6 +3,7 @@ import type { Config } from '@semcache/shared';
 import type { Logger } from 'pino';
 import { BurstLookup } from './cache/burst-lookup.ts';
 import { CacheEngine, type FalseHitGuard } from './cache/cache-engine.ts';
+import type { OnlinePolicy } from './online/online-policy.ts';
 import { EngineAdmin } from './cache/engine-admin.ts';
 import { memoryBudget, readMemoryLimits, withMemoryBudget } from './config/memory-budget.ts';
 import { createEmbedder } from './embedders/create-embedder.ts';
@@ -33,6 +34,8 @@ export interface StartOptions {
   guard?: FalseHitGuard;
   /** Tests inject failing or slow verifiers; production loads the committed pair classifier for the embedder. */
   verifier?: Verifier;
+  /** Tests seed online verification's random source. */
+  online?: OnlinePolicy;
   now?: () => number;
 }
 
@@ -71,6 +74,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     embedder: tracing ? new TracedEmbedder(embedder) : embedder,
     guard: tracing ? tracedGuard(guard) : guard,
     verifier,
+    online: opts.online,
     now: opts.now,
   });
   const admin = new EngineAdmin(engine);

@@ -96,7 +96,7 @@ export const NamespaceDetailSchema = NamespaceInfoSchema.extend({ suggestion: Th
   .meta({ id: 'NamespaceDetail' });
 export type NamespaceDetail = z.infer<typeof NamespaceDetailSchema>;
 
-/** Any of threshold, ttlSeconds, maxEntries, enabled, guard, clientControls, maxTtlSeconds, verifier, verifierThreshold, verifierCandidateThreshold; applied to the very next request. */
+/** Any of threshold, ttlSeconds, maxEntries, enabled, guard, clientControls, maxTtlSeconds, verifier, verifierThreshold, verifierCandidateThreshold, online, errorBound, maxExploreRate; applied to the very next request. */
 export const SettingsPatchRequestSchema = NamespaceSettingsSchema.partial().strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'name at least one setting to change' });
 export type SettingsPatchRequest = z.infer<typeof SettingsPatchRequestSchema>;

@@ -190,6 +190,9 @@ export const ConfigSchema = z.object({
     verifierTimeoutMs: z.number().int().positive().default(50).describe('a slower verdict is a refusal: the request goes on to the model'),
     maxTtlSeconds: z.number().int().positive().default(86_400)
       .describe('longest lifetime a client may ask for with x-semantic-cache-ttl (with clientControls all; read-only clients may only shorten ttlSeconds)'),
+    online: z.boolean().default(false).describe('online verification: explore would-be hits and learn a boundary per entry that keeps the error under errorBound (off: the static threshold rules)'),
+    errorBound: z.number().gt(0).max(0.5).default(0.02).describe('online verification: δ, the share of requests that may get a wrong cached answer'),
+    maxExploreRate: z.number().min(0).max(1).default(0.1).describe('online verification: share of would-be hits that may be sent to the model to check the cached answer'),
   }).prefault({}),
   models: z.record(z.string(), NamespaceSettingsSchema.partial()).default({}).describe('per-model overrides of the defaults, keyed by model name (file only)'),
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EntryOnlineSchema } from './online.ts';
 
 /** Token usage as reported by the OpenAI `usage` object of a cached answer. */
 export const UsageSchema = z.object({
@@ -30,5 +31,7 @@ export const EntryDetailSchema = EntrySummarySchema.extend({
   response: z.string(),
   contentType: z.string(),
   fingerprint: z.string(),
+  /** Its online verification: observations and learned boundary (absent with online verification off). */
+  online: EntryOnlineSchema.optional(),
 });
 export type EntryDetail = z.infer<typeof EntryDetailSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const LookupOutcomeSchema = z.enum(['exact', 'semantic', 'miss', 'guarded', 'verified-miss', 'bypass', 'error']);
+export const LookupOutcomeSchema = z.enum(['exact', 'semantic', 'miss', 'guarded', 'verified-miss', 'verify', 'bypass', 'error']);
 export type LookupOutcome = z.infer<typeof LookupOutcomeSchema>;
 
 /** One decision of the cache, kept in a bounded in-memory log that the admin API reads. */

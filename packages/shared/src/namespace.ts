@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OnlineStatsSchema } from './online.ts';
 
 /** Identity of the embedder whose vectors a namespace holds: vectors from different embedders are never compared. */
 export const EmbedderIdentitySchema = z.object({
@@ -37,6 +38,12 @@ export const NamespaceSettingsSchema = z.object({
    * the stand-alone value, so turning the verifier off never leaves a threshold that relied on it.
    */
   verifierCandidateThreshold: z.number().min(0).max(1).optional(),
+  /** Online verification: per-entry boundaries learned by exploring would-be hits (off: the static threshold rules). */
+  online: z.boolean().optional(),
+  /** δ: the error rate the online policy keeps served answers under. */
+  errorBound: z.number().gt(0).max(0.5).optional(),
+  /** Share of would-be hits the online policy may send to the model to check. */
+  maxExploreRate: z.number().min(0).max(1).optional(),
 });
 export type NamespaceSettings = z.infer<typeof NamespaceSettingsSchema>;
 
@@ -79,5 +86,6 @@ export const NamespaceInfoSchema = z.object({
   stats: NamespaceStatsSchema,
   embedder: EmbedderIdentitySchema,
   createdAt: z.number(),
+  online: OnlineStatsSchema.optional(),
 });
 export type NamespaceInfo = z.infer<typeof NamespaceInfoSchema>;

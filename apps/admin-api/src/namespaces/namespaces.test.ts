@@ -60,6 +60,16 @@ describe('namespaces routes', () => {
     assert.ok(!JSON.stringify(t.logger.lines).includes('admin-token-'), 'the token itself is never logged');
   });
 
+  it('sets online verification live: its error bound and exploration cap, and turns it off', async () => {
+    const t = testApp();
+    const on = (await (await t.call('PATCH', '/api/namespaces/gpt-test', { body: { online: true, errorBound: 0.01, maxExploreRate: 0.05 } })).json()) as NamespaceInfo;
+    assert.deepEqual([on.settings.online, on.settings.errorBound, on.settings.maxExploreRate], [true, 0.01, 0.05]);
+    const off = (await (await t.call('PATCH', '/api/namespaces/gpt-test', { body: { online: false } })).json()) as NamespaceInfo;
+    assert.equal(off.settings.online, false);
+    assert.equal(off.settings.errorBound, 0.01, 'the bound is kept for when it is turned on again');
+    assert.equal(t.logger.audits().length, 2);
+  });
+
   it('refuses bad settings with 400 naming the field, and changes nothing', async () => {
     const t = testApp();
     const cases: [unknown, string | null][] = [
@@ -68,6 +78,10 @@ describe('namespaces routes', () => {
       [{ ttlSeconds: 0 }, 'ttlSeconds'],
       [{ maxEntries: 2.5 }, 'maxEntries'],
       [{ colour: 'red' }, 'colour'],
+      [{ errorBound: 0 }, 'errorBound'],
+      [{ errorBound: 0.8 }, 'errorBound'],
+      [{ maxExploreRate: 1.5 }, 'maxExploreRate'],
+      [{ online: 'yes' }, 'online'],
       [{}, null],
     ];
     for (const [patch, field] of cases) {

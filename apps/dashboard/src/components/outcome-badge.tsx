@@ -6,6 +6,7 @@ export const OUTCOME_LABELS: Record<LookupOutcome, string> = {
   miss: 'miss',
   guarded: 'guarded',
   'verified-miss': 'refused by verifier',
+  verify: 'explored',
   bypass: 'bypass',
   error: 'error',
 };

@@ -61,6 +61,28 @@ export function EntryScreen({ namespace, id }: { namespace: string; id: string }
           <h3>Cached answer</h3>
           <pre className="text-block" data-testid="entry-answer">{answerText(e.response)}</pre>
         </div>
+        {e.online && (
+          <div data-testid="entry-online">
+            <h3>Online verification</h3>
+            <p className="small">
+              Learned boundary {e.online.boundary.toFixed(3)}; answers unchecked from similarity {e.online.servesFrom.toFixed(3)}.
+            </p>
+            {e.online.observations.length === 0 ? <p className="small muted">Not checked yet.</p> : (
+              <table className="small">
+                <thead><tr><th>similarity</th><th>the model's answer</th><th>when</th></tr></thead>
+                <tbody>
+                  {e.online.observations.map((o) => (
+                    <tr key={`${o.time}-${o.similarity}`}>
+                      <td>{o.similarity.toFixed(3)}</td>
+                      <td><span className={`badge ${o.correct ? 'same' : 'different'}`}>{o.correct ? 'same' : 'different'}</span></td>
+                      <td>{formatAgo(o.time, now)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        )}
         <details>
           <summary>Raw response ({e.contentType})</summary>
           <pre className="text-block small">{e.response}</pre>

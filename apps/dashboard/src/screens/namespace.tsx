@@ -4,6 +4,7 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ExportButton } from '../components/export-button.tsx';
 import { ImportPanel } from '../components/import-panel.tsx';
 import { NamespaceTabs } from '../components/namespace-tabs.tsx';
+import { OnlinePanel } from '../components/online-panel.tsx';
 import { SettingsForm } from '../components/settings-form.tsx';
 import { ErrorNotice, Loading } from '../components/status.tsx';
 import { ThresholdTuner } from '../components/threshold-tuner.tsx';
@@ -46,6 +47,7 @@ export function NamespaceScreen({ namespace }: { namespace: string }) {
         <section className="panel">
           <SettingsForm namespace={namespace} settings={ns.settings} onSaved={detail.reload} />
         </section>
+        <OnlinePanel ns={ns} onSaved={detail.reload} />
         <section className="panel" aria-labelledby="flush-h">
           <h2 id="flush-h">Flush</h2>
           <p className="small muted">Removes every cached answer of this namespace; its settings and counters stay. The next requests go to the model.</p>

@@ -16,6 +16,8 @@ import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import { inChildSpan } from '../tracing/spans.ts';
+import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
+import { checkAnswer, type OnlineCheck } from '../online/check-answer.ts';
 
 export type { CacheMode } from './client-controls.ts';
 
@@ -31,6 +33,8 @@ export interface LookupRequest {
   freshness?: FreshnessRequest;
   /** The exact tier only: the prompt is never embedded, and the answer never indexed. */
   exactOnly?: true;
+  /** temperature 0: online verification compares the answers' texts, not their meanings. */
+  deterministic?: boolean;
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
@@ -41,7 +45,7 @@ export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' 
 
 export type LookupResult =
   | { kind: 'hit'; outcome: 'exact' | 'semantic'; entry: CacheEntry; similarity: number; event: LookupEvent }
-  | { kind: 'miss'; outcome: LookupOutcome; pending: PendingStore | null; event: LookupEvent; onlyIfCached: boolean };
+  | { kind: 'miss'; outcome: LookupOutcome; pending: PendingStore | null; event: LookupEvent; onlyIfCached: boolean; check?: OnlineCheck };
 
 export interface StoredAnswer {
   response: string;
@@ -59,6 +63,8 @@ export interface CacheEngineOptions {
   guard?: FalseHitGuard;
   /** Judges candidates that passed the threshold and the guard, where a namespace has it on. */
   verifier?: Verifier;
+  /** Online verification's decisions (a seeded one makes them reproducible). */
+  online?: OnlinePolicy;
   now?: () => number;
 }
 
@@ -84,6 +90,7 @@ export class CacheEngine {
   readonly log: LookupLog;
   /** Operators' verdicts on lookup pairs; kept here so that `apply` restores and replicates them with the rest. */
   readonly labels = new LabelStore();
+  readonly online: OnlinePolicy;
   readonly now: () => number;
   readonly #guard: FalseHitGuard | undefined;
   readonly #verifier: Verifier | undefined;
@@ -103,6 +110,7 @@ export class CacheEngine {
     this.embedder = opts.embedder;
     this.now = opts.now ?? Date.now;
     this.#guard = opts.guard;
+    this.online = opts.online ?? new OnlinePolicy();
     this.#prices = opts.config.pricing ?? {};
     this.#modelAllowed = modelMatcher(opts.config.allowedModels);
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
@@ -135,6 +143,7 @@ export class CacheEngine {
       ns.counters.bypassed++;
       return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
+    this.online.lookedUp(ns.name, ns.settings);
     const exactKey = exactKeyOf(req.fingerprint, req.prompt);
     const now = this.now();
     let refusedStale = false;
@@ -179,22 +188,28 @@ export class CacheEngine {
     const candidates = inChildSpan('semcache.search', () => this.#candidates(ns, vector, req.fingerprint, now));
     const searchMicros = micros(t1);
     const timings = { embedMicros, searchMicros };
+    // Only a request that would go to the model and be stored may be explored (only-if-cached would get a 504).
+    const explorable = pending !== null && !fresh.onlyIfCached ? pending : null;
+    const hitOf = (c: Candidate, verdict: Verdict | null): LookupResult =>
+      this.#semanticHit(ns, req, exactKey, c, threshold, timings, verdict, explorable);
+    // Online verification may serve an entry below the threshold once the entry has shown it can.
+    const floor = explorable ? onlineFloor(ns.settings, threshold, this.online.params) : threshold;
     let guardReason: string | null = null;
     let refusal: Verdict | null = null;
     let verified = 0;
     for (const c of candidates) {
-      if (c.similarity < threshold) break;
+      if (c.similarity < floor) break;
       if (!youngEnough(c.entry.createdAt, now, fresh)) continue;
       const reason = this.guardReason(ns, req.prompt, c.entry.prompt);
       if (reason !== null) {
         guardReason ??= reason;
         continue;
       }
-      if (verifier === null) return this.#semanticHit(ns, req, exactKey, c, threshold, timings, null);
+      if (verifier === null) return hitOf(c, null);
       if (verified++ >= MAX_VERIFIED) break;
       const verdict = await runVerifier(verifier, { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity },
         ns.settings.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD, this.#verifierTimeoutMs);
-      if (verdict.accept) return this.#semanticHit(ns, req, exactKey, c, threshold, timings, verdict);
+      if (verdict.accept) return hitOf(c, verdict);
       refusal ??= verdict;
     }
     const best = candidates[0] ?? null;
@@ -213,10 +228,27 @@ export class CacheEngine {
     return this.#verifier && (ns.settings.verifier ?? true) ? this.#verifier : null;
   }
 
+  /**
+   * A candidate that passed the guard and the verifier: online verification may send it to the model instead,
+   * where `explorable` (the request's store) allows.
+   */
   #semanticHit(
     ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate, threshold: number,
-    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null,
+    timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null, explorable: PendingStore | null,
   ): LookupResult {
+    const decision = this.online.decide(ns.name, ns.settings, threshold, { observations: c.entry.observations ?? [], similarity: c.similarity }, explorable !== null);
+    if (decision.action === 'explore' && explorable) {
+      ns.counters.misses++;
+      const check: OnlineCheck = {
+        namespace: ns.name, key: c.entry.key, similarity: c.similarity, deterministic: req.deterministic === true,
+      };
+      const reason = decision.costsHit ? 'explore' : 'below-threshold';
+      return this.#miss(ns.name, req, 'verify', reason, threshold, timings, explorable, c, verdict, check);
+    }
+    if (decision.action === 'explore' || decision.action === 'refuse') {
+      ns.counters.misses++;
+      return this.#miss(ns.name, req, 'miss', 'online-refused', threshold, timings, null, c, verdict);
+    }
     ns.addAlias(exactKey, c.entry, c.similarity);
     return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
   }
@@ -250,6 +282,14 @@ export class CacheEngine {
   /** Adds an entry built elsewhere (an import) as a stored answer is added: its changes emitted, capacity enforced. */
   add(ns: Namespace, entry: CacheEntry): void {
     this.#add(ns, entry);
+  }
+
+  /**
+   * Compares the model's answer to an explored request with its candidate's and records the finding on the
+   * candidate; a different answer is stored as an entry of its own, so the prompt gets it from now on.
+   */
+  async check(check: OnlineCheck, pending: PendingStore, answer: StoredAnswer): Promise<boolean | null> {
+    return checkAnswer(this, check, pending, answer);
   }
 
   /** Why the false-hit guard refuses this pair in this namespace, or null. */
@@ -289,13 +329,17 @@ export class CacheEngine {
     if (change.type === 'add') {
       const ns = this.#namespaceOf(change.entry.namespace);
       const alias = ns.getExact(change.entry.exactKey)?.entry;
-      if (alias && alias.exactKey !== change.entry.exactKey) {
+      // Two replicas may check the same entry at once: each keeps what the other found.
+      const known = ns.get(change.entry.key)?.observations;
+      this.online.learnFrom(ns.name, newObservations(known, change.entry.observations));
+      const entry = known ? { ...change.entry, observations: mergeObservations(known, change.entry.observations) } : change.entry;
+      if (alias && alias.exactKey !== entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
         ns.remove(alias.key);
-        ns.add(change.entry);
+        ns.add(entry);
         ns.add(alias);
       } else {
-        ns.add(change.entry);
+        ns.add(entry);
       }
       this.namespaces.enforceMemory(ns);
     } else if (change.type === 'remove') {
@@ -371,10 +415,10 @@ export class CacheEngine {
   #miss(
     name: string, req: LookupRequest, outcome: LookupOutcome, reason: string | null, threshold: number,
     timings: Partial<{ embedMicros: number; searchMicros: number }> = {},
-    pending: PendingStore | null = null, best: Candidate | null = null, verdict: Verdict | null = null,
+    pending: PendingStore | null = null, best: Candidate | null = null, verdict: Verdict | null = null, check?: OnlineCheck,
   ): LookupResult {
     const event = this.#record(name, req, outcome, reason, threshold, timings, best, verdict);
-    return { kind: 'miss', outcome, pending, event, onlyIfCached: this.#onlyIfCached.has(req) };
+    return { kind: 'miss', outcome, pending, event, onlyIfCached: this.#onlyIfCached.has(req), ...(check ? { check } : {}) };
   }
 
   #record(

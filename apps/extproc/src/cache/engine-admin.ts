@@ -6,6 +6,7 @@ import {
 import type { CacheEngine } from './cache-engine.ts';
 import { parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
 import type { Namespace } from './namespace.ts';
+import { entryOnline, namespaceView } from '../online/online-view.ts';
 
 const DEFAULT_PAGE = 50;
 
@@ -18,11 +19,11 @@ export class EngineAdmin implements CacheAdmin {
   }
 
   listNamespaces(): NamespaceInfo[] {
-    return this.#engine.namespaces.all().map((ns) => ns.info()).sort((a, b) => a.name.localeCompare(b.name));
+    return this.#engine.namespaces.all().map((ns) => namespaceView(this.#engine, ns)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   getNamespace(name: string): NamespaceInfo {
-    return this.#engine.namespaces.get(name).info();
+    return namespaceView(this.#engine, this.#engine.namespaces.get(name));
   }
 
   updateSettings(name: string, patch: NamespaceSettingsPatch): NamespaceInfo {
@@ -30,7 +31,7 @@ export class EngineAdmin implements CacheAdmin {
     ns.updateSettings({ ...ns.settings, ...patch });
     this.#engine.emit({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
     this.#engine.namespaces.enforceCapacity(ns);
-    return ns.info();
+    return namespaceView(this.#engine, ns);
   }
 
   flushNamespace(name: string): number {
@@ -55,7 +56,10 @@ export class EngineAdmin implements CacheAdmin {
   }
 
   getEntry(namespace: string, id: string): EntryDetail {
-    return toDetail(this.#entry(this.#engine.namespaces.get(namespace), id));
+    const ns = this.#engine.namespaces.get(namespace);
+    const entry = this.#entry(ns, id);
+    const online = entryOnline(this.#engine, ns, entry);
+    return { ...toDetail(entry), ...(online ? { online } : {}) };
   }
 
   evictEntry(namespace: string, id: string): void {

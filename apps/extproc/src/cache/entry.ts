@@ -1,4 +1,4 @@
-import type { EndpointKind, EntryDetail, EntrySummary, Usage } from '@semcache/shared';
+import type { EndpointKind, EntryDetail, EntrySummary, Observation, Usage } from '@semcache/shared';
 
 /** A cached answer with everything needed to serve it, expire it and show it to an operator. */
 export interface CacheEntry {
@@ -19,6 +19,8 @@ export interface CacheEntry {
   lastHitAt: number | null;
   hitCount: number;
   expiresAt: number;
+  /** What online verification found when it checked this answer against the model's; replaced, never mutated. */
+  observations?: Observation[];
 }
 
 export const entryId = (key: bigint): string => key.toString(16).padStart(16, '0');

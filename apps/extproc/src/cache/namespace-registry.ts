@@ -99,6 +99,9 @@ export class NamespaceRegistry {
       verifierThreshold: defaults.verifierThreshold ?? this.#opts.defaultVerifierThreshold,
       maxTtlSeconds: defaults.maxTtlSeconds,
       verifierCandidateThreshold: defaults.verifierCandidateThreshold ?? this.#opts.defaultVerifierCandidateThreshold ?? threshold,
+      online: defaults.online,
+      errorBound: defaults.errorBound,
+      maxExploreRate: defaults.maxExploreRate,
       ...models[model],
     };
   }

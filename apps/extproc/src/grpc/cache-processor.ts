@@ -14,6 +14,7 @@ import { fingerprint } from '../endpoints/fingerprint.ts';
 import { nestsDeeperThan } from '../endpoints/json-depth.ts';
 import { routeEndpoint } from '../endpoints/route.ts';
 import { routeIdentity } from '../endpoints/route-identity.ts';
+import type { OnlineCheck } from '../online/check-answer.ts';
 import { inChildSpan, lookupAttributes } from '../tracing/spans.ts';
 import { readHeaders, setHeader } from './headers.ts';
 import { hitReply, onlyIfCachedReply, TTL_HEADER } from './hit-response.ts';
@@ -45,8 +46,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A request that went on to the model: how to label its response, and where to store the answer (if at all). */
 interface Forwarded {
-  label: 'miss' | 'bypass';
+  label: 'miss' | 'bypass' | 'verify';
   pending: PendingStore | null;
+  /** An explored would-be hit: the answer is compared with this candidate's. */
+  check?: OnlineCheck;
 }
 
 /**
@@ -117,6 +120,7 @@ export class CacheProcessor implements StreamProcessor {
       ...(parsed.request.exactOnly ? { exactOnly: true } : {}),
       mode: this.#mode,
       freshness: this.#freshness,
+      deterministic: parsed.deterministic,
     });
     trace.getActiveSpan()?.setAttributes(lookupAttributes(result));
     this.#release = release;
@@ -130,7 +134,9 @@ export class CacheProcessor implements StreamProcessor {
       this.#releaseWaiters();
       return onlyIfCachedReply();
     }
-    this.#forwarded = { label: result.outcome === 'bypass' ? 'bypass' : 'miss', pending: result.pending };
+    this.#forwarded = result.check
+      ? { label: 'verify', pending: result.pending, check: result.check }
+      : { label: result.outcome === 'bypass' ? 'bypass' : 'miss', pending: result.pending };
     return continueReply('request_body');
   }
 
@@ -168,8 +174,10 @@ export class CacheProcessor implements StreamProcessor {
     this.#capture = null;
     const result = capture.finish();
     const pending = this.#forwarded?.pending ?? null;
+    const check = this.#forwarded?.check;
     // After the reply: indexing a new entry (up to a millisecond in a large namespace) never delays the answer.
-    if (pending && result.answer) setImmediate(() => this.#store(pending, result.answer!));
+    if (pending && result.answer && check) setImmediate(() => void this.#check(check, pending, result.answer!));
+    else if (pending && result.answer) setImmediate(() => this.#store(pending, result.answer!));
     else if (pending) this.#skipped(pending, result.reason ?? 'not-an-answer');
     const tokens = tokenReport(this.#deps.config.tokenUsage, result.usage ? { kind: 'miss', consumed: result.usage } : null);
     // The headers of a STREAMED response left with its first chunk: only metadata can still reach Envoy.
@@ -222,7 +230,7 @@ export class CacheProcessor implements StreamProcessor {
     return fingerprint(spec.kind, this.#contextHeaders ? { context, headers: this.#contextHeaders } : context);
   }
 
-  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions } | { uncacheable: string } {
+  #parse(spec: EndpointSpec, body: Buffer): { request: CacheableRequest; replay: ReplayOptions; deterministic: boolean } | { uncacheable: string } {
     let json: unknown;
     try {
       json = JSON.parse(utf8.decode(body));
@@ -234,7 +242,11 @@ export class CacheProcessor implements StreamProcessor {
     const parsed = spec.parse(json as Record<string, unknown>);
     if (!parsed.ok) return { uncacheable: parsed.reason };
     if (parsed.request.prompt.length > this.#deps.config.maxPromptChars) return { uncacheable: 'prompt-too-long' };
-    return { request: parsed.request, replay: readReplayOptions(spec.kind, json as Record<string, unknown>) };
+    return {
+      request: parsed.request,
+      replay: readReplayOptions(spec.kind, json as Record<string, unknown>),
+      deterministic: (json as Record<string, unknown>).temperature === 0,
+    };
   }
 
   #store(pending: PendingStore, answer: StoredAnswer): void {
@@ -247,6 +259,18 @@ export class CacheProcessor implements StreamProcessor {
       if (!entry) this.#skipped(pending, 'namespace-unavailable');
     } catch (err) {
       this.#deps.logger.warn({ err, namespace: pending.namespace }, 'could not store answer');
+      this.#deps.onStoreSkipped?.('error');
+    } finally {
+      this.#releaseWaiters();
+    }
+  }
+
+  /** An explored request's answer against its candidate's; any failure there only loses the finding. */
+  async #check(check: OnlineCheck, pending: PendingStore, answer: StoredAnswer): Promise<void> {
+    try {
+      await this.#deps.engine.check(check, pending, answer);
+    } catch (err) {
+      this.#deps.logger.warn({ err, namespace: pending.namespace }, 'could not check the cached answer');
       this.#deps.onStoreSkipped?.('error');
     } finally {
       this.#releaseWaiters();

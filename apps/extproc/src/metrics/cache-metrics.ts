@@ -34,7 +34,7 @@ const STREAM_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 const EMBEDDER_ERROR_KINDS = new Set(['timeout', 'unavailable', 'bad-response', 'degenerate']);
 const HIT = new Set(['exact', 'semantic']);
 /** The cache was asked and the model answered: bypasses are not misses. */
-const MISS = new Set(['miss', 'guarded', 'verified-miss', 'error']);
+const MISS = new Set(['miss', 'guarded', 'verified-miss', 'verify', 'error']);
 
 /**
  * The Prometheus view of the cache. Counters follow the engine's lookup events and changes as they happen;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EndpointKindSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
+import { EndpointKindSchema, ObservationSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import { isUnitVector } from '../embedders/embedder.ts';
 
@@ -22,6 +22,7 @@ export const EntryMetaSchema = z.object({
   hitCount: z.number().int().nonnegative(),
   expiresAt: z.number(),
   exactOnly: z.literal(true).optional(),
+  observations: z.array(ObservationSchema).optional(),
 });
 export type EntryMeta = z.infer<typeof EntryMetaSchema>;
 
@@ -41,6 +42,7 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     hitCount: e.hitCount,
     expiresAt: e.expiresAt,
     ...(e.exactOnly ? { exactOnly: true as const } : {}),
+    ...(e.observations ? { observations: e.observations } : {}),
   };
 }
 
