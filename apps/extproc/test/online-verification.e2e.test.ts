@@ -80,6 +80,13 @@ describe('online verification through the real server', () => {
     await eventually('the wrong finding is recorded', () => entryOf(h, q)?.observations?.some((o) => !o.correct) === true);
     await eventually('the fresh answer is stored', () => entryOf(h, p) !== undefined);
 
+    const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+    const counted = (name: string, label: string): number =>
+      Number(new RegExp(`^${name}\\{namespace="${NS}",${label}\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? -1);
+    assert.equal(counted('semcache_online_checks_total', 'result="different"'), 1, 'the wrong finding is counted');
+    assert.equal(counted('semcache_online_checks_total', 'result="same"'), 1, "the first test's finding is counted");
+    assert.equal(counted('semcache_lookups_total', 'outcome="verify"'), 2);
+
     const again = await h.chat(p, { temperature: 0 });
     assert.equal(again.headers['x-semantic-cache'], 'hit-exact');
     assert.equal(contentOf(again.body), 'It is printed on the label under the router.');

@@ -136,6 +136,19 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     },
   });
 
+  new Counter({
+    name: 'semcache_online_checks_total',
+    help: "Online verification: requests sent to the model (lookups_total{outcome=\"verify\"}) whose answer was compared with the cached one, by result: same, different (the cached answer would have been wrong).",
+    labelNames: ['namespace', 'result'], registers,
+    collect() {
+      this.reset();
+      for (const [ns, stats] of engine.online.tracked()) {
+        this.inc({ namespace: labels.of(ns), result: 'same' }, stats.observations - stats.observedWrong);
+        this.inc({ namespace: labels.of(ns), result: 'different' }, stats.observedWrong);
+      }
+    },
+  });
+
   const verdicts = new Counter({
     name: 'semcache_verifier_verdicts_total',
     help: "The verifier's verdicts on the lookup's best candidate: accepted, verifier-refused, verifier-failed, verifier-timeout.",

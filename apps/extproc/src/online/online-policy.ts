@@ -156,7 +156,15 @@ export class OnlinePolicy {
   }
 
   stats(namespace: string): OnlineStats {
-    const st = this.#stateOf(namespace);
+    return this.#statsOf(this.#stateOf(namespace));
+  }
+
+  /** The namespaces that have made an online decision or received a finding, with their figures. */
+  *tracked(): Iterable<[string, OnlineStats]> {
+    for (const [namespace, st] of this.#state) yield [namespace, this.#statsOf(st)];
+  }
+
+  #statsOf(st: NamespaceState): OnlineStats {
     return {
       decisions: st.decisions,
       served: st.served,
