@@ -79,5 +79,7 @@ export const NamespaceInfoSchema = z.object({
   stats: NamespaceStatsSchema,
   embedder: EmbedderIdentitySchema,
   createdAt: z.number(),
+  /** Bumped by an epoch flush: entries stored in an earlier epoch are never served again. */
+  epoch: z.number().int().nonnegative(),
 });
 export type NamespaceInfo = z.infer<typeof NamespaceInfoSchema>;

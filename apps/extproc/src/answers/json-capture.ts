@@ -1,6 +1,7 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, CaptureResult } from './answer-capture.ts';
 import { fromCompletion } from './canonical-answer.ts';
+import { revisionField } from './model-revision.ts';
 import { readUsage } from './usage.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -42,6 +43,14 @@ export class JsonCapture implements AnswerCapture {
     this.#chunks = null;
     const usage = readUsage((doc as { usage?: unknown } | null)?.usage);
     if (!fromCompletion(doc, this.#endpoint)) return { answer: null, usage, reason: 'not-an-answer' };
-    return { answer: { response: text, contentType: this.#contentType || 'application/json', usage }, usage, reason: null };
+    const { model, system_fingerprint: systemFingerprint } = doc as { model?: unknown; system_fingerprint?: unknown };
+    return {
+      answer: {
+        response: text, contentType: this.#contentType || 'application/json', usage,
+        modelRevision: revisionField(model), systemFingerprint: revisionField(systemFingerprint),
+      },
+      usage,
+      reason: null,
+    };
   }
 }

@@ -29,10 +29,14 @@ export interface LookupRequest {
   mode: CacheMode;
   /** The request's cache-control directives and asked lifetime; none when absent. */
   freshness?: FreshnessRequest;
+  /** From the tags header, already validated; stored with the answer unless the namespace's clientControls is off. */
+  tags?: readonly string[];
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
 export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
+  /** Stored with the entry; none when absent. */
+  tags?: string[];
   /** Lifetime of the entry; the namespace's TTL when absent. */
   ttlSeconds?: number;
 };
@@ -45,6 +49,9 @@ export interface StoredAnswer {
   response: string;
   contentType: string;
   usage: Usage | null;
+  /** Which revision of the model answered, as the upstream says (OpenAI: `model`, `system_fingerprint`). */
+  modelRevision?: string | null;
+  systemFingerprint?: string | null;
 }
 
 /** Returns null when the candidate may answer the query, else the reason it must not. */
@@ -138,8 +145,9 @@ export class CacheEngine {
     let refusedStale = false;
     if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
+      if (exact && !ns.isCurrent(exact.entry)) this.remove(ns, exact.entry.key, 'superseded');
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
-      if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
+      if (exact && ns.isCurrent(exact.entry) && exact.entry.expiresAt > now && exact.similarity >= threshold) {
         if (youngEnough(exact.entry.createdAt, now, fresh)) {
           return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, threshold, { embedMicros: 0, searchMicros: 0 });
         }
@@ -151,6 +159,8 @@ export class CacheEngine {
     const pendingOf = (vector: Float32Array, exactOnly: boolean): PendingStore | null => !storable ? null : {
       namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
+      // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
+      tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
     };
     if (this.embedder.fits?.(req.prompt) === false) {
       ns.counters.misses++;
@@ -235,6 +245,10 @@ export class CacheEngine {
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,
+      tags: pending.tags ?? [],
+      modelRevision: answer.modelRevision ?? null,
+      systemFingerprint: answer.systemFingerprint ?? null,
+      epoch: ns.epoch,
       createdAt: now,
       lastHitAt: null,
       hitCount: 0,
@@ -249,7 +263,28 @@ export class CacheEngine {
     return ns.settings.guard && this.#guard ? this.#guard(query, candidate) : null;
   }
 
-  /** Expired entries, then the namespaces left empty and idle. */
+  /**
+   * Starts a new epoch of the namespace: from the next lookup on, nothing stored before is served. Returns
+   * how many entries that supersedes; they stay in memory until `reclaimSuperseded` or the sweep removes them.
+   */
+  bumpEpoch(ns: Namespace): number {
+    ns.epoch++;
+    this.#emit({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
+    return ns.size;
+  }
+
+  /** Removes up to `limit` entries of earlier epochs; returns how many (fewer than `limit`: none are left). */
+  reclaimSuperseded(ns: Namespace, limit: number): number {
+    const old: CacheEntry[] = [];
+    for (const entry of ns.entries()) {
+      if (old.length >= limit) break;
+      if (!ns.isCurrent(entry)) old.push(entry);
+    }
+    for (const entry of old) this.remove(ns, entry.key, 'superseded');
+    return old.length;
+  }
+
+  /** Expired and superseded entries, then the namespaces left empty and idle. */
   sweepExpired(): number {
     const removed = this.namespaces.sweepExpired();
     this.namespaces.reclaimIdle();
@@ -280,6 +315,9 @@ export class CacheEngine {
   apply(change: CacheChange): void {
     if (change.type === 'add') {
       const ns = this.#namespaceOf(change.entry.namespace);
+      // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
+      if (change.entry.epoch < ns.epoch) return;
+      ns.epoch = change.entry.epoch;
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       if (alias && alias.exactKey !== change.entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
@@ -294,6 +332,9 @@ export class CacheEngine {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {
       this.namespaces.find(change.namespace)?.clear();
+    } else if (change.type === 'epoch') {
+      const ns = this.#namespaceOf(change.namespace);
+      ns.epoch = Math.max(ns.epoch, change.epoch);
     } else if (change.type === 'label') {
       // The namespace too, or its labels could not be listed on a replica that has not served it yet.
       this.#namespaceOf(change.label.namespace);
@@ -323,6 +364,10 @@ export class CacheEngine {
       for (const n of neighbours) {
         const entry = ns.get(n.key);
         if (!entry || entry.fingerprint !== fingerprint) continue;
+        if (!ns.isCurrent(entry)) {
+          this.remove(ns, entry.key, 'superseded');
+          continue;
+        }
         if (entry.expiresAt <= now) {
           ns.counters.expirations++;
           this.remove(ns, entry.key, 'expired');

@@ -60,14 +60,15 @@ export class NamespaceRegistry {
 
   /**
    * Removes up to `limit` namespaces that hold nothing an operator would miss: no entries, the configured
-   * settings, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
+   * settings, epoch 0, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
    */
   reclaimIdle(limit = Infinity): number {
     const idleSince = this.#opts.now() - this.#opts.config.namespaceIdleSeconds * 1000;
     let removed = 0;
     for (const ns of this.#byName.values()) {
       if (removed >= limit) break;
-      if (ns.size > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
+      // A bumped epoch is an operator's flush: forgetting it would let an older replica's entries back in.
+      if (ns.size > 0 || ns.epoch > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
       this.#byName.delete(ns.name);
       removed++;
     }
@@ -159,17 +160,18 @@ export class NamespaceRegistry {
     this.#opts.onRemove(ns, lru, reason);
   }
 
-  /** Removes expired entries everywhere; returns how many. */
+  /** Removes expired entries, and those of an earlier epoch, everywhere; returns how many. */
   sweepExpired(): number {
     const now = this.#opts.now();
     let removed = 0;
     for (const ns of this.#byName.values()) {
-      const expired: CacheEntry[] = [];
-      for (const entry of ns.entries()) if (entry.expiresAt <= now) expired.push(entry);
-      for (const entry of expired) {
+      const gone: CacheEntry[] = [];
+      for (const entry of ns.entries()) if (entry.expiresAt <= now || !ns.isCurrent(entry)) gone.push(entry);
+      for (const entry of gone) {
         ns.remove(entry.key);
-        ns.counters.expirations++;
-        this.#opts.onRemove(ns, entry, 'expired');
+        const superseded = !ns.isCurrent(entry);
+        if (!superseded) ns.counters.expirations++;
+        this.#opts.onRemove(ns, entry, superseded ? 'superseded' : 'expired');
         removed++;
       }
     }

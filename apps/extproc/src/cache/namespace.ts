@@ -12,7 +12,8 @@ export interface ExactLink {
 const MAX_ALIASES_PER_ENTRY = 32;
 
 /** `lru`: over an entry count; `memory`: over a byte budget (both least recently used first). */
-export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed';
+/** `superseded`: stored in an epoch before the namespace's current one. */
+export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed' | 'superseded';
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
 
@@ -28,6 +29,11 @@ export class Namespace {
   /** The last lookup that resolved to it: an empty namespace idle long enough gives its slot back. */
   usedAt: number;
   settings: NamespaceSettings;
+  /**
+   * Only entries stored in this epoch are served. Bumping it invalidates everything at once, at O(1) for the
+   * request path; the older entries are reclaimed afterwards.
+   */
+  epoch = 0;
   readonly counters: Counters = {
     exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
     tokensSaved: 0, costSaved: 0, evictions: 0, expirations: 0,
@@ -137,6 +143,10 @@ export class Namespace {
     }
   }
 
+  isCurrent(entry: CacheEntry): boolean {
+    return entry.epoch === this.epoch;
+  }
+
   /** Marks an entry as just used: it moves to the back of the LRU order. */
   touch(entry: CacheEntry, now: number): void {
     entry.lastHitAt = now;
@@ -171,6 +181,7 @@ export class Namespace {
       },
       embedder: this.embedder,
       createdAt: this.createdAt,
+      epoch: this.epoch,
     };
   }
 }

@@ -22,8 +22,13 @@ const EntryMetaSchema = z.object({
   hitCount: z.number().int().nonnegative(),
   expiresAt: z.number(),
   exactOnly: z.literal(true).optional(),
+  // Entries written before targeted invalidation existed: no tags, no revision, the first epoch.
+  tags: z.array(z.string()).default([]),
+  modelRevision: z.string().nullable().default(null),
+  systemFingerprint: z.string().nullable().default(null),
+  epoch: z.number().int().nonnegative().default(0),
 });
-export type EntryMeta = z.infer<typeof EntryMetaSchema>;
+export type EntryMeta = z.input<typeof EntryMetaSchema>;
 
 export function entryMeta(e: CacheEntry): EntryMeta {
   return {
@@ -41,6 +46,10 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     hitCount: e.hitCount,
     expiresAt: e.expiresAt,
     ...(e.exactOnly ? { exactOnly: true as const } : {}),
+    tags: e.tags,
+    modelRevision: e.modelRevision,
+    systemFingerprint: e.systemFingerprint,
+    epoch: e.epoch,
   };
 }
 
