@@ -18,6 +18,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
+  ['bench/invalidation.ts', []],
 ];
 
 let failed = 0;

@@ -82,15 +82,17 @@ describe('targeted invalidation across replicas sharing Redis (a real redis-serv
   });
 
   it('an answer stored with the old epoch after the flush, by a replica that had not heard of it, is never served', async () => {
+    await ask(a, 'What is the tallest mountain in Peru?');
     const ns = a.server.engine.namespaces.get(NS);
-    // A's view before B's flush reaches it: its store carries the epoch it knows.
+    const stored = [...ns.entries()].find((e) => e.prompt === 'What is the tallest mountain in Peru?')!;
+    await eventually('B holds it', () => b.server.admin.listEntries(NS, { text: 'tallest' }).total === 1);
     await api(b, 'POST', `/namespaces/${NS}/epoch`);
     await eventually('A has epoch 2', () => ns.epoch === 2);
-    ns.epoch = 1;
-    await ask(a, 'What is the tallest mountain in Peru?');
-    ns.epoch = 2;
+    // What A would have sent had its store raced the flush: the entry as stored in the epoch before.
+    a.server.engine.emit({ type: 'add', entry: { ...stored, key: stored.key ^ 1n, epoch: 1 } });
     await sleep(300);
     assert.equal(b.server.admin.listEntries(NS, { text: 'tallest' }).total, 0, 'B did not take it');
+    assert.equal(b.server.engine.namespaces.get(NS).size, b.server.engine.namespaces.get(NS).currentSize, 'nor keeps it superseded');
     assert.equal((await ask(b, 'What is the tallest mountain in Peru?')).source, 'upstream');
   });
 });

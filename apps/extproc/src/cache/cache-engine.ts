@@ -268,13 +268,19 @@ export class CacheEngine {
    * how many entries that supersedes; they stay in memory until `reclaimSuperseded` or the sweep removes them.
    */
   bumpEpoch(ns: Namespace): number {
-    ns.epoch++;
+    ns.advanceEpoch(ns.epoch + 1);
     this.#emit({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
     return ns.size;
   }
 
-  /** Removes up to `limit` entries of earlier epochs; returns how many (fewer than `limit`: none are left). */
+  /**
+   * Removes up to `limit` entries of earlier epochs, one by one (each usearch removal costs tens of µs, so a
+   * caller on the request path's thread keeps `limit` small); when none of the namespace is current, all at
+   * once as a plain flush does. Returns how many it removed: 0 when none are left.
+   */
   reclaimSuperseded(ns: Namespace, limit: number): number {
+    // Not emitted one by one: stores drop superseded entries at load, and Redis lost them with the epoch flush.
+    if (ns.currentSize === 0) return ns.clear();
     const old: CacheEntry[] = [];
     for (const entry of ns.entries()) {
       if (old.length >= limit) break;
@@ -317,7 +323,7 @@ export class CacheEngine {
       const ns = this.#namespaceOf(change.entry.namespace);
       // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
       if (change.entry.epoch < ns.epoch) return;
-      ns.epoch = change.entry.epoch;
+      ns.advanceEpoch(change.entry.epoch);
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       if (alias && alias.exactKey !== change.entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
@@ -334,7 +340,7 @@ export class CacheEngine {
       this.namespaces.find(change.namespace)?.clear();
     } else if (change.type === 'epoch') {
       const ns = this.#namespaceOf(change.namespace);
-      ns.epoch = Math.max(ns.epoch, change.epoch);
+      ns.advanceEpoch(change.epoch);
     } else if (change.type === 'label') {
       // The namespace too, or its labels could not be listed on a replica that has not served it yet.
       this.#namespaceOf(change.label.namespace);

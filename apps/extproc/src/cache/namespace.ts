@@ -30,10 +30,12 @@ export class Namespace {
   usedAt: number;
   settings: NamespaceSettings;
   /**
-   * Only entries stored in this epoch are served. Bumping it invalidates everything at once, at O(1) for the
+   * Only entries stored in this epoch are served. Raising it invalidates everything at once, at O(1) for the
    * request path; the older entries are reclaimed afterwards.
    */
-  epoch = 0;
+  #epoch = 0;
+  /** Entries of the current epoch: with none left, the superseded rest can go at once, index and all. */
+  #current = 0;
   readonly counters: Counters = {
     exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
     tokensSaved: 0, costSaved: 0, evictions: 0, expirations: 0,
@@ -59,6 +61,22 @@ export class Namespace {
 
   get embedder(): EmbedderIdentity {
     return this.#embedder();
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Raises the epoch (never lowers it); returns whether it rose. */
+  advanceEpoch(to: number): boolean {
+    if (to <= this.#epoch) return false;
+    this.#epoch = to;
+    this.#current = 0;
+    return true;
+  }
+
+  get currentSize(): number {
+    return this.#current;
   }
 
   get size(): number {
@@ -104,6 +122,7 @@ export class Namespace {
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
     this.#bytes += entrySizeBytes(entry);
+    if (this.isCurrent(entry)) this.#current++;
     return previous ?? null;
   }
 
@@ -116,6 +135,7 @@ export class Namespace {
     this.#aliases.delete(key);
     this.#index?.remove(key);
     this.#bytes -= entrySizeBytes(entry);
+    if (this.isCurrent(entry)) this.#current--;
     return entry;
   }
 
@@ -126,6 +146,7 @@ export class Namespace {
     this.#aliases.clear();
     this.#index = null;
     this.#bytes = 0;
+    this.#current = 0;
     return n;
   }
 
@@ -144,7 +165,7 @@ export class Namespace {
   }
 
   isCurrent(entry: CacheEntry): boolean {
-    return entry.epoch === this.epoch;
+    return entry.epoch === this.#epoch;
   }
 
   /** Marks an entry as just used: it moves to the back of the LRU order. */
@@ -181,7 +202,7 @@ export class Namespace {
       },
       embedder: this.embedder,
       createdAt: this.createdAt,
-      epoch: this.epoch,
+      epoch: this.#epoch,
     };
   }
 }
