@@ -268,9 +268,10 @@ export class CacheEngine {
    * how many entries that supersedes; they stay in memory until `reclaimSuperseded` or the sweep removes them.
    */
   bumpEpoch(ns: Namespace): number {
+    const superseded = ns.currentSize;
     ns.advanceEpoch(ns.epoch + 1);
     this.#emit({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
-    return ns.size;
+    return superseded;
   }
 
   /**
@@ -323,7 +324,7 @@ export class CacheEngine {
       const ns = this.#namespaceOf(change.entry.namespace);
       // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
       if (change.entry.epoch < ns.epoch) return;
-      ns.advanceEpoch(change.entry.epoch);
+      if (ns.advanceEpoch(change.entry.epoch)) ns.clear();
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       if (alias && alias.exactKey !== change.entry.exactKey) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
@@ -340,7 +341,8 @@ export class CacheEngine {
       this.namespaces.find(change.namespace)?.clear();
     } else if (change.type === 'epoch') {
       const ns = this.#namespaceOf(change.namespace);
-      ns.advanceEpoch(change.epoch);
+      // Off the request path, and nothing is current right after a raise: the old entries go at once.
+      if (ns.advanceEpoch(change.epoch)) ns.clear();
     } else if (change.type === 'label') {
       // The namespace too, or its labels could not be listed on a replica that has not served it yet.
       this.#namespaceOf(change.label.namespace);

@@ -117,3 +117,16 @@ describe('entry codec', () => {
     assert.deepEqual([legacy.tags, legacy.modelRevision, legacy.systemFingerprint, legacy.epoch], [[], null, null, 0]);
   });
 });
+
+describe('a namespace deleted after an epoch flush', () => {
+  it('is made again in the epoch it had, so that its new entries outrank what the stores hold of the old one', async () => {
+    const { engine, admin, fill } = setup();
+    await fill('a');
+    admin.bumpEpoch('m');
+    admin.deleteNamespace('m');
+    const entry = await fill('b');
+    assert.equal(entry.epoch, 1);
+    engine.apply({ type: 'epoch', namespace: 'm', epoch: 1 });
+    assert.equal(engine.namespaces.get('m').size, 1, 'replaying the old epoch record keeps the new entry');
+  });
+});

@@ -19,6 +19,11 @@ export interface RegistryOptions {
 /** All namespaces, their creation with the configured defaults, and the capacity rules that span them. */
 export class NamespaceRegistry {
   readonly #byName = new Map<string, Namespace>();
+  /**
+   * Epochs of deleted namespaces: one made again under the same name goes on from there, so that what the
+   * stores and other replicas hold of the old one (an epoch record, a Redis epoch) never outranks its entries.
+   */
+  readonly #deletedEpochs = new Map<string, number>();
   readonly #opts: RegistryOptions;
 
   constructor(opts: RegistryOptions) {
@@ -77,11 +82,15 @@ export class NamespaceRegistry {
 
   /** Forgets a namespace; its entries must be gone already. */
   delete(name: string): void {
+    const epoch = this.#byName.get(name)?.epoch ?? 0;
+    if (epoch > 0) this.#deletedEpochs.set(name, epoch);
     this.#byName.delete(name);
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
     const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now());
+    ns.advanceEpoch(this.#deletedEpochs.get(name) ?? 0);
+    this.#deletedEpochs.delete(name);
     this.#byName.set(name, ns);
     return ns;
   }
