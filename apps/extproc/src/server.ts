@@ -93,7 +93,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     logger,
     newProcessor: () => {
       const processor = new CacheProcessor({ engine, burst, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable,
-        onBadTags: (reason) => badTagsLog.note(reason) });
+        onBadTags: (reason) => {
+          metrics.badTags(reason);
+          badTagsLog.note(reason);
+        } });
       return tracing ? new TracedProcessor(processor) : processor;
     },
     onStreamEnd: metrics.observeStreamEnd,

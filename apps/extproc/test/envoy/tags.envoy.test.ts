@@ -43,6 +43,8 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: the x-semantic-cache-tag
     const lines = s.server.logs.filter((l) => l.msg.startsWith('x-semantic-cache-tags header ignored'));
     assert.equal(lines.length, 1);
     assert.equal(lines[0]!.reason, 'bad-characters');
+    const metrics = await (await fetch(`http://127.0.0.1:${s.server.httpPort}/metrics`)).text();
+    assert.match(metrics, /semcache_tags_ignored_total\{reason="bad-characters"\} 2/, '/metrics counts each');
     const hit = await s.post('/v1/chat/completions', chat('How do I taint a node'));
     assert.equal(hit.headers.get('x-semantic-cache'), 'hit-exact');
   });
