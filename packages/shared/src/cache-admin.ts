@@ -51,7 +51,7 @@ export interface CacheAdmin {
   getEntry(namespace: string, id: string): EntryDetail;
   evictEntry(namespace: string, id: string): void;
   evictWhere(namespace: string, query: Pick<EntryQuery, 'text'>): number;
-  /** The entries the selector matches; unless `dryRun`, evicts them. Throws `InvalidRequestError` for an unusable selector. */
+  /** The entries the selector matches (of the current epoch), newest first; unless `dryRun`, evicts them. */
   evictSelected(namespace: string, selector: EntrySelector, opts: { dryRun: boolean; sample: number }): Promise<EvictionResult>;
   /** Starts a new epoch: nothing stored before is served again. O(1) for requests; old entries are reclaimed later. */
   bumpEpoch(namespace: string): EpochResult;

@@ -145,7 +145,6 @@ export class CacheEngine {
     let refusedStale = false;
     if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
-      if (exact && !ns.isCurrent(exact.entry)) this.remove(ns, exact.entry.key, 'superseded');
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
       if (exact && ns.isCurrent(exact.entry) && exact.entry.expiresAt > now && exact.similarity >= threshold) {
         if (youngEnough(exact.entry.createdAt, now, fresh)) {
@@ -372,10 +371,8 @@ export class CacheEngine {
       for (const n of neighbours) {
         const entry = ns.get(n.key);
         if (!entry || entry.fingerprint !== fingerprint) continue;
-        if (!ns.isCurrent(entry)) {
-          this.remove(ns, entry.key, 'superseded');
-          continue;
-        }
+        // Only skipped: removing from the index costs tens of µs each, the background reclaim's work, not a request's.
+        if (!ns.isCurrent(entry)) continue;
         if (entry.expiresAt <= now) {
           ns.counters.expirations++;
           this.remove(ns, entry.key, 'expired');
