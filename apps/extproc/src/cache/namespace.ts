@@ -11,8 +11,10 @@ export interface ExactLink {
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
 
-/** `lru`: over an entry count; `memory`: over a byte budget (both least recently used first). */
-/** `superseded`: stored in an epoch before the namespace's current one. */
+/**
+ * `lru`: over an entry count; `memory`: over a byte budget (both least recently used first); `superseded`:
+ * stored in an epoch before the namespace's current one.
+ */
 export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed' | 'superseded';
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;

@@ -7,8 +7,8 @@ import { encodeRecord, type FileRecord } from './record-file.ts';
 
 /**
  * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live, the
- * namespaces' epochs above 0, the operators' labels (oldest first) and every entry; `changes-<seq>.log` holds a header, then the changes since, in order. The snapshot's header
- * names the first log to replay on top of it.
+ * namespaces' epochs above 0, the operators' labels (oldest first) and every entry; `changes-<seq>.log` holds
+ * a header, then the changes since, in order. The snapshot's header names the first log to replay on top of it.
  */
 export const FORMAT = 1;
 export const SNAPSHOT_FILE = 'snapshot.bin';

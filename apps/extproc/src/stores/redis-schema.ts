@@ -14,7 +14,7 @@ import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
  * - `{p}:index:<ns>`      sorted set of the namespace's entry ids, scored by expiry (for loading and flushing)
  * - `{p}:namespaces`      set of namespace names
  * - `{p}:settings`        hash: namespace -> settings JSON (only settings changed live)
- * - `{p}:ns-epochs`     hash: namespace -> its epoch, where an epoch flush raised it above 0
+ * - `{p}:ns-epochs`       hash: namespace -> its epoch, where an epoch flush raised it above 0
  * - `{p}:labels`          hash: JSON [namespace, lookup id] -> label JSON (operators' verdicts; a flush keeps them)
  * - `{p}:changes`         stream of changes: o = origin replica, t = type, n = namespace, k = entry id (of an
  *                         unlabel: the lookup id; of an epoch: the epoch), s = settings, l = label
