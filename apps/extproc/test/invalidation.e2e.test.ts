@@ -3,9 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntryDetail, EntryList, EpochResult, EvictionResult, NamespaceInfo } from '@semcache/shared';
-import { openAiAnswer } from '@semcache/testkit';
+import { EnvoyClient, FakeUpstream, openAiAnswer } from '@semcache/testkit';
 import { startHarness, type Harness } from './harness.ts';
+import { spawnServer, stopServer, type ServerProcess } from './server-process.ts';
 
 const NS = 'gpt-test';
 
@@ -160,6 +162,54 @@ describe('an epoch flush survives a restart (data directory)', () => {
       assert.equal((await second.chat('What is a ConfigMap?')).source, 'upstream');
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('an epoch flush survives kill -9 (real server processes, the change log)', () => {
+  let dir: string;
+  let upstream: FakeUpstream;
+  const running = new Set<ServerProcess>();
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'semcache-epoch-crash-'));
+    upstream = await new FakeUpstream().start();
+  });
+  after(async () => {
+    for (const s of running) s.child.kill('SIGKILL');
+    await upstream.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = async (): Promise<{ server: ServerProcess; envoy: EnvoyClient }> => {
+    const server = await spawnServer({ DATA_DIR: dir });
+    running.add(server);
+    void server.exited.then(() => running.delete(server));
+    return { server, envoy: new EnvoyClient({ target: `127.0.0.1:${server.grpcPort}`, upstream: upstream.url }) };
+  };
+  const ask = (envoy: EnvoyClient, prompt: string) =>
+    envoy.send({ path: '/v1/chat/completions', body: JSON.stringify({ model: NS, messages: [{ role: 'user', content: prompt }] }) });
+
+  it('replays the epoch from the log: the answers stored before it are not served after the crash', async () => {
+    const first = await start();
+    assert.equal((await ask(first.envoy, 'What is a StatefulSet?')).source, 'upstream');
+    const bump = await fetch(`http://127.0.0.1:${first.server.httpPort}/api/namespaces/${NS}/epoch`, { method: 'POST', headers: { 'x-requested-by': 'test' } });
+    assert.equal(bump.status, 200);
+    assert.equal((await ask(first.envoy, 'What is a ReplicaSet?')).source, 'upstream');
+    // The change log reaches the disk every 250 ms (FSYNC_INTERVAL_MS): wait past it, then no clean shutdown.
+    await sleep(700);
+    first.envoy.close();
+    first.server.child.kill('SIGKILL');
+    assert.equal(await first.server.exited, 'SIGKILL');
+
+    const second = await start();
+    try {
+      const ns = (await (await fetch(`http://127.0.0.1:${second.server.httpPort}/api/namespaces/${NS}`)).json()) as NamespaceInfo;
+      assert.equal(ns.epoch, 1);
+      assert.equal((await ask(second.envoy, 'What is a ReplicaSet?')).source, 'immediate', 'stored in the new epoch');
+      assert.equal((await ask(second.envoy, 'What is a StatefulSet?')).source, 'upstream', 'stored before the flush');
+    } finally {
+      second.envoy.close();
+      await stopServer(second.server);
     }
   });
 });
