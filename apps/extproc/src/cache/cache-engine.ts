@@ -37,6 +37,8 @@ export interface LookupRequest {
 export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
   /** Stored with the entry; none when absent. */
   tags?: string[];
+  /** The namespace's epoch at the lookup: an answer asked for before an epoch flush is not stored after it. */
+  epoch?: number;
   /** Lifetime of the entry; the namespace's TTL when absent. */
   ttlSeconds?: number;
 };
@@ -160,6 +162,7 @@ export class CacheEngine {
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
       // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
       tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
+      epoch: ns.epoch,
     };
     if (this.embedder.fits?.(req.prompt) === false) {
       ns.counters.misses++;
@@ -227,10 +230,13 @@ export class CacheEngine {
     return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
   }
 
-  /** Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled. */
+  /**
+   * Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled, or was
+   * flushed by an epoch since the lookup (the model may have answered as it did before the flush).
+   */
   store(pending: PendingStore, answer: StoredAnswer): CacheEntry | null {
     const ns = this.namespaces.find(pending.namespace);
-    if (!ns || !ns.settings.enabled) return null;
+    if (!ns || !ns.settings.enabled || (pending.epoch !== undefined && pending.epoch !== ns.epoch)) return null;
     const now = this.now();
     const entry: CacheEntry = {
       key: newKey(),

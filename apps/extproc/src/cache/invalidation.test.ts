@@ -130,3 +130,14 @@ describe('a namespace deleted after an epoch flush', () => {
     assert.equal(engine.namespaces.get('m').size, 1, 'replaying the old epoch record keeps the new entry');
   });
 });
+
+describe('an answer asked for before an epoch flush', () => {
+  it('is not stored after it: the model may have answered as before the flush', async () => {
+    const { engine, req } = setup();
+    const r = await engine.lookup(req('a'));
+    assert.ok(r.kind === 'miss' && r.pending);
+    engine.bumpEpoch(engine.namespaces.get('m'));
+    assert.equal(engine.store(r.pending, { response: '{}', contentType: 'application/json', usage: null }), null);
+    assert.equal(engine.namespaces.get('m').size, 0);
+  });
+});
