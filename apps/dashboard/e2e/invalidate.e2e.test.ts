@@ -78,6 +78,7 @@ describe('targeted invalidation in the dashboard, in headless Chromium against t
     await page.getByText('The server refused the request').waitFor();
     assert.match(await page.locator('.notice.error').innerText(), /tags/);
     await page.getByLabel('Tags (any of, comma-separated)').fill('');
+    assert.equal(await page.locator('.notice.error').count(), 0, 'editing the form clears the refusal');
   });
 
   it('starts a new epoch: nothing stored before is served, and the page shows the epoch', async () => {

@@ -33,6 +33,8 @@ export function InvalidateScreen({ namespace }: { namespace: string }) {
   const set = (field: keyof SelectorForm) => (e: { target: { value: string } }): void => {
     setForm({ ...form, [field]: e.target.value });
     setNotice(null);
+    setProblem(null);
+    setError(null);
   };
 
   const dryRun = async (e: FormEvent): Promise<void> => {
@@ -126,6 +128,7 @@ export function InvalidateScreen({ namespace }: { namespace: string }) {
           onConfirm={async () => {
             const result = await client.bumpEpoch(namespace);
             setPreview(null);
+            setError(null);
             setNotice(`Epoch ${result.epoch} started: ${plural(result.superseded)} will not be served again.`);
             detail.reload();
           }}
