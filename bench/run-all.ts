@@ -21,6 +21,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/endpoint-hits.ts', []],
   ['bench/transfer.ts', ['--expose-gc']],
   ['bench/online-verification.ts', []],
+  ['bench/invalidation.ts', []],
 ];
 
 let failed = 0;

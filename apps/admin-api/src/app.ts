@@ -7,6 +7,7 @@ import { writeGuard } from './auth/write-guard.ts';
 import type { AdminDeps, AdminEnv, FeatureDeps } from './deps.ts';
 import { registerEntries } from './entries/entries.handlers.ts';
 import { errorBody, errorHandler, validationHook } from './errors.ts';
+import { registerInvalidation } from './invalidation/invalidation.handlers.ts';
 import { registerLabels } from './labels/labels.handlers.ts';
 import { registerLookups } from './lookups/lookups.handlers.ts';
 import { registerNamespaces } from './namespaces/namespaces.handlers.ts';
@@ -42,6 +43,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono<AdminEnv> {
   api.use('*', bearerAuth(deps.tokens));
   registerNamespaces(api, features);
   registerEntries(api, features);
+  registerInvalidation(api, features);
   registerProbe(api, features);
   registerLookups(api, features, { shutdown: deps.shutdown });
   registerAnalytics(api, features);

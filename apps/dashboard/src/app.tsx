@@ -6,6 +6,7 @@ import { TokenBar } from './components/token-bar.tsx';
 import { parseRoute, type Route } from './logic/route.ts';
 import { EntriesScreen } from './screens/entries.tsx';
 import { EntryScreen } from './screens/entry.tsx';
+import { InvalidateScreen } from './screens/invalidate.tsx';
 import { LiveScreen } from './screens/live.tsx';
 import { NamespaceScreen } from './screens/namespace.tsx';
 import { NearMissesScreen } from './screens/near-misses.tsx';
@@ -65,6 +66,7 @@ function Screen({ route }: { route: Route }) {
     case 'namespace': return <NamespaceScreen key={route.namespace} namespace={route.namespace} />;
     case 'near-misses': return <NearMissesScreen key={route.namespace} namespace={route.namespace} />;
     case 'entries': return <EntriesScreen key={route.namespace} namespace={route.namespace} />;
+    case 'invalidate': return <InvalidateScreen key={route.namespace} namespace={route.namespace} />;
     case 'entry': return <EntryScreen key={`${route.namespace}/${route.id}`} namespace={route.namespace} id={route.id} />;
   }
 }
@@ -76,6 +78,7 @@ function titleOf(route: Route): string {
     case 'namespace': return route.namespace;
     case 'near-misses': return `Near misses · ${route.namespace}`;
     case 'entries': return `Entries · ${route.namespace}`;
+    case 'invalidate': return `Invalidate · ${route.namespace}`;
     case 'entry': return `Entry ${route.id} · ${route.namespace}`;
   }
 }

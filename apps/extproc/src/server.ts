@@ -86,6 +86,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await store?.start();
 
   const uncacheableLog = new ReasonLog(logger, 'info', 'request passed through uncached');
+  const badTagsLog = new ReasonLog(logger, 'warn', `${config.tags.header} header ignored: the answer is stored without tags`);
   const failureLog = new ReasonLog(logger, 'error', 'ext_proc processor failed; passing the request through');
   const onUncacheable = (reason: string): void => {
     metrics.uncacheable(reason);
@@ -96,7 +97,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     config: config.grpc,
     logger,
     newProcessor: () => {
-      const processor = new CacheProcessor({ engine, burst, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable });
+      const processor = new CacheProcessor({ engine, burst, config, logger, onStoreSkipped: metrics.storeSkipped, onUncacheable,
+        onBadTags: (reason) => {
+          metrics.badTags(reason);
+          badTagsLog.note(reason);
+        } });
       return tracing ? new TracedProcessor(processor) : processor;
     },
     onStreamEnd: metrics.observeStreamEnd,

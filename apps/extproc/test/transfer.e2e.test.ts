@@ -89,6 +89,23 @@ describe('export and import between two real servers', () => {
     }
   });
 
+  it('imported entries take the target namespace\'s epoch and serve after its flushes; a flushed namespace exports none', async () => {
+    const target = await startHarness({ 'admin.adminTokens': [ADMIN] });
+    try {
+      assert.equal((await target.chat('What is the boiling point of water?')).source, 'upstream');
+      target.server.admin.bumpEpoch(NS);
+      target.server.admin.bumpEpoch(NS);
+      const flushed = lines(await exportText(target)) as [ExportHeader, ...Record<string, unknown>[]];
+      assert.equal(flushed.length, 1, 'only the header: the flushed entry is not exported');
+      const report = await imported(target, NS, exported);
+      assert.equal(report.imported, 3);
+      const exact = await target.chat(STORED[1]!);
+      assert.equal(exact.headers['x-semantic-cache'], 'hit-exact', 'an imported entry is of the current epoch');
+    } finally {
+      await target.close();
+    }
+  });
+
   it('an embedder of other dimensions recomputes every vector, and the paraphrase still hits', async () => {
     const target = await startHarness({ 'admin.adminTokens': [ADMIN], 'embedder.dimensions': 512 });
     try {

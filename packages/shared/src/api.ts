@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntrySummarySchema } from './entry.ts';
+import { EndpointKindSchema, EntrySummarySchema, TAG_PATTERN } from './entry.ts';
 import { LookupEventSchema, LookupOutcomeSchema } from './lookup.ts';
 import { EmbedderIdentitySchema, NamespaceInfoSchema, NamespaceSettingsSchema } from './namespace.ts';
 
@@ -130,6 +130,67 @@ export type EvictQuery = z.infer<typeof EvictQuerySchema>;
 
 export const EvictResultSchema = z.object({ namespace: z.string(), evicted: count });
 export type EvictResult = z.infer<typeof EvictResultSchema>;
+
+// ---- targeted invalidation ---------------------------------------------------------------------------
+
+const tag = z.string().min(1).max(256).toLowerCase().regex(TAG_PATTERN, 'letters, digits and _ . : / - only');
+
+/**
+ * Which entries of a namespace an eviction takes: every criterion given must hold (AND). At least one is
+ * needed: emptying a namespace is an epoch flush, asked for by name.
+ */
+export const EntrySelectorSchema = z.object({
+  /** Entries carrying any of these tags (case-folded). */
+  tags: z.array(tag).min(1).max(64).optional(),
+  /** Entries stored at least this many seconds ago. */
+  olderThanSeconds: z.number().int().nonnegative().optional(),
+  /** Entries whose answer came from this model revision (the upstream's `model`, exactly). */
+  modelRevision: z.string().min(1).max(256).optional(),
+  /** Entries whose answer carried this `system_fingerprint`, exactly. */
+  systemFingerprint: z.string().min(1).max(256).optional(),
+  endpoint: EndpointKindSchema.optional(),
+  /** Case-insensitive substring of the prompt. */
+  text: z.string().min(1).max(1000).optional(),
+  /** Entries whose prompt is at least this similar to the given one, by the namespace's embedder. */
+  similarTo: z.object({
+    prompt: z.string().min(1).max(32_768),
+    minSimilarity: z.number().min(0).max(1),
+  }).strict().optional(),
+}).strict();
+export type EntrySelector = z.infer<typeof EntrySelectorSchema>;
+
+const SELECTOR_KEYS = Object.keys(EntrySelectorSchema.shape);
+
+export const EvictionRequestSchema = EntrySelectorSchema.extend({
+  /** true: change nothing, report how many would go and a sample of them. */
+  dryRun: z.boolean().default(false),
+  /** How many of the matching entries to return in full, newest first. */
+  sample: z.number().int().min(0).max(100).default(10),
+}).strict().refine((r) => SELECTOR_KEYS.some((k) => r[k as keyof EntrySelector] !== undefined), {
+  message: `name at least one of ${SELECTOR_KEYS.join(', ')}`,
+});
+export type EvictionRequest = z.input<typeof EvictionRequestSchema>;
+
+export const EvictionResultSchema = z.object({
+  namespace: z.string(),
+  dryRun: z.boolean(),
+  /** Entries the selector matched (and, unless a dry run, evicted). */
+  matched: count,
+  /** Up to `sample` of them, newest first. */
+  sample: z.array(EntrySummarySchema),
+  /** Ids of every entry evicted; [] on a dry run. */
+  evicted: z.array(z.string()),
+}).meta({ id: 'EvictionResult' });
+export type EvictionResult = z.infer<typeof EvictionResultSchema>;
+
+export const EpochResultSchema = z.object({
+  namespace: z.string(),
+  /** The new epoch: only answers stored from now on are served. */
+  epoch: count,
+  /** Entries of earlier epochs, never served again, reclaimed in the background. */
+  superseded: count,
+}).meta({ id: 'EpochResult' });
+export type EpochResult = z.infer<typeof EpochResultSchema>;
 
 // ---- probe --------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import type { ImportProgress, LabelVerdict, PairLabel } from './api.ts';
+import type { EntrySelector, EpochResult, EvictionResult, ImportProgress, LabelVerdict, PairLabel } from './api.ts';
 import type { EntryDetail, EntrySummary } from './entry.ts';
 import type { LookupEvent, LookupOutcome } from './lookup.ts';
 import type { NamespaceInfo, NamespaceSettingsPatch } from './namespace.ts';
@@ -51,6 +51,10 @@ export interface CacheAdmin {
   getEntry(namespace: string, id: string): EntryDetail;
   evictEntry(namespace: string, id: string): void;
   evictWhere(namespace: string, query: Pick<EntryQuery, 'text'>): number;
+  /** The entries the selector matches (of the current epoch), newest first; unless `dryRun`, evicts them. */
+  evictSelected(namespace: string, selector: EntrySelector, opts: { dryRun: boolean; sample: number }): Promise<EvictionResult>;
+  /** Starts a new epoch: nothing stored before is served again. O(1) for requests; old entries are reclaimed later. */
+  bumpEpoch(namespace: string): EpochResult;
   probe(namespace: string, prompt: string, k: number): Promise<ProbeResult>;
   /** Newest first. */
   recentLookups(filter: LookupFilter): LookupEvent[];

@@ -174,6 +174,13 @@ export const ConfigSchema = z.object({
     headers: z.array(headerName).default([])
       .describe('request headers whose values split namespaces, e.g. api-version'),
   }).prefault({}),
+  tags: z.object({
+    header: headerName.default('x-semantic-cache-tags')
+      .describe('request header of comma-separated tags stored with the answer, for eviction by tag (removed before the model; ignored where clientControls is off)'),
+    maxCount: z.number().int().min(1).max(64).default(8).describe('tags a request may send; a header with more is ignored (logged), the request goes on'),
+    maxLength: z.number().int().min(1).max(256).default(64)
+      .describe('characters per tag (letters, digits and _ . : / -, case-folded); a header with a longer or other tag is ignored (logged)'),
+  }).prefault({}),
   defaults: z.object({
     threshold: z.number().min(0).max(1).optional().describe("similarity needed for a hit with the verifier off (unset = the embedder's measured default: 0.78 for builtin, 0.89 for all-minilm-l6-v2-int8)"),
     ttlSeconds: z.number().int().positive().default(3600).describe('how long an answer is served'),

@@ -9,6 +9,9 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/** What a tag may hold, once case-folded: the header and the eviction selector share it. */
+export const TAG_PATTERN = /^[a-z0-9_.:\/-]+$/;
+
 export const EndpointKindSchema = z.enum(['chat', 'completions', 'messages', 'responses', 'embeddings']);
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;
 
@@ -23,6 +26,14 @@ export const EntrySummarySchema = z.object({
   expiresAt: z.number(),
   sizeBytes: z.number().int(),
   usage: UsageSchema.nullable(),
+  /** From the storing request's `x-semantic-cache-tags` header; [] without one. */
+  tags: z.array(z.string()),
+  /** The `model` the upstream answered with (OpenAI: the dated revision, e.g. gpt-4o-2024-08-06); null when it sent none. */
+  modelRevision: z.string().nullable(),
+  /** The upstream's `system_fingerprint` (its backend configuration); null when it sent none. */
+  systemFingerprint: z.string().nullable(),
+  /** The namespace epoch it was stored in: only entries of the current epoch are served. */
+  epoch: z.number().int().nonnegative(),
 });
 export type EntrySummary = z.infer<typeof EntrySummarySchema>;
 

@@ -87,5 +87,7 @@ export const NamespaceInfoSchema = z.object({
   embedder: EmbedderIdentitySchema,
   createdAt: z.number(),
   online: OnlineStatsSchema.optional(),
+  /** Bumped by an epoch flush: entries stored in an earlier epoch are never served again. */
+  epoch: z.number().int().nonnegative(),
 });
 export type NamespaceInfo = z.infer<typeof NamespaceInfoSchema>;

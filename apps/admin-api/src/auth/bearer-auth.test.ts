@@ -15,6 +15,8 @@ const WRITES: [string, string, unknown?][] = [
   ['DELETE', '/api/namespaces/gpt-test/entries?text=a'],
   ['POST', '/api/namespaces/gpt-test/labels', { lookupId: 'x', verdict: 'same' }],
   ['DELETE', '/api/namespaces/gpt-test/labels/x'],
+  ['POST', '/api/namespaces/gpt-test/evictions', { text: 'a' }],
+  ['POST', '/api/namespaces/gpt-test/epoch'],
 ];
 
 describe('findToken', () => {

@@ -1,6 +1,7 @@
 import {
   InvalidRequestError, NotFoundError,
-  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type LabelInput, type LookupEvent,
+  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type EntrySelector, type EpochResult, type EvictionResult,
+  type LabelInput, type LookupEvent,
   type LookupFilter, type NamespaceInfo, type NamespaceSettings, type NamespaceSettingsPatch, type PairLabel,
   type ProbeResult,
 } from '@semcache/shared';
@@ -22,6 +23,7 @@ export class MemoryAdmin implements CacheAdmin {
   /** Newest first, as the engine's log. */
   readonly lookups: LookupEvent[] = [];
   readonly labels: PairLabel[] = [];
+  readonly epochs = new Map<string, number>();
   readonly #listeners = new Set<(e: LookupEvent) => void>();
   #nextId = 1;
 
@@ -30,11 +32,12 @@ export class MemoryAdmin implements CacheAdmin {
     return this;
   }
 
-  addEntry(namespace: string, prompt: string, createdAt = this.#nextId): EntryDetail {
+  addEntry(namespace: string, prompt: string, createdAt = this.#nextId, meta: Partial<Pick<EntryDetail, 'tags' | 'modelRevision'>> = {}): EntryDetail {
     const entry: EntryDetail = {
       id: (this.#nextId++).toString(16).padStart(16, '0'), namespace, endpoint: 'chat', prompt, createdAt, lastHitAt: null,
       hitCount: 0, expiresAt: createdAt + 3_600_000, sizeBytes: 100, usage: null, response: `{"answer":"${prompt}"}`,
-      contentType: 'application/json', fingerprint: 'f',
+      contentType: 'application/json', fingerprint: 'f', tags: [], modelRevision: null, systemFingerprint: null,
+      epoch: this.epochs.get(namespace) ?? 0, ...meta,
     };
     this.entries.push(entry);
     return entry;
@@ -54,7 +57,7 @@ export class MemoryAdmin implements CacheAdmin {
     if (!settings) throw new NotFoundError(`no namespace named '${name}'`);
     const entries = this.entries.filter((e) => e.namespace === name).length;
     return {
-      name, model: name, tenant: null, route: null, settings: { ...settings }, createdAt: 0,
+      name, model: name, tenant: null, route: null, settings: { ...settings }, createdAt: 0, epoch: this.epochs.get(name) ?? 0,
       embedder: { provider: 'test', model: 'overlap', version: '1', dimensions: 0 },
       stats: {
         entries, memoryBytes: entries * 100, exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
@@ -99,6 +102,30 @@ export class MemoryAdmin implements CacheAdmin {
   evictWhere(namespace: string, query: Pick<EntryQuery, 'text'>): number {
     const victims = new Set(this.#matching(namespace, query.text));
     return this.#remove(namespace, (e) => victims.has(e));
+  }
+
+  /** Age is measured against createdAt as a time in ms since 0; similarity by word overlap. */
+  async evictSelected(namespace: string, selector: EntrySelector, opts: { dryRun: boolean; sample: number }): Promise<EvictionResult> {
+    const now = Math.max(0, ...this.entries.map((e) => e.createdAt));
+    const matching = this.#matching(namespace, selector.text).filter((e) =>
+      (!selector.tags || e.tags.some((t) => selector.tags!.includes(t)))
+      && (selector.olderThanSeconds === undefined || e.createdAt <= now - selector.olderThanSeconds * 1000)
+      && (selector.modelRevision === undefined || e.modelRevision === selector.modelRevision)
+      && (selector.endpoint === undefined || e.endpoint === selector.endpoint)
+      && (!selector.similarTo || overlap(selector.similarTo.prompt, e.prompt) >= selector.similarTo.minSimilarity))
+      .sort((a, b) => b.createdAt - a.createdAt);
+    if (!opts.dryRun) {
+      const victims = new Set(matching);
+      this.#remove(namespace, (e) => victims.has(e));
+    }
+    return { namespace, dryRun: opts.dryRun, matched: matching.length, sample: matching.slice(0, opts.sample), evicted: opts.dryRun ? [] : matching.map((e) => e.id) };
+  }
+
+  bumpEpoch(namespace: string): EpochResult {
+    const superseded = this.flushNamespace(namespace);
+    const epoch = (this.epochs.get(namespace) ?? 0) + 1;
+    this.epochs.set(namespace, epoch);
+    return { namespace, epoch, superseded };
   }
 
   async probe(namespace: string, prompt: string, k: number): Promise<ProbeResult> {

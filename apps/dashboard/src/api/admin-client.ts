@@ -1,5 +1,5 @@
 import type {
-  EntryDetail, EntryList, EvictResult, FlushResult, ImportList, ImportProgress, LabelList, LabelVerdict, LookupEvent, LookupList, LookupOutcome,
+  EntryDetail, EntryList, EntrySelector, EpochResult, EvictionResult, EvictResult, FlushResult, ImportList, ImportProgress, LabelList, LabelVerdict, LookupEvent, LookupList, LookupOutcome,
   NamespaceDetail, NamespaceInfo, NamespaceList, NearMissList, PairLabel, SettingsPatchRequest, SimilarityHistogram,
   ThresholdPreview,
 } from '@semcache/shared';
@@ -49,6 +49,15 @@ export class AdminClient {
 
   evictWhere(name: string, text: string): Promise<EvictResult> {
     return this.http.request('DELETE', `${ns(name)}/entries`, { query: { text } });
+  }
+
+  /** Every criterion of the selector must hold; a dry run only reports what would go. */
+  evictSelected(name: string, selector: EntrySelector, opts: { dryRun: boolean; sample?: number }): Promise<EvictionResult> {
+    return this.http.request('POST', `${ns(name)}/evictions`, { body: { ...selector, ...opts } });
+  }
+
+  bumpEpoch(name: string): Promise<EpochResult> {
+    return this.http.request('POST', `${ns(name)}/epoch`);
   }
 
   lookups(query: { namespace?: string; outcome?: LookupOutcome; limit?: number }, signal?: AbortSignal): Promise<LookupEvent[]> {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { routeHref, type Route } from '../logic/route.ts';
 
-type Tab = 'namespace' | 'near-misses' | 'entries';
+type Tab = 'namespace' | 'near-misses' | 'entries' | 'invalidate';
 
 /** The heading and tabs shared by the screens of one namespace. */
 export function NamespaceTabs({ namespace, current, children }: { namespace: string; current: Tab; children?: ReactNode }) {
@@ -19,6 +19,7 @@ export function NamespaceTabs({ namespace, current, children }: { namespace: str
         {tab('namespace', 'Threshold & settings')}
         {tab('near-misses', 'Near misses')}
         {tab('entries', 'Entries')}
+        {tab('invalidate', 'Invalidate')}
       </nav>
     </>
   );

@@ -10,6 +10,7 @@ describe('hash routes', () => {
       { screen: 'namespace', namespace: 'meta-llama/Llama-3.1-8B|team a' },
       { screen: 'near-misses', namespace: 'gpt:4o' },
       { screen: 'entries', namespace: 'llama' },
+      { screen: 'invalidate', namespace: 'llama|team a' },
       { screen: 'entry', namespace: 'llama', id: '00ff00ff00ff00ff' },
     ];
     for (const r of routes) assert.deepEqual(parseRoute(routeHref(r)), r);

@@ -5,6 +5,7 @@ export type Route =
   | { screen: 'namespace'; namespace: string }
   | { screen: 'near-misses'; namespace: string }
   | { screen: 'entries'; namespace: string }
+  | { screen: 'invalidate'; namespace: string }
   | { screen: 'entry'; namespace: string; id: string };
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
     if (sub === undefined) return { screen: 'namespace', namespace: ns };
     if (sub === 'near-misses' && id === undefined) return { screen: 'near-misses', namespace: ns };
     if (sub === 'entries' && id === undefined) return { screen: 'entries', namespace: ns };
+    if (sub === 'invalidate' && id === undefined) return { screen: 'invalidate', namespace: ns };
     if (sub === 'entries' && id !== undefined && parts.length === 4) return { screen: 'entry', namespace: ns, id };
   }
   return { screen: 'overview' };
@@ -28,6 +30,7 @@ export function routeHref(route: Route): string {
     case 'namespace': return `#/ns/${enc(route.namespace)}`;
     case 'near-misses': return `#/ns/${enc(route.namespace)}/near-misses`;
     case 'entries': return `#/ns/${enc(route.namespace)}/entries`;
+    case 'invalidate': return `#/ns/${enc(route.namespace)}/invalidate`;
     case 'entry': return `#/ns/${enc(route.namespace)}/entries/${enc(route.id)}`;
   }
 }

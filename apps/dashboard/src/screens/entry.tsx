@@ -52,6 +52,8 @@ export function EntryScreen({ namespace, id }: { namespace: string; id: string }
           <div><dt className="muted">expires</dt><dd>{formatAgo(e.expiresAt, now)}</dd></div>
           <div><dt className="muted">size</dt><dd>{formatBytes(e.sizeBytes)}</dd></div>
           <div><dt className="muted">tokens per hit</dt><dd>{e.usage?.totalTokens ?? '–'}</dd></div>
+          <div><dt className="muted">tags</dt><dd data-testid="entry-tags">{e.tags.length > 0 ? e.tags.join(', ') : '–'}</dd></div>
+          <div><dt className="muted">model revision</dt><dd>{e.modelRevision ?? '–'}{e.systemFingerprint ? ` (${e.systemFingerprint})` : ''}</dd></div>
         </dl>
         <div>
           <h3>Prompt</h3>

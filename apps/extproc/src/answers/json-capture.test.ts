@@ -22,6 +22,16 @@ describe('JsonCapture', () => {
     assert.equal(r.answer?.response, answer);
     assert.equal(r.answer?.contentType, 'application/json; charset=utf-8');
     assert.deepEqual(r.usage, { promptTokens: 2, completionTokens: 1, totalTokens: 3 });
+    assert.equal(r.answer?.modelRevision, 'm');
+    assert.equal(r.answer?.systemFingerprint, null);
+  });
+
+  it('records the revision and system fingerprint the upstream names, and none that is not a short string', () => {
+    const revised = (extra: Record<string, unknown>) => capture(JSON.stringify({ ...JSON.parse(answer), ...extra })).answer;
+    const a = revised({ model: 'gpt-4o-2024-08-06', system_fingerprint: 'fp_44709d6fcb' });
+    assert.deepEqual([a?.modelRevision, a?.systemFingerprint], ['gpt-4o-2024-08-06', 'fp_44709d6fcb']);
+    const b = revised({ model: 'x'.repeat(257), system_fingerprint: 7 });
+    assert.deepEqual([b?.modelRevision, b?.systemFingerprint], [null, null]);
   });
 
   it('stores no error object nor broken JSON, but still reports usage that is there', () => {

@@ -1,6 +1,7 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, CaptureResult } from './answer-capture.ts';
 import { wireFormatOf } from './wire-formats.ts';
+import { revisionField } from './model-revision.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -43,6 +44,14 @@ export class JsonCapture implements AnswerCapture {
     const wire = wireFormatOf(this.#endpoint);
     const usage = wire.usage(doc);
     if (!wire.storable(doc)) return { answer: null, usage, reason: 'not-an-answer' };
-    return { answer: { response: text, contentType: this.#contentType || 'application/json', usage }, usage, reason: null };
+    const { model, system_fingerprint: systemFingerprint } = doc as { model?: unknown; system_fingerprint?: unknown };
+    return {
+      answer: {
+        response: text, contentType: this.#contentType || 'application/json', usage,
+        modelRevision: revisionField(model), systemFingerprint: revisionField(systemFingerprint),
+      },
+      usage,
+      reason: null,
+    };
   }
 }

@@ -32,6 +32,7 @@ describe('StreamAssembler', () => {
     assert.deepEqual(d.usage, USAGE);
     assert.deepEqual(r.usage, { promptTokens: 11, completionTokens: 19, totalTokens: 30 });
     assert.equal(r.answer?.contentType, 'application/json');
+    assert.equal(r.answer?.modelRevision, 'gpt-test', "the chunks' model: the revision that wrote it");
   });
 
   it('reads several events per chunk and a streamed text completion', () => {

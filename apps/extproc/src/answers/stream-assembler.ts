@@ -1,6 +1,7 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, CaptureResult, UnstoredReason } from './answer-capture.ts';
 import { toCompletion, type CanonicalAnswer, type CanonicalChoice } from './canonical-answer.ts';
+import { revisionField } from './model-revision.ts';
 import { SseParser, type SseEvent } from './sse-parser.ts';
 import { readUsage } from './usage.ts';
 
@@ -70,7 +71,14 @@ export class StreamAssembler implements AnswerCapture {
       choices: [...this.#choices.values()].sort((a, b) => a.index - b.index),
       usage: isObject(this.#usage) ? this.#usage : null,
     };
-    return { answer: { response: JSON.stringify(toCompletion(answer)), contentType: 'application/json', usage }, usage, reason: null };
+    return {
+      answer: {
+        response: JSON.stringify(toCompletion(answer)), contentType: 'application/json', usage,
+        modelRevision: revisionField(this.#meta.model), systemFingerprint: revisionField(this.#meta.systemFingerprint),
+      },
+      usage,
+      reason: null,
+    };
   }
 
   #unstorableReason(): UnstoredReason | null {

@@ -35,10 +35,16 @@ export interface LookupRequest {
   exactOnly?: true;
   /** temperature 0: online verification compares the answers' texts, not their meanings. */
   deterministic?: boolean;
+  /** From the tags header, already validated; stored with the answer unless the namespace's clientControls is off. */
+  tags?: readonly string[];
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
 export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
+  /** Stored with the entry; none when absent. */
+  tags?: string[];
+  /** The namespace's epoch at the lookup: an answer asked for before an epoch flush is not stored after it. */
+  epoch?: number;
   /** Lifetime of the entry; the namespace's TTL when absent. */
   ttlSeconds?: number;
 };
@@ -51,6 +57,9 @@ export interface StoredAnswer {
   response: string;
   contentType: string;
   usage: Usage | null;
+  /** Which revision of the model answered, as the upstream says (OpenAI: `model`, `system_fingerprint`). */
+  modelRevision?: string | null;
+  systemFingerprint?: string | null;
 }
 
 /** Returns null when the candidate may answer the query, else the reason it must not. */
@@ -150,7 +159,7 @@ export class CacheEngine {
     if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
       // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
-      if (exact && exact.entry.expiresAt > now && exact.similarity >= threshold) {
+      if (exact && ns.isCurrent(exact.entry) && exact.entry.expiresAt > now && exact.similarity >= threshold) {
         if (youngEnough(exact.entry.createdAt, now, fresh)) {
           return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, threshold, { embedMicros: 0, searchMicros: 0 });
         }
@@ -162,6 +171,9 @@ export class CacheEngine {
     const pendingOf = (vector: Float32Array, exactOnly: boolean): PendingStore | null => !storable ? null : {
       namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
+      // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
+      tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
+      epoch: ns.epoch,
     };
     const exactOnlyReason = req.exactOnly ? 'exact-only' : this.embedder.fits?.(req.prompt) === false ? 'too-long' : null;
     if (exactOnlyReason !== null) {
@@ -253,10 +265,13 @@ export class CacheEngine {
     return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
   }
 
-  /** Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled. */
+  /**
+   * Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled, or was
+   * flushed by an epoch since the lookup (the model may have answered as it did before the flush).
+   */
   store(pending: PendingStore, answer: StoredAnswer): CacheEntry | null {
     const ns = this.namespaces.find(pending.namespace);
-    if (!ns || !ns.settings.enabled) return null;
+    if (!ns || !ns.settings.enabled || (pending.epoch !== undefined && pending.epoch !== ns.epoch)) return null;
     const now = this.now();
     const entry: CacheEntry = {
       key: newKey(),
@@ -270,6 +285,10 @@ export class CacheEngine {
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,
+      tags: pending.tags ?? [],
+      modelRevision: answer.modelRevision ?? null,
+      systemFingerprint: answer.systemFingerprint ?? null,
+      epoch: ns.epoch,
       createdAt: now,
       lastHitAt: null,
       hitCount: 0,
@@ -297,7 +316,35 @@ export class CacheEngine {
     return ns.settings.guard && this.#guard ? this.#guard(query, candidate) : null;
   }
 
-  /** Expired entries, then the namespaces left empty and idle. */
+  /**
+   * Starts a new epoch of the namespace: from the next lookup on, nothing stored before is served. Returns
+   * how many entries that supersedes; they stay in memory until `reclaimSuperseded` or the sweep removes them.
+   */
+  bumpEpoch(ns: Namespace): number {
+    const superseded = ns.currentSize;
+    ns.advanceEpoch(ns.epoch + 1);
+    this.#emit({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
+    return superseded;
+  }
+
+  /**
+   * Removes up to `limit` entries of earlier epochs, one by one (each usearch removal costs tens of µs, so a
+   * caller on the request path's thread keeps `limit` small); when none of the namespace is current, all at
+   * once as a plain flush does. Returns how many it removed: 0 when none are left.
+   */
+  reclaimSuperseded(ns: Namespace, limit: number): number {
+    // Not emitted one by one: stores drop superseded entries at load, and Redis lost them with the epoch flush.
+    if (ns.currentSize === 0) return ns.clear();
+    const old: CacheEntry[] = [];
+    for (const entry of ns.entries()) {
+      if (old.length >= limit) break;
+      if (!ns.isCurrent(entry)) old.push(entry);
+    }
+    for (const entry of old) this.remove(ns, entry.key, 'superseded');
+    return old.length;
+  }
+
+  /** Expired and superseded entries, then the namespaces left empty and idle. */
   sweepExpired(): number {
     const removed = this.namespaces.sweepExpired();
     this.namespaces.reclaimIdle();
@@ -328,6 +375,9 @@ export class CacheEngine {
   apply(change: CacheChange): void {
     if (change.type === 'add') {
       const ns = this.#namespaceOf(change.entry.namespace);
+      // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
+      if (change.entry.epoch < ns.epoch) return;
+      if (ns.advanceEpoch(change.entry.epoch)) ns.clear();
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       // Two replicas may check the same entry at once: each keeps what the other found.
       const known = ns.get(change.entry.key)?.observations;
@@ -346,6 +396,10 @@ export class CacheEngine {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {
       this.namespaces.find(change.namespace)?.clear();
+    } else if (change.type === 'epoch') {
+      const ns = this.#namespaceOf(change.namespace);
+      // Off the request path, and nothing is current right after a raise: the old entries go at once.
+      if (ns.advanceEpoch(change.epoch)) ns.clear();
     } else if (change.type === 'label') {
       // The namespace too, or its labels could not be listed on a replica that has not served it yet.
       this.#namespaceOf(change.label.namespace);
@@ -375,6 +429,8 @@ export class CacheEngine {
       for (const n of neighbours) {
         const entry = ns.get(n.key);
         if (!entry || entry.fingerprint !== fingerprint) continue;
+        // Only skipped: removing from the index costs tens of µs each, the background reclaim's work, not a request's.
+        if (!ns.isCurrent(entry)) continue;
         if (entry.expiresAt <= now) {
           ns.counters.expirations++;
           this.remove(ns, entry.key, 'expired');

@@ -11,6 +11,8 @@ export type CacheChange =
   | { type: 'remove'; namespace: string; key: bigint; reason: RemovalReason }
   | { type: 'flush'; namespace: string }
   | { type: 'settings'; namespace: string; settings: NamespaceSettings }
+  /** The namespace's epoch rose to `epoch`: entries of earlier ones are never served. Applied as a maximum. */
+  | { type: 'epoch'; namespace: string; epoch: number }
   /** Operators' verdicts on lookup pairs: not cache contents, but they steer the threshold and must not be lost. */
   | { type: 'label'; label: PairLabel }
   | { type: 'unlabel'; namespace: string; lookupId: string };

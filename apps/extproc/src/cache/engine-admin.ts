@@ -1,14 +1,20 @@
 import {
   InvalidRequestError, NotFoundError,
-  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type LabelInput, type LookupEvent, type LookupFilter,
-  type NamespaceInfo, type NamespaceSettingsPatch, type PairLabel, type ProbeResult,
+  type CacheAdmin, type EntryDetail, type EntryPage, type EntryQuery, type EntrySelector, type EpochResult, type EvictionResult,
+  type LabelInput, type LookupEvent, type LookupFilter, type NamespaceInfo, type NamespaceSettingsPatch, type PairLabel, type ProbeResult,
 } from '@semcache/shared';
 import type { CacheEngine } from './cache-engine.ts';
-import { parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
+import { entryId, parseEntryId, toDetail, toSummary, type CacheEntry } from './entry.ts';
+import { selectorMatcher } from './entry-selector.ts';
 import type { Namespace } from './namespace.ts';
 import { entryOnline, namespaceView } from '../online/online-view.ts';
 
 const DEFAULT_PAGE = 50;
+/**
+ * Superseded entries removed per turn of the event loop after an epoch flush, so lookups keep their pace: at
+ * ~30 µs per index removal, about 3 ms (bench/invalidation.ts).
+ */
+const RECLAIM_BATCH = 100;
 
 /** The engine as the admin API sees it. Reads never count as traffic; every change is emitted. */
 export class EngineAdmin implements CacheAdmin {
@@ -79,15 +85,44 @@ export class EngineAdmin implements CacheAdmin {
     return victims.length;
   }
 
+  async evictSelected(namespace: string, selector: EntrySelector, opts: { dryRun: boolean; sample: number }): Promise<EvictionResult> {
+    let ns = this.#engine.namespaces.get(namespace);
+    const query = selector.similarTo ? await this.#embed(selector.similarTo.prompt) : null;
+    // The namespace may have been deleted (and made again) while the prompt was embedded.
+    ns = this.#engine.namespaces.get(ns.name);
+    const matches = selectorMatcher(selector, this.#engine.now(), query);
+    const matching = [...ns.entries()].filter((e) => ns.isCurrent(e) && matches(e)).sort((a, b) => b.createdAt - a.createdAt);
+    if (!opts.dryRun) {
+      for (const entry of matching) {
+        ns.counters.evictions++;
+        this.#engine.remove(ns, entry.key, 'evicted');
+      }
+    }
+    return {
+      namespace: ns.name, dryRun: opts.dryRun, matched: matching.length, sample: matching.slice(0, opts.sample).map(toSummary),
+      evicted: opts.dryRun ? [] : matching.map((e) => entryId(e.key)),
+    };
+  }
+
+  bumpEpoch(namespace: string): EpochResult {
+    const ns = this.#engine.namespaces.get(namespace);
+    const superseded = this.#engine.bumpEpoch(ns);
+    const reclaim = (): void => {
+      if (this.#engine.namespaces.find(ns.name) === ns && this.#engine.reclaimSuperseded(ns, RECLAIM_BATCH) > 0) setImmediate(reclaim);
+    };
+    setImmediate(reclaim);
+    return { namespace: ns.name, epoch: ns.epoch, superseded };
+  }
+
   async probe(namespace: string, prompt: string, k: number): Promise<ProbeResult> {
     const ns = this.#engine.namespaces.get(namespace);
-    const [vector] = (await this.#engine.embedder.embed([prompt])) as [Float32Array];
+    const vector = await this.#embed(prompt);
     const now = this.#engine.now();
     const { threshold } = ns.settings;
     const candidates = ns
       .search(vector, k)
       .map((n) => ({ entry: ns.get(n.key), similarity: n.similarity }))
-      .filter((c): c is { entry: CacheEntry; similarity: number } => c.entry !== undefined && c.entry.expiresAt > now)
+      .filter((c): c is { entry: CacheEntry; similarity: number } => c.entry !== undefined && ns.isCurrent(c.entry) && c.entry.expiresAt > now)
       .map(({ entry, similarity }) => {
         const guardReason = this.#engine.guardReason(ns, prompt, entry.prompt);
         return { entry: toSummary(entry), similarity, guardReason, wouldHit: similarity >= threshold && guardReason === null };
@@ -134,15 +169,20 @@ export class EngineAdmin implements CacheAdmin {
   #entry(ns: Namespace, id: string): CacheEntry {
     const key = parseEntryId(id);
     const entry = key === null ? undefined : ns.get(key);
-    if (!entry) throw new NotFoundError(`no entry '${id}' in namespace '${ns.name}'`);
+    if (!entry || !ns.isCurrent(entry)) throw new NotFoundError(`no entry '${id}' in namespace '${ns.name}'`);
     return entry;
+  }
+
+  async #embed(prompt: string): Promise<Float32Array> {
+    const [vector] = (await this.#engine.embedder.embed([prompt])) as [Float32Array];
+    return vector;
   }
 
   #matching(ns: Namespace, text: string | undefined): CacheEntry[] {
     const needle = text?.toLowerCase();
     const out: CacheEntry[] = [];
     for (const entry of ns.entries()) {
-      if (needle === undefined || entry.prompt.toLowerCase().includes(needle)) out.push(entry);
+      if (ns.isCurrent(entry) && (needle === undefined || entry.prompt.toLowerCase().includes(needle))) out.push(entry);
     }
     return out;
   }

@@ -15,6 +15,13 @@ export interface CacheEntry {
   response: string;
   contentType: string;
   usage: Usage | null;
+  /** Case-folded, from the storing request's tags header (where its namespace lets clients tag). */
+  tags: string[];
+  /** The upstream's `model` and `system_fingerprint` in its answer: which revision wrote it. */
+  modelRevision: string | null;
+  systemFingerprint: string | null;
+  /** The namespace's epoch when stored: an entry of an earlier epoch is never served. */
+  epoch: number;
   createdAt: number;
   lastHitAt: number | null;
   hitCount: number;
@@ -30,7 +37,8 @@ export function parseEntryId(id: string): bigint | null {
 }
 
 export function entrySizeBytes(e: CacheEntry): number {
-  return (e.prompt.length + e.response.length + e.fingerprint.length + e.exactKey.length) * 2 + e.vector.byteLength + 200;
+  const meta = e.tags.reduce((n, t) => n + t.length, 0) + (e.modelRevision?.length ?? 0) + (e.systemFingerprint?.length ?? 0);
+  return (e.prompt.length + e.response.length + e.fingerprint.length + e.exactKey.length + meta) * 2 + e.vector.byteLength + 200;
 }
 
 export function toSummary(e: CacheEntry): EntrySummary {
@@ -45,6 +53,10 @@ export function toSummary(e: CacheEntry): EntrySummary {
     expiresAt: e.expiresAt,
     sizeBytes: entrySizeBytes(e),
     usage: e.usage,
+    tags: [...e.tags],
+    modelRevision: e.modelRevision,
+    systemFingerprint: e.systemFingerprint,
+    epoch: e.epoch,
   };
 }
 

@@ -19,6 +19,11 @@ export interface RegistryOptions {
 /** All namespaces, their creation with the configured defaults, and the capacity rules that span them. */
 export class NamespaceRegistry {
   readonly #byName = new Map<string, Namespace>();
+  /**
+   * Epochs of deleted namespaces: one made again under the same name goes on from there, so that what the
+   * stores and other replicas hold of the old one (an epoch record, a Redis epoch) never outranks its entries.
+   */
+  readonly #deletedEpochs = new Map<string, number>();
   readonly #opts: RegistryOptions;
 
   constructor(opts: RegistryOptions) {
@@ -60,14 +65,15 @@ export class NamespaceRegistry {
 
   /**
    * Removes up to `limit` namespaces that hold nothing an operator would miss: no entries, the configured
-   * settings, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
+   * settings, epoch 0, and no lookup for namespaceIdleSeconds. Invented model or tenant names end up so.
    */
   reclaimIdle(limit = Infinity): number {
     const idleSince = this.#opts.now() - this.#opts.config.namespaceIdleSeconds * 1000;
     let removed = 0;
     for (const ns of this.#byName.values()) {
       if (removed >= limit) break;
-      if (ns.size > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
+      // A bumped epoch is an operator's flush: forgetting it would let an older replica's entries back in.
+      if (ns.size > 0 || ns.epoch > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
       this.#byName.delete(ns.name);
       removed++;
     }
@@ -76,11 +82,15 @@ export class NamespaceRegistry {
 
   /** Forgets a namespace; its entries must be gone already. */
   delete(name: string): void {
+    const epoch = this.#byName.get(name)?.epoch ?? 0;
+    if (epoch > 0) this.#deletedEpochs.set(name, epoch);
     this.#byName.delete(name);
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
     const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now());
+    ns.advanceEpoch(this.#deletedEpochs.get(name) ?? 0);
+    this.#deletedEpochs.delete(name);
     this.#byName.set(name, ns);
     return ns;
   }
@@ -162,17 +172,18 @@ export class NamespaceRegistry {
     this.#opts.onRemove(ns, lru, reason);
   }
 
-  /** Removes expired entries everywhere; returns how many. */
+  /** Removes expired entries, and those of an earlier epoch, everywhere; returns how many. */
   sweepExpired(): number {
     const now = this.#opts.now();
     let removed = 0;
     for (const ns of this.#byName.values()) {
-      const expired: CacheEntry[] = [];
-      for (const entry of ns.entries()) if (entry.expiresAt <= now) expired.push(entry);
-      for (const entry of expired) {
+      const gone: CacheEntry[] = [];
+      for (const entry of ns.entries()) if (entry.expiresAt <= now || !ns.isCurrent(entry)) gone.push(entry);
+      for (const entry of gone) {
         ns.remove(entry.key);
-        ns.counters.expirations++;
-        this.#opts.onRemove(ns, entry, 'expired');
+        const superseded = !ns.isCurrent(entry);
+        if (!superseded) ns.counters.expirations++;
+        this.#opts.onRemove(ns, entry, superseded ? 'superseded' : 'expired');
         removed++;
       }
     }

@@ -11,8 +11,11 @@ export interface ExactLink {
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
 
-/** `lru`: over an entry count; `memory`: over a byte budget (both least recently used first). */
-export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed';
+/**
+ * `lru`: over an entry count; `memory`: over a byte budget (both least recently used first); `superseded`:
+ * stored in an epoch before the namespace's current one.
+ */
+export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced' | 'flushed' | 'superseded';
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
 
@@ -28,6 +31,13 @@ export class Namespace {
   /** The last lookup that resolved to it: an empty namespace idle long enough gives its slot back. */
   usedAt: number;
   settings: NamespaceSettings;
+  /**
+   * Only entries stored in this epoch are served. Raising it invalidates everything at once, at O(1) for the
+   * request path; the older entries are reclaimed afterwards.
+   */
+  #epoch = 0;
+  /** Entries of the current epoch: with none left, the superseded rest can go at once, index and all. */
+  #current = 0;
   readonly counters: Counters = {
     exactHits: 0, semanticHits: 0, misses: 0, guarded: 0, verifiedMisses: 0, bypassed: 0, errors: 0,
     tokensSaved: 0, costSaved: 0, evictions: 0, expirations: 0,
@@ -53,6 +63,22 @@ export class Namespace {
 
   get embedder(): EmbedderIdentity {
     return this.#embedder();
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Raises the epoch (never lowers it); returns whether it rose. */
+  advanceEpoch(to: number): boolean {
+    if (to <= this.#epoch) return false;
+    this.#epoch = to;
+    this.#current = 0;
+    return true;
+  }
+
+  get currentSize(): number {
+    return this.#current;
   }
 
   get size(): number {
@@ -98,6 +124,7 @@ export class Namespace {
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
     this.#bytes += entrySizeBytes(entry);
+    if (this.isCurrent(entry)) this.#current++;
     return previous ?? null;
   }
 
@@ -110,6 +137,7 @@ export class Namespace {
     this.#aliases.delete(key);
     this.#index?.remove(key);
     this.#bytes -= entrySizeBytes(entry);
+    if (this.isCurrent(entry)) this.#current--;
     return entry;
   }
 
@@ -120,6 +148,7 @@ export class Namespace {
     this.#aliases.clear();
     this.#index = null;
     this.#bytes = 0;
+    this.#current = 0;
     return n;
   }
 
@@ -135,6 +164,10 @@ export class Namespace {
     for (const entry of this.#entries.values()) {
       if (entry.expiresAt - entry.createdAt === oldLifetime) entry.expiresAt = entry.createdAt + settings.ttlSeconds * 1000;
     }
+  }
+
+  isCurrent(entry: CacheEntry): boolean {
+    return entry.epoch === this.#epoch;
   }
 
   /** Marks an entry as just used: it moves to the back of the LRU order. */
@@ -171,6 +204,7 @@ export class Namespace {
       },
       embedder: this.embedder,
       createdAt: this.createdAt,
+      epoch: this.#epoch,
     };
   }
 }

@@ -9,6 +9,7 @@ import type { BurstLookup } from '../cache/burst-lookup.ts';
 import type { CacheEngine, CacheMode, LookupResult, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
 import { entryId } from '../cache/entry.ts';
 import { NO_FRESHNESS, parseCacheControl, parseTtl, type FreshnessRequest } from '../cache/freshness.ts';
+import { parseTags, type BadTags } from '../cache/tags.ts';
 import type { CacheableRequest, EndpointSpec } from '../endpoints/endpoint-spec.ts';
 import { fingerprint } from '../endpoints/fingerprint.ts';
 import { nestsDeeperThan } from '../endpoints/json-depth.ts';
@@ -26,7 +27,7 @@ export interface CacheProcessorDeps {
   engine: CacheEngine;
   /** Lookups through it: concurrent identical misses wait for one model call. */
   burst: BurstLookup;
-  config: Pick<Config, 'pathPrefixes' | 'endpoints' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage'> & {
+  config: Pick<Config, 'pathPrefixes' | 'endpoints' | 'tenantHeader' | 'tenant' | 'route' | 'maxEntryBytes' | 'maxPromptChars' | 'streaming' | 'tokenUsage' | 'tags'> & {
     grpc: Pick<Config['grpc'], 'maxReceiveMessageBytes'>;
   };
   logger: Logger;
@@ -34,6 +35,8 @@ export interface CacheProcessorDeps {
   onStoreSkipped?: (reason: UnstoredReason | 'namespace-unavailable' | 'error') => void;
   /** A request on a cacheable path that the cache cannot use (metrics, and the first of each reason logged). */
   onUncacheable?: (reason: string) => void;
+  /** A tags header ignored as malformed (the request goes on as if it had none). */
+  onBadTags?: (reason: BadTags) => void;
 }
 
 /** Far above what any request needs (tool schemas nest a few levels); bounds every walk of the body. */
@@ -68,6 +71,7 @@ export class CacheProcessor implements StreamProcessor {
   /** Values of the request headers the endpoint's answers depend on (its API version and betas); null when none. */
   #contextHeaders: Record<string, string | null> | null = null;
   #route: string | null = null;
+  #tags: string[] = [];
   #requestChunks: Buffer[] = [];
   #requestBytes = 0;
   #forwarded: Forwarded | null = null;
@@ -86,6 +90,10 @@ export class CacheProcessor implements StreamProcessor {
     this.#route = routeIdentity(h, this.#spec.path, this.#deps.config.route);
     const names = this.#spec.contextHeaders ?? [];
     this.#contextHeaders = names.length === 0 ? null : Object.fromEntries(names.map((n) => [n, h.get(n) ?? null]));
+    const tagsHeader = this.#deps.config.tags.header;
+    const tags = parseTags(h.get(tagsHeader), this.#deps.config.tags);
+    if ('bad' in tags) this.#deps.onBadTags?.(tags.bad);
+    else this.#tags = tags.tags;
     const { tenantHeader, tenant } = this.#deps.config;
     this.#tenant = tenantHeader ? (h.get(tenantHeader) || null) : null;
     // Without its tenant a request could read or fill the answers meant for requests without one.
@@ -94,7 +102,7 @@ export class CacheProcessor implements StreamProcessor {
       this.#deps.onUncacheable?.('no-tenant');
     }
     // A gzip answer could not be stored; our control headers are for us, not for the model.
-    return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER, TTL_HEADER] });
+    return continueReply('request_headers', { remove: ['accept-encoding', CONTROL_HEADER, TTL_HEADER, tagsHeader] });
   }
 
   async requestBody(msg: HttpBody): Promise<Reply> {
@@ -121,6 +129,7 @@ export class CacheProcessor implements StreamProcessor {
       mode: this.#mode,
       freshness: this.#freshness,
       deterministic: parsed.deterministic,
+      tags: this.#tags,
     });
     trace.getActiveSpan()?.setAttributes(lookupAttributes(result));
     this.#release = release;

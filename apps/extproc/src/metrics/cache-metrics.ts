@@ -22,6 +22,8 @@ export interface CacheMetrics {
   observeStreamEnd(seconds: number): void;
   storeSkipped(reason: string): void;
   uncacheable(reason: string): void;
+  /** A tags header ignored as malformed. */
+  badTags(reason: string): void;
   processorFailed(reason: string): void;
   /** A request waited for an identical one's model call. */
   burstWaited(outcome: WaitOutcome): void;
@@ -93,6 +95,10 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     name: 'semcache_requests_uncacheable_total', help: 'Requests on a cacheable path passed through unlooked-up, by reason (invalid-json, too-deep, multiple-choices, ...).',
     labelNames: ['reason'], registers,
   });
+  const badTags = new Counter({
+    name: 'semcache_tags_ignored_total', help: 'Tags headers ignored as malformed (the answer is stored untagged), by reason (too-many, too-long, bad-characters).',
+    labelNames: ['reason'], registers,
+  });
   const processorFailures = new Counter({
     name: 'semcache_extproc_failures_total', help: 'ext_proc streams passed through after an internal error, by error name.',
     labelNames: ['reason'], registers,
@@ -112,7 +118,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     registers,
   });
   const removed = new Counter({
-    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed.',
+    name: 'semcache_entries_removed_total', help: 'Entries removed by reason: lru (eviction for an entry count), memory (eviction for the byte budget), evicted (by an operator), expired, replaced, flushed, superseded (of an earlier epoch).',
     labelNames: ['namespace', 'reason'], registers,
   });
   new Gauge({
@@ -191,6 +197,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     observeStreamEnd: (seconds) => streamSeconds.observe(seconds),
     storeSkipped: (reason) => storeSkips.inc({ reason }),
     uncacheable: (reason) => uncacheable.inc({ reason }),
+    badTags: (reason) => badTags.inc({ reason }),
     processorFailed: (reason) => processorFailures.inc({ reason }),
     burstWaited: (outcome) => {
       burstWaiters.inc({ outcome });

@@ -7,8 +7,8 @@ import { encodeRecord, type FileRecord } from './record-file.ts';
 
 /**
  * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live, the
- * operators' labels (oldest first) and every entry; `changes-<seq>.log` holds a header, then the changes since, in order. The snapshot's header
- * names the first log to replay on top of it.
+ * namespaces' epochs above 0, the operators' labels (oldest first) and every entry; `changes-<seq>.log` holds
+ * a header, then the changes since, in order. The snapshot's header names the first log to replay on top of it.
  */
 export const FORMAT = 1;
 export const SNAPSHOT_FILE = 'snapshot.bin';
@@ -35,6 +35,7 @@ const BodySchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('add'), entry: z.unknown() }),
   z.object({ t: z.literal('remove'), namespace: z.string(), id: z.string() }),
   z.object({ t: z.literal('flush'), namespace: z.string() }),
+  z.object({ t: z.literal('epoch'), namespace: z.string(), epoch: z.number().int().nonnegative() }),
   z.object({ t: z.literal('settings'), namespace: z.string(), settings: StoredNamespaceSettingsSchema }),
   z.object({ t: z.literal('label'), label: PairLabelSchema }),
   z.object({ t: z.literal('unlabel'), namespace: z.string(), lookupId: z.string() }),
@@ -54,6 +55,7 @@ export function changeRecord(change: CacheChange): Buffer {
     case 'add': return encodeRecord({ t: 'add', entry: entryMeta(change.entry) }, vectorBytes(change.entry.vector));
     case 'remove': return encodeRecord({ t: 'remove', namespace: change.namespace, id: entryId(change.key) });
     case 'flush': return encodeRecord({ t: 'flush', namespace: change.namespace });
+    case 'epoch': return encodeRecord({ t: 'epoch', namespace: change.namespace, epoch: change.epoch });
     case 'settings': return encodeRecord({ t: 'settings', namespace: change.namespace, settings: change.settings });
     case 'label': return encodeRecord({ t: 'label', label: change.label });
     case 'unlabel': return encodeRecord({ t: 'unlabel', namespace: change.namespace, lookupId: change.lookupId });
@@ -71,6 +73,7 @@ export function recordChange(record: FileRecord): CacheChange {
       return { type: 'remove', namespace: body.namespace, key, reason: 'evicted' };
     }
     case 'flush': return { type: 'flush', namespace: body.namespace };
+    case 'epoch': return { type: 'epoch', namespace: body.namespace, epoch: body.epoch };
     case 'settings': return { type: 'settings', namespace: body.namespace, settings: body.settings };
     case 'label': return { type: 'label', label: body.label };
     case 'unlabel': return { type: 'unlabel', namespace: body.namespace, lookupId: body.lookupId };

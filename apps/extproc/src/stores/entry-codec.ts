@@ -23,8 +23,13 @@ export const EntryMetaSchema = z.object({
   expiresAt: z.number(),
   exactOnly: z.literal(true).optional(),
   observations: z.array(ObservationSchema).optional(),
+  // Entries written before targeted invalidation existed: no tags, no revision, the first epoch.
+  tags: z.array(z.string()).default([]),
+  modelRevision: z.string().nullable().default(null),
+  systemFingerprint: z.string().nullable().default(null),
+  epoch: z.number().int().nonnegative().default(0),
 });
-export type EntryMeta = z.infer<typeof EntryMetaSchema>;
+export type EntryMeta = z.input<typeof EntryMetaSchema>;
 
 export function entryMeta(e: CacheEntry): EntryMeta {
   return {
@@ -43,6 +48,10 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     expiresAt: e.expiresAt,
     ...(e.exactOnly ? { exactOnly: true as const } : {}),
     ...(e.observations ? { observations: e.observations } : {}),
+    tags: e.tags,
+    modelRevision: e.modelRevision,
+    systemFingerprint: e.systemFingerprint,
+    epoch: e.epoch,
   };
 }
 

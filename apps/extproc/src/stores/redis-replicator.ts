@@ -8,7 +8,7 @@ import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { createRedisConnections, type RedisConnection } from './redis-connection.ts';
-import { FLUSH_SCRIPT, idOf, labelField, redisKeys, type RedisKeys } from './redis-schema.ts';
+import { EPOCH_SCRIPT, FLUSH_SCRIPT, idOf, labelField, redisKeys, type RedisKeys } from './redis-schema.ts';
 import { RedisSync, type StreamMessage } from './redis-sync.ts';
 import { uncountedStoreMetrics, type StoreMetrics } from './store-metrics.ts';
 
@@ -171,6 +171,8 @@ export class RedisReplicator implements CacheStore {
       if (key !== null) engine.apply({ type: 'remove', namespace, key, reason: 'evicted' });
     } else if (m.t === 'flush') {
       engine.apply({ type: 'flush', namespace });
+    } else if (m.t === 'epoch' && m.k) {
+      engine.apply({ type: 'epoch', namespace, epoch: this.#sync.epoch(m.k) });
     } else if (m.t === 'settings' && m.s) {
       engine.apply({ type: 'settings', namespace, settings: this.#sync.settings(m.s) });
     } else if (m.t === 'label' && m.l) {
@@ -201,7 +203,8 @@ export class RedisReplicator implements CacheStore {
   #publish(change: CacheChange): void {
     // Every replica expires entries on its own clock and Redis expires its keys: nothing to tell anyone.
     // A replica short of memory drops entries from its own index only; the others keep serving them.
-    if (change.type === 'remove' && (change.reason === 'expired' || change.reason === 'memory')) return;
+    // Superseded entries left Redis with the epoch flush that superseded them.
+    if (change.type === 'remove' && (change.reason === 'expired' || change.reason === 'memory' || change.reason === 'superseded')) return;
     if (!this.#client.isReady) {
       this.#drop(null);
       return;
@@ -236,6 +239,11 @@ export class RedisReplicator implements CacheStore {
         return this.#client.eval(FLUSH_SCRIPT, {
           keys: [k.index(change.namespace), k.stream, k.namespaces],
           arguments: [k.entryPrefix, String(this.#opts.streamMaxLen), o, change.namespace],
+        });
+      case 'epoch':
+        return this.#client.eval(EPOCH_SCRIPT, {
+          keys: [k.namespaceEpochs, k.index(change.namespace), k.stream],
+          arguments: [k.entryPrefix, String(this.#opts.streamMaxLen), o, change.namespace, String(change.epoch)],
         });
       case 'settings': {
         const s = JSON.stringify(change.settings);

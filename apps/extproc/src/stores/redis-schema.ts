@@ -14,9 +14,10 @@ import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
  * - `{p}:index:<ns>`      sorted set of the namespace's entry ids, scored by expiry (for loading and flushing)
  * - `{p}:namespaces`      set of namespace names
  * - `{p}:settings`        hash: namespace -> settings JSON (only settings changed live)
+ * - `{p}:ns-epochs`       hash: namespace -> its epoch, where an epoch flush raised it above 0
  * - `{p}:labels`          hash: JSON [namespace, lookup id] -> label JSON (operators' verdicts; a flush keeps them)
  * - `{p}:changes`         stream of changes: o = origin replica, t = type, n = namespace, k = entry id (of an
- *                         unlabel: the lookup id), s = settings, l = label
+ *                         unlabel: the lookup id; of an epoch: the epoch), s = settings, l = label
  * - `{p}:epoch`           random id set once per Redis data set: a new one means Redis lost what it held
  */
 export interface RedisKeys {
@@ -24,6 +25,7 @@ export interface RedisKeys {
   stream: string;
   settings: string;
   labels: string;
+  namespaceEpochs: string;
   namespaces: string;
   entryPrefix: string;
   entry(id: string): string;
@@ -37,6 +39,7 @@ export function redisKeys(prefix: string): RedisKeys {
     stream: `${tag}:changes`,
     settings: `${tag}:settings`,
     labels: `${tag}:labels`,
+    namespaceEpochs: `${tag}:ns-epochs`,
     namespaces: `${tag}:namespaces`,
     entryPrefix: `${tag}:entry:`,
     entry: (id) => `${tag}:entry:${id}`,
@@ -85,5 +88,20 @@ for _, id in ipairs(ids) do redis.call('UNLINK', ARGV[1] .. id) end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[3], ARGV[4])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'o', ARGV[3], 't', 'flush', 'n', ARGV[4])
+return #ids
+`;
+
+/**
+ * Raises a namespace's epoch (never lowers it: two replicas flushing at once agree on the higher one), deletes
+ * the entries it holds, which are all of earlier epochs, and records the flush, in one step.
+ * KEYS: epochs hash, index, stream. ARGV: entry key prefix, stream max length, origin, namespace, epoch.
+ */
+export const EPOCH_SCRIPT = `
+local epoch = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[4]) or '0'), tonumber(ARGV[5]))
+redis.call('HSET', KEYS[1], ARGV[4], epoch)
+local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+for _, id in ipairs(ids) do redis.call('UNLINK', ARGV[1] .. id) end
+redis.call('DEL', KEYS[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'o', ARGV[3], 't', 'epoch', 'n', ARGV[4], 'k', tostring(epoch))
 return #ids
 `;

@@ -87,6 +87,12 @@ export class RedisSync {
     return parseLabel(json);
   }
 
+  epoch(text: string): number {
+    const epoch = Number(text);
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new Error(`bad epoch '${text}'`);
+    return epoch;
+  }
+
   /** Queues the commands that store an entry, index it and set its expiry. */
   addEntry(multi: Multi, entry: CacheEntry, embedder: EmbedderIdentity): Multi {
     const k = this.#deps.keys;
@@ -111,6 +117,8 @@ export class RedisSync {
       if (settingsChangedLive(engine, ns)) {
         writes.push(publish({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } }));
       }
+      // Before its entries: the epoch script deletes what the namespace's index holds.
+      if (ns.epoch > 0) await publish({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
       for (const entry of ns.entries()) if (entry.expiresAt > now) writes.push(publish({ type: 'add', entry }));
     }
     for (const label of engine.labels.all()) writes.push(publish({ type: 'label', label }));
@@ -124,6 +132,14 @@ export class RedisSync {
         engine.apply({ type: 'settings', namespace, settings: parseSettings(json) });
       } catch (err) {
         this.#deps.bad(`settings of ${namespace}`, err as Error);
+      }
+    }
+    // Before the entries: those of an earlier epoch are then not loaded.
+    for (const [namespace, text] of Object.entries(await client.hGetAll(keys.namespaceEpochs))) {
+      try {
+        engine.apply({ type: 'epoch', namespace, epoch: this.epoch(text) });
+      } catch (err) {
+        this.#deps.bad(`epoch of ${namespace}`, err as Error);
       }
     }
     const now = engine.now();

@@ -29,6 +29,7 @@ export interface SnapshotStoreOptions {
 const SNAPSHOT_BATCH = 256;
 
 interface Captured {
+  /** Settings changed live and epochs: the namespace records that precede the entries. */
   settings: CacheChange[];
   labels: PairLabel[];
   entries: CacheEntry[];
@@ -187,6 +188,8 @@ export class SnapshotStore implements CacheStore {
       if (settingsChangedLive(engine, ns)) {
         captured.settings.push({ type: 'settings', namespace: ns.name, settings: { ...ns.settings } });
       }
+      // Before the entries, so that superseded ones not yet reclaimed are dropped again at load.
+      if (ns.epoch > 0) captured.settings.push({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
       for (const entry of ns.entries()) captured.entries.push(entry);
     }
     return captured;

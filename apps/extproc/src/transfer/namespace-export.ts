@@ -8,7 +8,8 @@ import { entryLine, headerLine } from './export-format.ts';
  * Least recently used first, so that an import into a smaller cache keeps the most recently used ones.
  */
 export function* exportLines(engine: CacheEngine, ns: Namespace, vectors: boolean): Generator<string> {
-  const entries = [...ns.entries()];
+  // Entries of an earlier epoch are flushed, only not reclaimed yet: never served, so not exported either.
+  const entries = [...ns.entries()].filter((e) => e.epoch >= ns.epoch);
   yield headerLine(ns.name, ns.embedder, vectors, entries.length, engine.now());
   for (const entry of entries) {
     // Gone since the start (evicted, replaced, expired): not what the namespace holds any more.

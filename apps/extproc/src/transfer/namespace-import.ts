@@ -192,8 +192,9 @@ export class NamespaceImport {
     if (!ns) return this.#fail(q.line, `namespace '${this.#name}' was removed meanwhile and the namespace table is full`);
     try {
       // A new key: the exported one may be in use here. The exact key is derived again, never taken from the
-      // line, so that it always belongs to this prompt and context.
-      this.#engine.add(ns, { ...entry, key: newKey(), namespace: ns.name, exactKey: exactKeyOf(entry.fingerprint, entry.prompt) });
+      // line, so that it always belongs to this prompt and context. The epoch is the target's: the exporter's
+      // numbering means nothing here, and an older one would never be served.
+      this.#engine.add(ns, { ...entry, key: newKey(), namespace: ns.name, exactKey: exactKeyOf(entry.fingerprint, entry.prompt), epoch: ns.epoch });
     } catch (err) {
       return this.#fail(q.line, `could not be added: ${(err as Error).message}`);
     }
