@@ -1,6 +1,11 @@
 export interface MicroBatcherOptions<I, O> {
   /** How long the first waiting item waits for company when nothing is running. */
   readonly windowMs: number;
+  /**
+   * Wait the window only when the last run was shared by several calls: under load the window gathers company,
+   * while one caller at a time (nobody to gather) would only pay it in latency.
+   */
+  readonly adaptive?: boolean;
   readonly maxBatch: number;
   /** Runs one batch; returns one output per input, in order. */
   readonly run: (items: I[]) => Promise<O[]>;
@@ -21,6 +26,7 @@ export class MicroBatcher<I, O> {
   #queue: Waiting<I, O>[] = [];
   #queued = 0;
   #running = false;
+  #lastShared = false;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(opts: MicroBatcherOptions<I, O>) {
@@ -39,7 +45,8 @@ export class MicroBatcher<I, O> {
 
   #schedule(): void {
     if (this.#running || this.#queue.length === 0) return;
-    if (this.#queued >= this.#opts.maxBatch || this.#opts.windowMs <= 0) {
+    const alone = this.#opts.adaptive === true && !this.#lastShared;
+    if (this.#queued >= this.#opts.maxBatch || this.#opts.windowMs <= 0 || alone) {
       this.#flush();
     } else {
       this.#timer ??= setTimeout(() => this.#flush(), this.#opts.windowMs);
@@ -59,6 +66,7 @@ export class MicroBatcher<I, O> {
     }
     this.#queued -= size;
     this.#running = true;
+    this.#lastShared = batch.length > 1;
     this.#opts.run(batch.flatMap((w) => w.items)).then(
       (out) => {
         if (out.length !== size) throw new Error(`batch of ${size} returned ${out.length} results`);

@@ -16,7 +16,11 @@ export interface OnnxLocalOptions extends ModelSourceOptions {
   /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). Default 1: see the config schema. */
   readonly threads?: number | undefined;
   readonly batchWindowMs?: number | undefined;
+  /** Wait the window only while lookups have been sharing runs; a lone lookup runs at once. Default true. */
+  readonly adaptiveWindow?: boolean | undefined;
   readonly maxBatch?: number | undefined;
+  /** Cut a batch into runs of similar token length, so short prompts are not padded to a long one's. Default true. */
+  readonly lengthRuns?: boolean | undefined;
 }
 
 /** For a model directory without the installer's manifest: an unmeasured guess, as the README says. */
@@ -68,8 +72,14 @@ export class OnnxLocalEmbedder implements Embedder {
       maxTokens: this.maxTokens,
       dimensions,
       tokenOutput: manifest?.tokenOutput,
+      lengthRuns: opts.lengthRuns ?? true,
     });
-    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#worker.run(t) });
+    this.#batcher = new MicroBatcher({
+      windowMs: opts.batchWindowMs ?? 1,
+      adaptive: opts.adaptiveWindow ?? true,
+      maxBatch: this.#maxBatch,
+      run: (t) => this.#worker.run(t),
+    });
   }
 
   /** Constructs and loads in one step, so start-up fails on a bad model rather than the first request. */
