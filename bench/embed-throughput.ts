@@ -6,7 +6,7 @@
  * `--compare` runs each ONNX model twice, loaded with the settings before length runs and the adaptive window
  * (`before`) and with the defaults (`after`), the two alternating at each concurrency for `--rounds` rounds, so a
  * busy machine's load falls on both alike; `--compare=after,threads-2` picks other variants (see VARIANTS).
- *   npm run bench:embed-throughput [-- --quick] [-- --threads=N] [-- --compare[=a,b]] [-- --rounds=N]
+ *   npm run bench:embed-throughput [-- --quick] [-- --threads=N] [-- --compare[=a,b]] [-- --rounds=N] [-- --seconds=S]
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,13 +31,15 @@ const VARIANTS: Record<string, Partial<OnnxLocalOptions>> = {
   after: {},
   'threads-2': { threads: 2 },
   'window-0': { batchWindowMs: 0 },
+  'workers-2': { workers: 2 },
 };
 const compareArg = process.argv.find((a) => a === '--compare' || a.startsWith('--compare='));
 const variants = compareArg === undefined ? ['after'] : compareArg === '--compare' ? ['before', 'after'] : compareArg.slice('--compare='.length).split(',');
 for (const v of variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}: one of ${Object.keys(VARIANTS).join(', ')}`);
 const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
 const rounds = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 1;
-const DURATION_MS = quick ? 500 : 5000;
+const secondsArg = process.argv.find((a) => a.startsWith('--seconds='));
+const DURATION_MS = secondsArg ? 1000 * Number(secondsArg.slice('--seconds='.length)) : quick ? 500 : 5000;
 
 const set = loadParaphrases({ limitPerFile: quick ? 200 : 1500 });
 const answer = { response: '{"choices":[{}]}', contentType: 'application/json', usage: null };

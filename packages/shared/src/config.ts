@@ -50,6 +50,8 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     adaptiveWindow: z.boolean().default(true)
       .describe('wait batchWindowMs only while lookups have been sharing runs (false: always wait); a lone lookup runs at once'),
     maxBatch: z.number().int().min(1).max(512).default(32).describe('prompts per batch at most'),
+    workers: z.number().int().min(1).max(16).default(1)
+      .describe('embedding worker threads, each with its own ONNX session (and memory for the model), running batches side by side'),
     lengthRuns: z.boolean().default(true)
       .describe('cut a batch into ONNX runs of similar token length (false: one run, every prompt padded to the longest)'),
   }),

@@ -80,3 +80,25 @@ it('adaptive: a lone caller runs at once; after a shared run the window gathers 
   assert.deepEqual(runs.at(-1), [7], 'after a lone run, a lone call runs at once again');
   await seventh;
 });
+
+it('maxRunning 2: two batches run side by side, a third waits for one of them', async () => {
+  let running = 0;
+  let most = 0;
+  const runs: number[][] = [];
+  const batcher = new MicroBatcher<number, number>({
+    windowMs: 0,
+    maxBatch: 2,
+    maxRunning: 2,
+    run: async (items) => {
+      runs.push(items);
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return items.map((x) => x + 1);
+    },
+  });
+  const out = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => batcher.submit([x])));
+  assert.deepEqual(out.flat(), [2, 3, 4, 5, 6, 7]);
+  assert.equal(most, 2);
+  assert.deepEqual(runs, [[1], [2], [3, 4], [5, 6]]);
+});
