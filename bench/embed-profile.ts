@@ -61,11 +61,10 @@ for (const size of SIZES) {
     await timed(() => embedBatch(p, texts, { ...opts, lengthRuns: true }), t.byLength);
     await timed(() => Promise.all(texts.map((x) => embedder.embed([x]))), t.worker);
   }
-  const run = median(t.run);
-  rows.push([String(size), median(t.tok).toFixed(2), run.toFixed(2), (median(t.model) - run).toFixed(2), share(padded - real, padded),
+  rows.push([String(size), median(t.tok).toFixed(2), median(t.run).toFixed(2), median(t.model).toFixed(2), share(padded - real, padded),
     median(t.one).toFixed(2), median(t.byLength).toFixed(2), share(paddedByLength - real, paddedByLength), median(t.worker).toFixed(2)]);
 }
 await embedder.close();
 console.log(`# onnx-local profile: ${model}, ${threads} intra-op thread(s), median of ${reps} batches, Node ${process.version}\n`);
-console.log(markdownTable(['batch', 'tokenise ms', 'ONNX run ms (one run)', 'transformers.js call ms', 'padding (one run)',
+console.log(markdownTable(['batch', 'tokenise ms', 'session.run ms (one run)', 'model() ms (one run)', 'padding (one run)',
   'embedBatch ms (one run)', 'embedBatch ms (by length)', 'padding (by length)', 'embedder ms (worker, by length)'], rows));

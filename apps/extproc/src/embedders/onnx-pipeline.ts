@@ -82,7 +82,9 @@ export async function embedBatch(p: Pipeline, texts: string[], opts: PipelineOpt
     for (let s = b * width; s < (b + 1) * width; s++) n += Number(maskData[s]);
     return n;
   });
-  const runs = opts.lengthRuns ? planRuns(lengths, RUN_COST_TOKENS) : [texts.map((_, i) => i)];
+  // A tokenizer that pads on the left has its prompts at the rows' ends: cutting rows would drop them.
+  const rightPadded = lengths.every((n, b) => n === 0 || maskData[b * width] === 1n);
+  const runs = opts.lengthRuns && rightPadded ? planRuns(lengths, RUN_COST_TOKENS) : [texts.map((_, i) => i)];
   const out: Float32Array[] = new Array(texts.length);
   for (const rows of runs) {
     const runWidth = Math.max(...rows.map((r) => lengths[r]!));
