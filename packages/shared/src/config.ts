@@ -47,7 +47,13 @@ export const EmbedderConfigSchema = z.discriminatedUnion('provider', [
     threads: z.number().int().min(0).max(64).default(1)
       .describe('onnxruntime intra-op threads (0: one per core); 1 leaves a core to gRPC, and measured faster on a busy 2-core machine'),
     batchWindowMs: z.number().min(0).max(50).default(1).describe('how long a lookup waits for others to share one ONNX run'),
-    maxBatch: z.number().int().min(1).max(512).default(32).describe('prompts per ONNX run at most'),
+    adaptiveWindow: z.boolean().default(true)
+      .describe('wait batchWindowMs only while lookups have been sharing runs (false: always wait); a lone lookup runs at once'),
+    maxBatch: z.number().int().min(1).max(512).default(32).describe('prompts per batch at most'),
+    workers: z.number().int().min(1).max(16).default(1)
+      .describe('embedding worker threads, each with its own ONNX session (and memory for the model), running batches side by side'),
+    lengthRuns: z.boolean().default(true)
+      .describe('cut a batch into ONNX runs of similar token length (false: one run, every prompt padded to the longest)'),
   }),
   z.object({
     provider: z.literal('auto').describe('the default: the installed measured-best ONNX model when present, else builtin (logged once)'),

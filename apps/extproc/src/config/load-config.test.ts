@@ -57,15 +57,18 @@ describe('onnx embedder settings', () => {
     const c = loadConfig({
       EMBEDDING_MODEL_DIR: '/models/x', EMBEDDING_HUB_URL: 'http://127.0.0.1:9/', EMBEDDING_HUB_CACHE_DIR: '/tmp/hub',
       EMBEDDING_HUB_DOWNLOAD: 'true', EMBEDDING_THREADS: '2', EMBEDDING_BATCH_WINDOW_MS: '3', EMBEDDING_MAX_BATCH: '16',
+      EMBEDDING_WORKERS: '2',
     });
     assert.deepEqual(c.embedder, {
       provider: 'onnx', modelDir: '/models/x', hubUrl: 'http://127.0.0.1:9/', hubCacheDir: '/tmp/hub',
-      allowRemote: true, threads: 2, batchWindowMs: 3, maxBatch: 16,
+      allowRemote: true, threads: 2, batchWindowMs: 3, adaptiveWindow: true, maxBatch: 16, workers: 2, lengthRuns: true,
     });
   });
 
   it('EMBEDDER=onnx with nothing else uses the installed default model', () => {
     const c = loadConfig({ EMBEDDER: 'onnx' });
-    assert.deepEqual(c.embedder, { provider: 'onnx', allowRemote: false, threads: 1, batchWindowMs: 1, maxBatch: 32 });
+    assert.deepEqual(c.embedder, {
+      provider: 'onnx', allowRemote: false, threads: 1, batchWindowMs: 1, adaptiveWindow: true, maxBatch: 32, workers: 1, lengthRuns: true,
+    });
   });
 });

@@ -69,6 +69,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   EMBEDDING_THREADS: { path: 'embedder.threads', parse: num },
   EMBEDDING_BATCH_WINDOW_MS: { path: 'embedder.batchWindowMs', parse: num },
   EMBEDDING_MAX_BATCH: { path: 'embedder.maxBatch', parse: num },
+  EMBEDDING_WORKERS: { path: 'embedder.workers', parse: num },
   CACHE_MAX_NAMESPACES: { path: 'maxNamespaces', parse: num },
   CACHE_MODELS: { path: 'allowedModels', parse: list },
   CACHE_NAMESPACE_IDLE_SECONDS: { path: 'namespaceIdleSeconds', parse: num },

@@ -4,7 +4,7 @@ import { EmbedWorker } from './embed-worker.ts';
 import { EmbedderError } from './embedder.ts';
 
 const CRASHING = new URL('./testdata/crash-on-demand-worker.ts', import.meta.url);
-const setup = { source: { kind: 'dir', dir: '/nowhere' }, threads: 1, maxTokens: 8, dimensions: 2, tokenOutput: undefined } as const;
+const setup = { source: { kind: 'dir', dir: '/nowhere' }, threads: 1, maxTokens: 8, dimensions: 2, tokenOutput: undefined, lengthRuns: true } as const;
 
 it('answers each batch from the worker thread', async () => {
   const w = new EmbedWorker(CRASHING, setup);

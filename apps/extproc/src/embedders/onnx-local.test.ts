@@ -93,6 +93,26 @@ test('mean-pools over real tokens only and normalises', async () => {
   }
 });
 
+test('two workers and runs cut by length: every concurrent call gets its own vectors, in order', async () => {
+  const e = new OnnxLocalEmbedder({ modelDir, workers: 2, maxBatch: 4 });
+  try {
+    // 61 tokens beside 1-token prompts: the batch is cut into a short run and a long one.
+    const long = `${Array(60).fill('cache').join(' ')} miss`;
+    const n = Math.sqrt(3601);
+    const calls = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? [long, 'kubernetes'] : i % 3 === 1 ? ['hit'] : ['kubernetes', 'miss', long]));
+    const out = await Promise.all(calls.map((texts) => e.embed(texts)));
+    out.forEach((vectors, i) => {
+      assert.equal(vectors.length, calls[i]!.length);
+      vectors.forEach((v, j) => {
+        const text = calls[i]![j]!;
+        close(v, text === long ? [60 / n, 0, 1 / n, 0] : text === 'hit' ? [0, 1, 0, 0] : text === 'miss' ? [0, 0, 1, 0] : [0, 0, 0, 1]);
+      });
+    });
+  } finally {
+    await e.close();
+  }
+});
+
 test('identity names the model and carries its dimensions and a content fingerprint', () => {
   const e = new OnnxLocalEmbedder({ modelDir, defaultThreshold: 0.9 });
   assert.equal(e.identity.provider, 'onnx-local');

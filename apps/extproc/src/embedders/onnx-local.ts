@@ -16,7 +16,13 @@ export interface OnnxLocalOptions extends ModelSourceOptions {
   /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). Default 1: see the config schema. */
   readonly threads?: number | undefined;
   readonly batchWindowMs?: number | undefined;
+  /** Wait the window only while lookups have been sharing runs; a lone lookup runs at once. Default true. */
+  readonly adaptiveWindow?: boolean | undefined;
   readonly maxBatch?: number | undefined;
+  /** Worker threads, each with its own ONNX session, running batches side by side. Default 1. */
+  readonly workers?: number | undefined;
+  /** Cut a batch into runs of similar token length, so short prompts are not padded to a long one's. Default true. */
+  readonly lengthRuns?: boolean | undefined;
 }
 
 /** For a model directory without the installer's manifest: an unmeasured guess, as the README says. */
@@ -26,9 +32,9 @@ const WORKER_URL = new URL('./onnx-worker.ts', import.meta.url);
 
 /**
  * A sentence-transformers model run through @huggingface/transformers (onnxruntime-node): mean pooling over the
- * attention mask, then L2 normalisation. Tokenizer and model run in one worker thread: onnxruntime-node's run
+ * attention mask, then L2 normalisation. Tokenizer and model run in worker threads: onnxruntime-node's run
  * holds its calling thread for the whole inference, which on the main thread stalled every gRPC stream.
- * Concurrent calls are batched on the main thread into one run. Remote loading is off unless the operator turns
+ * Concurrent calls are batched on the main thread, one batch per free worker. Remote loading is off unless the operator turns
  * it on for a hub model, so a missing file is an error at start-up, never a download.
  */
 export class OnnxLocalEmbedder implements Embedder {
@@ -39,7 +45,7 @@ export class OnnxLocalEmbedder implements Embedder {
   readonly source: ModelSource;
   readonly #maxBatch: number;
   readonly #batcher: MicroBatcher<string, Float32Array>;
-  readonly #worker: EmbedWorker;
+  readonly #workers: EmbedWorker[];
   #loading: Promise<PreTrainedTokenizer> | null = null;
   /** The main thread's own tokenizer, for `fits` alone: it must answer synchronously. */
   #tokenizer: PreTrainedTokenizer | null = null;
@@ -62,14 +68,31 @@ export class OnnxLocalEmbedder implements Embedder {
     this.defaultThreshold = opts.defaultThreshold ?? manifest?.defaultThreshold ?? UNMEASURED_THRESHOLD;
     this.maxTokens = opts.maxTokens ?? manifest?.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.#maxBatch = opts.maxBatch ?? 32;
-    this.#worker = new EmbedWorker(WORKER_URL, {
+    const setup = {
       source: this.source,
       threads: opts.threads ?? 1,
       maxTokens: this.maxTokens,
       dimensions,
       tokenOutput: manifest?.tokenOutput,
+      lengthRuns: opts.lengthRuns ?? true,
+    };
+    this.#workers = Array.from({ length: opts.workers ?? 1 }, () => new EmbedWorker(WORKER_URL, setup));
+    // The batcher runs at most one batch per worker, so a free one is always there when it runs.
+    const free = [...this.#workers];
+    this.#batcher = new MicroBatcher({
+      windowMs: opts.batchWindowMs ?? 1,
+      adaptive: opts.adaptiveWindow ?? true,
+      maxBatch: this.#maxBatch,
+      maxRunning: this.#workers.length,
+      run: async (texts) => {
+        const worker = free.pop()!;
+        try {
+          return await worker.run(texts);
+        } finally {
+          free.push(worker);
+        }
+      },
     });
-    this.#batcher = new MicroBatcher({ windowMs: opts.batchWindowMs ?? 1, maxBatch: this.#maxBatch, run: (t) => this.#worker.run(t) });
   }
 
   /** Constructs and loads in one step, so start-up fails on a bad model rather than the first request. */
@@ -90,7 +113,7 @@ export class OnnxLocalEmbedder implements Embedder {
     try {
       // The tokenizer first: for a hub model it fetches the tokenizer files the worker then finds in the cache.
       const tokenizer = await loadTokenizer(src);
-      const dims = await this.#worker.start();
+      const [dims] = await Promise.all(this.#workers.map((w) => w.start()));
       if (src.kind === 'hub') this.#adoptHubIdentity(src, dims);
       return tokenizer;
     } catch (err) {
@@ -128,6 +151,6 @@ export class OnnxLocalEmbedder implements Embedder {
     await this.#loading?.catch(() => null);
     this.#loading = null;
     this.#tokenizer = null;
-    await this.#worker.close();
+    await Promise.all(this.#workers.map((w) => w.close()));
   }
 }

@@ -39,6 +39,16 @@ for (const name of Object.keys(MODEL_CATALOG)) {
       }
     });
 
+    it('a batch of very different lengths, cut into runs by length, gives each prompt its vector alone (1e-5)', async () => {
+      const long = 'How do I configure the ingress gateway with mutual TLS, retries, timeouts and a circuit breaker for every service in the mesh?';
+      const texts = ['hi', long, 'What is Kubernetes', 'reset my password', `${long} ${long}`, 'why is the sky blue', 'ok'];
+      const batched = await e.embed(texts);
+      for (const [i, t] of texts.entries()) {
+        const [alone] = await e.embed([t]);
+        alone!.forEach((x, d) => assert.ok(Math.abs(batched[i]![d]! - x) < 1e-5, `${t}[${d}]: ${batched[i]![d]} batched vs ${x} alone`));
+      }
+    });
+
     it('has unit-length vectors of the manifest dimensions', async () => {
       const [v] = await e.embed(['hello world']);
       assert.equal(v!.length, MODEL_CATALOG[name]!.manifest.hiddenSize);

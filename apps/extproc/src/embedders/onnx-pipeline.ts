@@ -1,9 +1,15 @@
 import { basename, dirname, join } from 'node:path';
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import { AutoModel, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { l2normalize } from './embedder.ts';
+import { planRuns } from './length-runs.ts';
 import type { ModelSource } from './model-source.ts';
 
 const TOKEN_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
+/**
+ * One run's fixed cost in tokens' worth of work: all-MiniLM-L6 int8, one thread, 2026-12-01 under load 12: 19 ms
+ * for one prompt of 9 tokens, 47 ms for 8 of them, 27 ms for one of 31 tokens (about 15 ms a run, 0.5 ms a token).
+ */
+export const RUN_COST_TOKENS = 30;
 
 export interface Pipeline {
   readonly tokenizer: PreTrainedTokenizer;
@@ -15,6 +21,8 @@ export interface PipelineOptions {
   readonly dimensions: number;
   /** The manifest's name of the per-token output; without one the usual names are tried. */
   readonly tokenOutput: string | undefined;
+  /** Cut the batch into runs of similar length (false: one run, every prompt padded to the batch's longest). */
+  readonly lengthRuns: boolean;
 }
 
 /** Where a source is, for an error message. */
@@ -59,14 +67,44 @@ export function hiddenSize(p: Pipeline): number | undefined {
   return (p.model.config as { hidden_size?: number }).hidden_size;
 }
 
-/** One batch through tokenizer and model, mean-pooled and normalised: one vector per text, in order. */
+/**
+ * One batch through tokenizer and model, mean-pooled and normalised: one vector per text, in order. The batch is
+ * tokenised once, then each run takes its prompts' rows cut to the run's longest prompt: right padding means a
+ * row's first `length` tokens are the prompt, and the attention mask keeps the rest out of its vector.
+ */
 export async function embedBatch(p: Pipeline, texts: string[], opts: PipelineOptions): Promise<Float32Array[]> {
-  const inputs = p.tokenizer(texts, { padding: true, truncation: true, max_length: opts.maxTokens });
-  const output = (await p.model(inputs)) as Record<string, Tensor | undefined>;
-  const name = opts.tokenOutput ?? TOKEN_OUTPUTS.find((n) => output[n]);
-  const hidden = name ? output[name] : undefined;
-  if (!hidden) throw new Error(`model has no ${opts.tokenOutput ?? TOKEN_OUTPUTS.join(' or ')} output`);
-  return meanPool(hidden, inputs.attention_mask as Tensor, opts.dimensions);
+  const inputs = p.tokenizer(texts, { padding: true, truncation: true, max_length: opts.maxTokens }) as Record<string, Tensor>;
+  const mask = inputs['attention_mask']!;
+  const width = mask.dims[1]!;
+  const maskData = mask.data as BigInt64Array;
+  const lengths = texts.map((_, b) => {
+    let n = 0;
+    for (let s = b * width; s < (b + 1) * width; s++) n += Number(maskData[s]);
+    return n;
+  });
+  // A tokenizer that pads on the left has its prompts at the rows' ends: cutting rows would drop them.
+  const rightPadded = lengths.every((n, b) => n === 0 || maskData[b * width] === 1n);
+  const runs = opts.lengthRuns && rightPadded ? planRuns(lengths, RUN_COST_TOKENS) : [texts.map((_, i) => i)];
+  const out: Float32Array[] = new Array(texts.length);
+  for (const rows of runs) {
+    const runWidth = Math.max(...rows.map((r) => lengths[r]!));
+    const runInputs = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, cutRows(t, rows, runWidth)]));
+    const output = (await p.model(runInputs)) as Record<string, Tensor | undefined>;
+    const name = opts.tokenOutput ?? TOKEN_OUTPUTS.find((n) => output[n]);
+    const hidden = name ? output[name] : undefined;
+    if (!hidden) throw new Error(`model has no ${opts.tokenOutput ?? TOKEN_OUTPUTS.join(' or ')} output`);
+    meanPool(hidden, runInputs['attention_mask']!, opts.dimensions).forEach((v, i) => { out[rows[i]!] = v; });
+  }
+  return out;
+}
+
+/** The given rows of a [batch, width] token tensor, each cut to its first `width` columns. */
+function cutRows(t: Tensor, rows: readonly number[], width: number): Tensor {
+  const full = t.dims[1]!;
+  const src = t.data as BigInt64Array;
+  const data = new BigInt64Array(rows.length * width);
+  rows.forEach((r, i) => data.set(src.subarray(r * full, r * full + width), i * width));
+  return new Tensor(t.type, data, [rows.length, width]);
 }
 
 /** Averages token vectors where the attention mask is 1, so padding never shifts a prompt's vector. */

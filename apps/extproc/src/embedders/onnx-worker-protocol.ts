@@ -8,6 +8,7 @@ export interface WorkerSetup {
   /** 0 for a hub model: the worker takes config.json's hidden_size. */
   readonly dimensions: number;
   readonly tokenOutput: string | undefined;
+  readonly lengthRuns: boolean;
 }
 
 export interface WorkerRequest {

@@ -21,7 +21,7 @@ const dims = setup.dimensions || hiddenSize(pipeline!) || 0;
 reply({ type: 'ready', hiddenSize: hiddenSize(pipeline!) });
 
 port.on('message', (req: WorkerRequest) => {
-  embedBatch(pipeline, req.texts, { maxTokens: setup.maxTokens, dimensions: dims, tokenOutput: setup.tokenOutput }).then(
+  embedBatch(pipeline, req.texts, { maxTokens: setup.maxTokens, dimensions: dims, tokenOutput: setup.tokenOutput, lengthRuns: setup.lengthRuns }).then(
     (vectors) => reply({ type: 'vectors', id: req.id, vectors }, vectors.map((v) => v.buffer as ArrayBuffer)),
     (err: unknown) => reply({ type: 'failed', id: req.id, message: (err as Error).message }),
   );
