@@ -54,6 +54,23 @@ describe('VERIFIER=nli through the real gRPC server', () => {
   });
 });
 
+describe('VERIFIER=pair-classifier+nli through the real gRPC server', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness({ ...ON, 'verifierModel.kind': 'pair-classifier+nli' }); });
+  after(async () => { await h.close(); });
+
+  it('a paraphrase the learned verifier accepts and the cross-encoder refuses is a miss', async () => {
+    // The seed scenario's pair, which the built-in learned verifier must accept (test/envoy/seed.envoy.test.ts).
+    await h.chat('What is Kubernetes');
+    const r = await h.chat('Kubernetes what is it anyway');
+    assert.equal(r.source, 'upstream');
+    const event = await lastLookup(h, 'Kubernetes what is it anyway');
+    assert.equal(event.reason, 'verifier-refused');
+    assert.match(event.verifier ?? '', new RegExp(`^pair-classifier/builtin@.*\\+nli/${DEFAULT_NLI_MODEL}$`));
+    assert.ok(event.verifierScore! > 0, 'the score is the cross-encoder\'s, so the classifier accepted it');
+  });
+});
+
 describe('a crashed, stalled or missing cross-encoder through the real gRPC server', () => {
   it('a missing model stops start-up with the file it lacks', async () => {
     const config = loadConfig({}, { ...ON, 'grpc.port': 0, 'http.port': 0, 'store.persist': false, 'verifierModel.nliModelDir': '/nonexistent/nli-model' });
@@ -63,10 +80,11 @@ describe('a crashed, stalled or missing cross-encoder through the real gRPC serv
   const cases = { 'crash-worker.ts': 'verifier-failed', 'stall-worker.ts': 'verifier-timeout' } as const;
   for (const [worker, reason] of Object.entries(cases)) {
     it(`${worker}: the request is a miss that reaches the model, never an error`, async () => {
-      const verifier = new NliVerifier({
+      // Loaded first, so that a slow thread start on a busy machine is not taken for the stall.
+      const verifier = await NliVerifier.load({
         dir: join(modelsRoot(), DEFAULT_NLI_MODEL), workerUrl: new URL(`../src/verifier/nli/testdata/${worker}`, import.meta.url),
       });
-      const h = await startHarness({ ...ON, 'defaults.verifierTimeoutMs': 100 }, { verifier });
+      const h = await startHarness({ ...ON, 'defaults.verifierTimeoutMs': reason === 'verifier-timeout' ? 100 : 5_000 }, { verifier });
       try {
         await h.chat('A man is playing a guitar');
         const r = await h.chat('A man is playing an instrument');

@@ -74,7 +74,7 @@ describe('an NLI model that is missing, crashes or stalls', () => {
   });
 
   it('a stalled worker is a timeout; past maxQueued waiting lookups, the next is refused at once', async () => {
-    const v = new NliVerifier({ dir: DIR, workerUrl: testdata('stall-worker.ts'), maxQueued: 2 });
+    const v = await NliVerifier.load({ dir: DIR, workerUrl: testdata('stall-worker.ts'), maxQueued: 2 });
     try {
       const timedOut = await Promise.all([1, 2].map(() => runVerifier(v, input('a', 'b'), 0.1, 50)));
       assert.deepEqual(timedOut.map((t) => t.reason), ['verifier-timeout', 'verifier-timeout']);
