@@ -73,6 +73,18 @@ describe('an NLI model that is missing, crashes or stalls', () => {
     }
   });
 
+  it('a worker stalled past stallMs is ended: the lookup is refused and the next gets a fresh worker', async () => {
+    const v = await NliVerifier.load({ dir: DIR, workerUrl: testdata('stall-worker.ts'), stallMs: 100 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const verdict = await runVerifier(v, input('a', 'b'), 0.1, 10_000);
+        assert.deepEqual([verdict.accept, verdict.reason], [false, 'verifier-failed']);
+      }
+    } finally {
+      await v.close();
+    }
+  });
+
   it('a stalled worker is a timeout; past maxQueued waiting lookups, the next is refused at once', async () => {
     const v = await NliVerifier.load({ dir: DIR, workerUrl: testdata('stall-worker.ts'), maxQueued: 2 });
     try {

@@ -17,6 +17,8 @@ export interface NliVerifierOptions {
    * point where the queue outlasts the timeout, queueing more only turns every verdict into a timeout.
    */
   readonly maxQueued?: number;
+  /** A batch still running after this long ends its worker; the next lookup starts a fresh one. */
+  readonly stallMs?: number;
   /** Chosen on the tune part of the outside pairs for the active embedder (bench/verifier-quality.ts --nli). */
   readonly tuned?: Verifier['tuned'];
   /** Tests point this at a worker that crashes or stalls. */
@@ -45,7 +47,7 @@ export class NliVerifier implements Verifier {
     this.id = `nli/${manifest.name ?? basename(opts.dir)}`;
     this.tuned = opts.tuned ?? null;
     this.#maxQueued = opts.maxQueued ?? 64;
-    this.#worker = new NliWorker(opts.workerUrl ?? WORKER_URL, { dir: opts.dir, threads: opts.threads ?? 1 });
+    this.#worker = new NliWorker(opts.workerUrl ?? WORKER_URL, { dir: opts.dir, threads: opts.threads ?? 1 }, opts.stallMs ?? 30_000);
     this.#batcher = new MicroBatcher({
       windowMs: opts.batchWindowMs ?? 1,
       maxBatch: opts.maxBatch ?? 16,

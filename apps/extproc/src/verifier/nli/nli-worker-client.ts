@@ -5,6 +5,7 @@ import type { NliWorkerReply, NliWorkerRequest, NliWorkerSetup } from './nli-wor
 interface Pending {
   readonly resolve: (v: Float32Array) => void;
   readonly reject: (err: unknown) => void;
+  readonly watchdog: NodeJS.Timeout;
 }
 
 interface Live {
@@ -15,20 +16,23 @@ interface Live {
 
 /**
  * One worker thread that scores batches of pairs. A crash rejects what it was running (the verifier refuses:
- * `verifier-failed`) and the next batch starts a fresh worker; the thread holds the process open only while it
- * loads or runs a batch.
+ * `verifier-failed`) and the next batch starts a fresh worker; so does a batch that runs longer than `stallMs`,
+ * whose worker is ended: a model stuck in a run would otherwise turn every later verdict into a timeout. The
+ * thread holds the process open only while it loads or runs a batch.
  */
 export class NliWorker {
   readonly #url: URL;
   readonly #setup: NliWorkerSetup;
+  readonly #stallMs: number;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #live: Live | null = null;
   #closed = false;
 
-  constructor(url: URL, setup: NliWorkerSetup) {
+  constructor(url: URL, setup: NliWorkerSetup, stallMs: number) {
     this.#url = url;
     this.#setup = setup;
+    this.#stallMs = stallMs;
   }
 
   /** Starts the worker if none runs; resolves once the model is loaded. */
@@ -45,7 +49,8 @@ export class NliWorker {
     if (live.exited) throw new Error('NLI verifier: the worker stopped');
     const id = this.#nextId++;
     return new Promise<Float32Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      const watchdog = setTimeout(() => void live.worker.terminate(), this.#stallMs).unref();
+      this.#pending.set(id, { resolve, reject, watchdog });
       live.worker.ref();
       live.worker.postMessage({ id, pairs } satisfies NliWorkerRequest);
     });
@@ -85,7 +90,10 @@ export class NliWorker {
       if (this.#live?.worker === worker) this.#live = null;
       const pending = [...this.#pending.values()];
       this.#pending.clear();
-      for (const p of pending) p.reject(why);
+      for (const p of pending) {
+        clearTimeout(p.watchdog);
+        p.reject(why);
+      }
     });
     return live;
   }
@@ -95,6 +103,7 @@ export class NliWorker {
     this.#pending.delete(msg.id);
     if (this.#pending.size === 0) worker.unref();
     if (!p) return;
+    clearTimeout(p.watchdog);
     if (msg.type === 'scores') p.resolve(msg.scores);
     else p.reject(new Error(`NLI verifier: ${msg.message}`));
   }
