@@ -1,6 +1,6 @@
 /**
  * The NLI cross-encoder beside the learned verifier (`node bench/verifier-quality.ts --nli N`): on fixed samples
- * of the tune and validation pairs (the model reads about 5 pairs a second on this machine), settings chosen on
+ * of the tune and validation pairs (the model reads about one pair a second on this busy machine), settings chosen on
  * tune, figures on validation, and the latency one lookup's verdict adds at concurrency 1 and 16.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
