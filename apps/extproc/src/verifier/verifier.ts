@@ -21,4 +21,6 @@ export interface Verifier {
    * similarity a candidate needs to be judged at all, and the score it needs to be served.
    */
   readonly tuned: { readonly candidateThreshold: number; readonly verifierThreshold: number } | null;
+  /** Stops what the verifier runs besides the event loop (a worker thread). */
+  close?(): Promise<void>;
 }
