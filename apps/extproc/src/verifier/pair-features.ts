@@ -34,6 +34,28 @@ function builtinVector(text: string, memo: boolean): Float32Array {
   return v;
 }
 
+/** The built-in embedder's vectors of a pair, query first: the built-in model reads them whatever embedder is active. */
+export const builtinPairVectors = (query: string, candidate: string): PairVectors => [builtinVector(query, false), builtinVector(candidate, true)];
+
+/** Two unit vectors, the query's first. */
+export type PairVectors = readonly [Float32Array, Float32Array];
+
+/**
+ * The SBERT pair-classification features, |u - v| then u * v per dimension, written after the pair features:
+ * which directions of the embedding two prompts share and where they part, which one cosine averages away.
+ */
+export function withVectorFeatures(features: Float64Array, [u, v]: PairVectors): Float64Array {
+  const n = features.length;
+  const d = u.length;
+  const out = new Float64Array(n + 2 * d);
+  out.set(features);
+  for (let i = 0; i < d; i++) {
+    out[n + i] = Math.abs(u[i]! - v[i]!);
+    out[n + d + i] = u[i]! * v[i]!;
+  }
+  return out;
+}
+
 const dot = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -75,7 +97,7 @@ const sentences = (text: string): number => text.split(/[.?!]+/).filter((s) => s
  * What the learned verifier sees of a pair: similarities, every guard rule's verdict, and where the words
  * differ. Without a model of the active embedder, its similarity is replaced by the built-in one. Plain numbers in FEATURE_NAMES order; about 20 µs a pair, most of it in the guard's tokenizer.
  */
-export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly?: boolean } = {}): Float64Array {
+export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly?: boolean; builtinVectors?: PairVectors } = {}): Float64Array {
   const q = sideFeatures(input.query);
   const c = candidateFeatures(input.candidate);
   const qw = wordsOf(q);
@@ -85,7 +107,7 @@ export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly
   const long = (ws: readonly string[]) => ws.some((w) => w.length >= LONG_WORD);
   const unmatchedNames = q.names.filter((n) => !c.vocabulary.has(n)).length + c.names.filter((n) => !q.vocabulary.has(n)).length;
   const head = (w: Words) => new Set(w.all.slice(0, 3));
-  const builtinSimilarity = dot(builtinVector(input.query, false), builtinVector(input.candidate, true));
+  const builtinSimilarity = dot(...(opts.builtinVectors ?? builtinPairVectors(input.query, input.candidate)));
   const similarity = opts.builtinSimilarityOnly ? builtinSimilarity : input.similarity;
   const lengths = [qw.all.length, cw.all.length].sort((x, y) => x - y) as [number, number];
   const out = [
