@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbedderIdentity } from '@semcache/shared';
 import { z } from 'zod';
+import { AdaptedSpace, AdapterSchema } from './adapter.ts';
 import { checkMlp, mlpLogit, MlpSchema } from './mlp.ts';
-import { builtinPairVectors, FEATURE_NAMES, pairFeatures, withVectorFeatures, type PairVectors } from './pair-features.ts';
+import { builtinPairVectors, FEATURE_NAMES, pairFeatures, type PairVectors } from './pair-features.ts';
 import { checkEnsemble, ensembleLogit, TreeEnsembleSchema } from './tree-ensemble.ts';
 import type { Verifier, VerifierInput } from './verifier.ts';
 
@@ -29,10 +30,11 @@ export const PairModelSchema = z.object({
   version: z.string(),
   features: z.array(z.string()),
   /**
-   * Set when the scorer also reads the two embedding vectors (|u - v|, then u * v, after the features): their
-   * size. The built-in model reads the built-in embedder's vectors, any other model the active embedder's.
+   * Set when the scorer also reads the two embedding vectors, as their cosine under a learned linear map (one
+   * more input, `adapted-similarity`, after the features). The built-in model would read the built-in
+   * embedder's vectors, any other model the active embedder's.
    */
-  vectors: z.object({ dimensions: z.number().int().positive() }).optional(),
+  adapter: AdapterSchema.optional(),
   scorer: PairScorerSchema,
   /** Pairs of the outside data's train part fitted on, and of its tune part the thresholds were chosen on. */
   trainedOn: z.object({ train: z.number().int(), tune: z.number().int() }).optional(),
@@ -55,10 +57,13 @@ const BUILTIN = 'builtin/hashed-ngrams';
 
 export const embedderName = (id: EmbedderIdentity): string => `${id.provider}/${id.model}`;
 
+/** What a model's scorer reads, in order: the pair features, then the adapted similarity where it has an adapter. */
+export const inputNames = (m: Pick<PairModel, 'adapter'>): string[] => [...FEATURE_NAMES, ...(m.adapter ? ['adapted-similarity'] : [])];
+
 /**
- * A logistic regression, boosted trees or a small perceptron over pairFeatures (and, for a model that reads
- * them, the two embedding vectors): a dot product, a few hundred comparisons or a few tens of thousands of
- * multiply-adds, so a verdict costs tens of microseconds. A model trained with the active embedder is used
+ * A logistic regression, boosted trees or a small perceptron over pairFeatures (and, for a model with an
+ * adapter, the embedding vectors' adapted cosine): a dot product, a few hundred comparisons or a thousand
+ * multiply-adds, plus two rank-r projections for the adapter, so a verdict costs tens of microseconds. A model trained with the active embedder is used
  * where one exists; otherwise the built-in model, fed the built-in similarity and vectors, with no tuned
  * thresholds (the namespace keeps its own).
  */
@@ -68,13 +73,14 @@ export class PairClassifier implements Verifier {
   readonly #model: PairModel;
   readonly #ownSimilarity: boolean;
   readonly #builtinModel: boolean;
+  readonly #adapted: AdaptedSpace | null;
   readonly #scratch: Float64Array;
 
   constructor(model: PairModel, opts: { ownSimilarity: boolean }) {
-    if (model.features.join(',') !== FEATURE_NAMES.join(',')) {
+    if (model.features.join(',') !== inputNames(model).join(',')) {
       throw new Error(`pair classifier ${model.embedder}: trained on other features than this build computes; retrain it`);
     }
-    const n = FEATURE_NAMES.length + 2 * (model.vectors?.dimensions ?? 0);
+    const n = inputNames(model).length;
     const sc = model.scorer;
     if (sc.kind === 'logistic' && (sc.mean.length !== n || sc.scale.length !== n || sc.weights.length !== n)) {
       throw new Error(`pair classifier ${model.embedder}: expected ${n} means, scales and weights`);
@@ -84,6 +90,7 @@ export class PairClassifier implements Verifier {
     this.#model = model;
     this.#ownSimilarity = opts.ownSimilarity;
     this.#builtinModel = model.embedder === BUILTIN;
+    this.#adapted = model.adapter ? new AdaptedSpace(model.adapter) : null;
     this.#scratch = new Float64Array(n);
     this.id = `pair-classifier/${model.embedder.split('/')[0]}@${model.version}`;
     this.tuned = opts.ownSimilarity ? model.tuned : null;
@@ -100,10 +107,14 @@ export class PairClassifier implements Verifier {
   score(input: VerifierInput): number {
     const builtinVectors = builtinPairVectors(input.query, input.candidate);
     const features = pairFeatures(input, { builtinSimilarityOnly: !this.#ownSimilarity, builtinVectors });
-    return this.scoreFeatures(this.#model.vectors ? withVectorFeatures(features, this.#vectorsOf(input, builtinVectors)) : features);
+    if (this.#adapted === null) return this.scoreFeatures(features);
+    const x = new Float64Array(features.length + 1);
+    x.set(features);
+    x[features.length] = this.#adapted.cosine(...this.#vectorsOf(input, builtinVectors));
+    return this.scoreFeatures(x);
   }
 
-  /** The score of a ready input: pairFeatures, followed by the vector features where the model reads them. */
+  /** The score of a ready input, in inputNames order. */
   scoreFeatures(x: Float64Array): number {
     const m = this.#model.scorer;
     let z: number;
@@ -119,7 +130,7 @@ export class PairClassifier implements Verifier {
   /** The vectors the model was trained on; an engine that passes none, or another size, gets a refusal by throw. */
   #vectorsOf(input: VerifierInput, builtinVectors: PairVectors): PairVectors {
     if (this.#builtinModel) return builtinVectors;
-    const dims = this.#model.vectors!.dimensions;
+    const dims = this.#adapted!.dimensions;
     const { queryVector: u, candidateVector: v } = input;
     if (u?.length !== dims || v?.length !== dims) {
       throw new Error(`pair classifier ${this.#model.embedder}: needs both embedding vectors of ${dims} dimensions`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { builtinPairVectors, FEATURE_NAMES, pairFeatures, withVectorFeatures } from './pair-features.ts';
+import { builtinPairVectors, FEATURE_NAMES, pairFeatures } from './pair-features.ts';
 
 const features = (query: string, candidate: string, similarity = 0.9): Record<string, number> => {
   const x = pairFeatures({ query, candidate, similarity });
@@ -67,19 +67,6 @@ test('question words and lengths', () => {
 test('the built-in similarity can stand in for the active one', () => {
   const x = pairFeatures({ query: 'How do I learn Rust?', candidate: 'What is the best way to learn Rust?', similarity: 0.99 }, { builtinSimilarityOnly: true });
   assert.equal(x[0], x[3]);
-});
-
-test('the vector features follow the pair features: |u - v| then u * v, dimension by dimension', () => {
-  const features = Float64Array.from([0.5, 7]);
-  const u = Float32Array.from([0.6, 0.8, 0]);
-  const v = Float32Array.from([0.8, 0, -0.6]);
-  const x = withVectorFeatures(features, [u, v]);
-  assert.equal(x.length, 2 + 2 * 3);
-  assert.deepEqual([...x.subarray(0, 2)], [0.5, 7]);
-  [0.2, 0.8, 0.6].forEach((d, i) => assert.ok(Math.abs(x[2 + i]! - d) < 1e-6, `|u - v|[${i}]`));
-  [0.48, 0, 0].forEach((p, i) => assert.ok(Math.abs(x[5 + i]! - p) < 1e-6, `u * v[${i}]`));
-  // Symmetric: which side is the query does not move them.
-  assert.deepEqual([...withVectorFeatures(features, [v, u])], [...x]);
 });
 
 test('the built-in vectors given are the ones read: the built-in similarity is their cosine', () => {

@@ -40,22 +40,6 @@ export const builtinPairVectors = (query: string, candidate: string): PairVector
 /** Two unit vectors, the query's first. */
 export type PairVectors = readonly [Float32Array, Float32Array];
 
-/**
- * The SBERT pair-classification features, |u - v| then u * v per dimension, written after the pair features:
- * which directions of the embedding two prompts share and where they part, which one cosine averages away.
- */
-export function withVectorFeatures(features: Float64Array, [u, v]: PairVectors): Float64Array {
-  const n = features.length;
-  const d = u.length;
-  const out = new Float64Array(n + 2 * d);
-  out.set(features);
-  for (let i = 0; i < d; i++) {
-    out[n + i] = Math.abs(u[i]! - v[i]!);
-    out[n + d + i] = u[i]! * v[i]!;
-  }
-  return out;
-}
-
 const dot = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
