@@ -45,8 +45,9 @@ class ReplayEmbedder implements Embedder {
       this.#vectors.set(pair.a, vectors[1]);
     }
   }
+  /** A fresh copy per call, as a real embedder gives: nothing the verifier keeps per vector carries over. */
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return texts.map((t) => this.#vectors.get(t)!);
+    return texts.map((t) => Float32Array.from(this.#vectors.get(t)!));
   }
 }
 

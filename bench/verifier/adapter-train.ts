@@ -4,16 +4,18 @@
  * set. Starting from U = 0 starts from the embedder's own cosine; the low rank keeps a step at 4 r d
  * multiply-adds a pair instead of 4 d^2.
  */
-export interface Adapter {
+import type { Adapter } from '../../apps/extproc/src/verifier/adapter.ts';
+
+/** U and V while they are fitted: d x r each, row-major. */
+interface Factors {
   readonly dimensions: number;
   readonly rank: number;
-  /** d x r, row-major. */
   readonly u: Float64Array;
-  /** d x r, row-major. */
   readonly v: Float64Array;
 }
 
-export interface AdapterFit extends Adapter {
+export interface AdapterFit {
+  readonly adapter: Adapter;
   readonly epochs: number;
   readonly heldOutLoss: number;
 }
@@ -35,7 +37,7 @@ function random(seed: number): () => number {
 }
 
 /** Wx = x + U (V^T x), with z = V^T x kept for the gradient. */
-function project(m: Adapter, x: Float32Array, z: Float64Array, out: Float64Array): void {
+function project(m: Factors, x: Float32Array, z: Float64Array, out: Float64Array): void {
   const { dimensions: d, rank: r } = m;
   z.fill(0);
   for (let i = 0; i < d; i++) for (let k = 0; k < r; k++) z[k]! += m.v[i * r + k]! * x[i]!;
@@ -49,7 +51,7 @@ function project(m: Adapter, x: Float32Array, z: Float64Array, out: Float64Array
 const norm = (x: Float64Array): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
 
 /** cos(Wq, Wc) for one pair. */
-export function adaptedCosine(m: Adapter, q: Float32Array, c: Float32Array): number {
+function adaptedCosine(m: Factors, q: Float32Array, c: Float32Array): number {
   const [z, a, b] = [new Float64Array(m.rank), new Float64Array(m.dimensions), new Float64Array(m.dimensions)];
   project(m, q, z, a);
   project(m, c, z, b);
@@ -62,7 +64,7 @@ export function fitAdapter(train: readonly AdapterPair[], heldOut: readonly Adap
   const { rank: r = 32, rate = 2e-3, batch = 64, l2 = 1e-4, maxEpochs = 30, patience = 4 } = opts;
   const d = train[0]!.q.length;
   const rnd = random(7);
-  const m = { dimensions: d, rank: r, u: new Float64Array(d * r), v: Float64Array.from({ length: d * r }, () => (rnd() - 0.5) * 0.1) };
+  const m: Factors = { dimensions: d, rank: r, u: new Float64Array(d * r), v: Float64Array.from({ length: d * r }, () => (rnd() - 0.5) * 0.1) };
   // Parameters: U, V, then the logistic scale and offset on the cosine.
   const n = 2 * d * r + 2;
   const params = new Float64Array(n);
@@ -137,5 +139,5 @@ export function fitAdapter(train: readonly AdapterPair[], heldOut: readonly Adap
   }
   params.set(best.params);
   sync();
-  return { ...m, epochs: best.epoch, heldOutLoss: best.loss };
+  return { adapter: { dimensions: d, rank: r, u: [...m.u], v: [...m.v] }, epochs: best.epoch, heldOutLoss: best.loss };
 }
