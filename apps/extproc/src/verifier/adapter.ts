@@ -15,23 +15,32 @@ export type Adapter = z.infer<typeof AdapterSchema>;
 
 /** Wx, normalised; a stored entry's vector is projected once, as it recurs as a candidate. */
 export class AdaptedSpace {
-  readonly #a: Adapter;
+  readonly dimensions: number;
+  readonly #rank: number;
+  // Typed copies, V transposed (r x d): each of V^T x's r sums then walks one contiguous row.
+  readonly #u: Float32Array;
+  readonly #vt: Float32Array;
   readonly #memo = new WeakMap<Float32Array, Float64Array>();
 
   constructor(adapter: Adapter) {
-    this.#a = adapter;
-  }
-
-  get dimensions(): number {
-    return this.#a.dimensions;
+    this.dimensions = adapter.dimensions;
+    this.#rank = adapter.rank;
+    this.#u = Float32Array.from(adapter.u);
+    const [d, r] = [adapter.dimensions, adapter.rank];
+    this.#vt = new Float32Array(d * r);
+    for (let i = 0; i < d; i++) for (let k = 0; k < r; k++) this.#vt[k * d + i] = adapter.v[i * r + k]!;
   }
 
   project(x: Float32Array): Float64Array {
     let out = this.#memo.get(x);
     if (out) return out;
-    const { dimensions: d, rank: r, u, v } = this.#a;
+    const [d, r, u, vt] = [this.dimensions, this.#rank, this.#u, this.#vt];
     const z = new Float64Array(r);
-    for (let i = 0; i < d; i++) for (let k = 0; k < r; k++) z[k]! += v[i * r + k]! * x[i]!;
+    for (let k = 0, row = 0; k < r; k++, row += d) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += vt[row + i]! * x[i]!;
+      z[k] = s;
+    }
     out = new Float64Array(d);
     let norm = 0;
     for (let i = 0; i < d; i++) {
