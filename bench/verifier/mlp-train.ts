@@ -1,7 +1,7 @@
 /**
  * A one-hidden-layer perceptron (ReLU, logistic loss) fitted with mini-batch Adam on standardised inputs,
  * stopped early on a held-out set: the weights of the epoch with the lowest held-out loss are kept. Plain
- * TypeScript over flat Float64Arrays; 14,000 pairs of 800 inputs train in about a minute on one core.
+ * TypeScript over flat Float64Arrays; 7,000 pairs of 31 inputs train in seconds.
  */
 import type { Mlp } from '../../apps/extproc/src/verifier/mlp.ts';
 
