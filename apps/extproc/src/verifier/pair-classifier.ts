@@ -63,9 +63,9 @@ export const inputNames = (m: Pick<PairModel, 'adapter'>): string[] => [...FEATU
 /**
  * A logistic regression, boosted trees or a small perceptron over pairFeatures (and, for a model with an
  * adapter, the embedding vectors' adapted cosine): a dot product, a few hundred comparisons or a thousand
- * multiply-adds, plus two rank-r projections for the adapter, so a verdict costs tens of microseconds. A model trained with the active embedder is used
- * where one exists; otherwise the built-in model, fed the built-in similarity and vectors, with no tuned
- * thresholds (the namespace keeps its own).
+ * multiply-adds, plus two rank-r projections for the adapter, so a verdict costs tens of microseconds. A model
+ * trained with the active embedder is used where one exists; otherwise the built-in model, fed the built-in
+ * similarity and vectors, with no tuned thresholds (the namespace keeps its own).
  */
 export class PairClassifier implements Verifier {
   readonly id: string;
