@@ -21,11 +21,11 @@ import { AdaptedSpace, type Adapter } from '../apps/extproc/src/verifier/adapter
 import { builtinPairVectors, pairFeatures } from '../apps/extproc/src/verifier/pair-features.ts';
 import { embedderName, inputNames, MODEL_FILE, PairClassifier, PairModelFileSchema, type PairModel, type PairScorer } from '../apps/extproc/src/verifier/pair-classifier.ts';
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
+import { fitAdapter } from './verifier/adapter-train.ts';
 import { fitBoostedTrees, type BoostOptions } from './verifier/boosted-trees.ts';
+import { checkScores } from './verifier/checks.ts';
 import { bestSettings, type PairRecord, type Quality } from './verifier/decision.ts';
 import { fitLogistic } from './verifier/logistic.ts';
-import { fitAdapter } from './verifier/adapter-train.ts';
-import { checkScores } from './verifier/checks.ts';
 import { fitMlp, type MlpOptions } from './verifier/mlp-train.ts';
 import { embedPairs, guardAllows, samplePairs } from './verifier/pair-data.ts';
 
