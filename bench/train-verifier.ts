@@ -3,7 +3,7 @@
  * apps/extproc/src/verifier/models/pair-classifier.json (`npm run train:verifier` runs both lines):
  *
  *   node bench/train-verifier.ts --scorers logistic                      # the built-in embedder: its trees and perceptrons refuse the seed paraphrase
- *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/... node bench/train-verifier.ts --adapter --train 10000 --tune 5000
+ *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/... node bench/train-verifier.ts --adapter --train 10000
  *
  * `--scorers` lists the kinds to fit (logistic, trees, mlp; all by default); perceptrons stop early on tune's
  * pairs past the guard. `--adapter` also fits a linear adapter of the embedding space and tries every kind

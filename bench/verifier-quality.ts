@@ -134,7 +134,7 @@ const points: string[][] = [];
 for (const { embedder, pairs } of embedders) {
   for (const on of [false, true]) rows.push(await run(embedder, pairs, on));
   if (!quick) {
-    const tune = await records(embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), embedder.identity.provider === 'builtin' ? undefined : 5000));
+    const tune = await records(embedder, loadOutsidePairs({ parts: ['tune'] }));
     const valid = await records(embedder, pairs);
     for (const target of TARGETS) {
       for (const on of [false, true]) {
