@@ -3,7 +3,8 @@
  * tier: cos(Wu, Wv) in place of the embedder's cosine, with the guard, thresholds chosen on `tune` and measured
  * on `validation`. Fitted on the train pairs the guard lets through, stopped early on tune's.
  *
- *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/all-minilm-l6-v2-int8 node bench/verifier-adapter.ts --train 20000 --tune 5000
+ *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/all-minilm-l6-v2-int8 node bench/verifier-adapter.ts --train 10000
+ *   node bench/verifier-adapter.ts --quick     # built-in embedder, 2,000 / 500 / 500 pairs, rank 4 (CI smoke)
  */
 import { EmbedderConfigSchema } from '@semcache/shared';
 import { createEmbedder } from '../apps/extproc/src/embedders/create-embedder.ts';
@@ -18,9 +19,11 @@ const embedder = await createEmbedder(EmbedderConfigSchema.parse({
   provider: process.env.EMBEDDER ?? 'builtin',
   ...(process.env.EMBEDDING_MODEL_DIR ? { modelDir: process.env.EMBEDDING_MODEL_DIR } : {}),
 }));
+const quick = process.argv.includes('--quick');
+const QUICK: Record<string, number> = { '--train': 2000, '--tune': 500, '--validation': 500, '--rank': 4 };
 const flag = (name: string): number | undefined => {
   const at = process.argv.indexOf(name);
-  return at < 0 ? undefined : Number(process.argv[at + 1]);
+  return at >= 0 ? Number(process.argv[at + 1]) : quick ? QUICK[name] : undefined;
 };
 const part = async (p: 'train' | 'tune' | 'validation', n: number | undefined) =>
   (await embedPairs(embedder, samplePairs(loadOutsidePairs({ parts: [p] }), n))).map((e) => ({ ...e, guardOk: guardAllows(e.pair) }));
@@ -29,7 +32,7 @@ const [train, tune, validation] = [await part('train', flag('--train')), await p
 const asAdapter = (rs: readonly (EmbeddedPair & { guardOk: boolean })[]) => rs.filter((r) => r.guardOk).map((r) => ({ q: r.vectors[0], c: r.vectors[1], same: r.pair.same }));
 const t0 = performance.now();
 const rank = flag('--rank') ?? 32;
-const fit = fitAdapter(asAdapter(train), asAdapter(tune), { rank });
+const fit = fitAdapter(asAdapter(train), asAdapter(tune), { rank, ...(quick ? { maxEpochs: 2 } : {}) });
 const adapted = new AdaptedSpace(fit.adapter);
 const seconds = (performance.now() - t0) / 1000;
 
