@@ -16,6 +16,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/through-envoy.ts', []],
   ['bench/embed-throughput.ts', []],
   ['bench/verifier-quality.ts', []],
+  ['bench/verifier-adapter.ts', []],
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
   ['bench/endpoint-hits.ts', []],

@@ -2,8 +2,8 @@
  * Hit quality with and without the learned verifier, per embedder, on the `validation` part of the outside pairs
  * (never trained or tuned on). Pairwise, as a cache meets them: `a` alone is stored in an empty namespace of a
  * real CacheEngine, `b` is asked, and the engine decides (threshold, guard, verifier). Embeddings come from
- * bench/verifier/pair-data.ts (the similarity of each pair, cached for slow embedders) and are replayed as
- * vectors with that cosine, so the engine sees what the embedder would give it.
+ * bench/verifier/pair-data.ts (the embedder's vectors, cached for slow embedders) and are replayed, so the
+ * engine and the verifier see what the embedder would give them.
  *
  *   node bench/verifier-quality.ts                 # built-in embedder, plus the ONNX model where installed
  *   node bench/verifier-quality.ts --quick         # 400 validation pairs, built-in embedder only (CI smoke)
@@ -27,36 +27,30 @@ import type { Verifier } from '../apps/extproc/src/verifier/verifier.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
 import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './verifier/decision.ts';
-import { guardAllows, pairSimilarities, samplePairs } from './verifier/pair-data.ts';
+import { embedPairs, guardAllows, samplePairs, type EmbeddedPair } from './verifier/pair-data.ts';
 import { nliTables } from './verifier/nli-rows.ts';
-import { pairFeatures } from '../apps/extproc/src/verifier/pair-features.ts';
 
 const quick = process.argv.includes('--quick');
 const at = process.argv.indexOf('--validation');
 const onnxSample = at < 0 ? undefined : Number(process.argv[at + 1]);
 const ONNX_DIR = process.env.EMBEDDING_MODEL_DIR ?? join(import.meta.dirname, '..', 'models', 'all-minilm-l6-v2-int8');
 
-/** Replays one pair's similarity: `a` is the first axis, `b` at the cached cosine from it. */
+/** Replays the embedder's vectors of the pairs (cached for slow embedders), so the engine sees what it would give. */
 class ReplayEmbedder implements Embedder {
   readonly identity: EmbedderIdentity;
   readonly defaultThreshold: number;
   readonly #vectors = new Map<string, Float32Array>();
-  constructor(identity: EmbedderIdentity, defaultThreshold: number) {
+  constructor(identity: EmbedderIdentity, defaultThreshold: number, pairs: readonly EmbeddedPair[]) {
     this.identity = identity;
     this.defaultThreshold = defaultThreshold;
+    for (const { pair, vectors } of pairs) {
+      this.#vectors.set(pair.b, vectors[0]);
+      this.#vectors.set(pair.a, vectors[1]);
+    }
   }
-  set(a: string, b: string, similarity: number): void {
-    this.#vectors.clear();
-    const va = new Float32Array(this.identity.dimensions);
-    const vb = new Float32Array(this.identity.dimensions);
-    va[0] = 1;
-    vb[0] = similarity;
-    vb[1] = Math.sqrt(Math.max(0, 1 - similarity * similarity));
-    this.#vectors.set(a, va);
-    if (b !== a) this.#vectors.set(b, vb);
-  }
+  /** A fresh copy per call, as a real embedder gives: nothing the verifier keeps per vector carries over. */
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return texts.map((t) => this.#vectors.get(t)!);
+    return texts.map((t) => Float32Array.from(this.#vectors.get(t)!));
   }
 }
 
@@ -84,8 +78,7 @@ const pct = (xs: number[], p: number): number | null => {
 };
 
 async function run(real: Embedder, pairs: readonly OutsidePair[], verifierOn: boolean): Promise<Row> {
-  const sims = await pairSimilarities(real, pairs);
-  const replay = new ReplayEmbedder(real.identity, real.defaultThreshold);
+  const replay = new ReplayEmbedder(real.identity, real.defaultThreshold, await embedPairs(real, pairs));
   const verifier = new TimedVerifier(PairClassifier.forEmbedder(real.identity));
   const config = loadConfig({}, { 'defaults.verifier': verifierOn, 'defaults.verifierTimeoutMs': 1000, 'lookupLog.capacity': 10 });
   const engine = new CacheEngine({ config, embedder: replay, guard: checkFalseHit, verifier });
@@ -94,7 +87,6 @@ async function run(real: Embedder, pairs: readonly OutsidePair[], verifierOn: bo
   let tp = 0, fp = 0, pos = 0, neg = 0;
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i]!;
-    replay.set(p.a, p.b, sims[i]!);
     const first = await engine.lookup(req(p.a));
     if (first.kind === 'miss' && first.pending) engine.store(first.pending, { response: '{}', contentType: 'application/json', usage: null });
     const r = await engine.lookup(req(p.b));
@@ -118,11 +110,10 @@ async function run(real: Embedder, pairs: readonly OutsidePair[], verifierOn: bo
 
 /** The pairs as records the decision reads: similarity, the guard's verdict, the verifier's score. */
 async function records(real: Embedder, pairs: readonly OutsidePair[]): Promise<PairRecord[]> {
-  const sims = await pairSimilarities(real, pairs);
   const verifier = PairClassifier.forEmbedder(real.identity);
-  return pairs.map((p, i) => ({
-    same: p.same, similarity: sims[i]!, guardOk: guardAllows(p),
-    score: verifier.scoreFeatures(pairFeatures({ query: p.b, candidate: p.a, similarity: sims[i]! })),
+  return (await embedPairs(real, pairs)).map(({ pair, similarity, vectors: [queryVector, candidateVector] }) => ({
+    same: pair.same, similarity, guardOk: guardAllows(pair),
+    score: verifier.score({ query: pair.b, candidate: pair.a, similarity, queryVector, candidateVector }),
   }));
 }
 
@@ -154,7 +145,7 @@ const points: string[][] = [];
 for (const { embedder, pairs } of embedders) {
   for (const on of [false, true]) rows.push(await run(embedder, pairs, on));
   if (!quick) {
-    const tune = await records(embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), embedder.identity.provider === 'builtin' ? undefined : 5000));
+    const tune = await records(embedder, loadOutsidePairs({ parts: ['tune'] }));
     const valid = await records(embedder, pairs);
     for (const target of TARGETS) {
       for (const on of [false, true]) {

@@ -9,11 +9,13 @@ import type { Embedder } from '../../apps/extproc/src/embedders/embedder.ts';
 import { DEFAULT_NLI_MODEL, modelsRoot } from '../../apps/extproc/src/embedders/model-catalog.ts';
 import { NliVerifier } from '../../apps/extproc/src/verifier/nli/nli-verifier.ts';
 import { PairClassifier } from '../../apps/extproc/src/verifier/pair-classifier.ts';
-import { pairFeatures } from '../../apps/extproc/src/verifier/pair-features.ts';
 import { markdownTable } from '../lib/markdown-table.ts';
 import type { OutsidePair } from '../quality/outside-split.ts';
 import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './decision.ts';
-import { CACHE_DIR, guardAllows, pairKey, pairSimilarities } from './pair-data.ts';
+import { embedPairs, guardAllows, pairKey } from './pair-data.ts';
+
+/** Where the cross-encoder's scores are kept between runs (git-ignored): it reads about one pair a second. */
+const CACHE_DIR = join(import.meta.dirname, '..', '.cache');
 
 export const NLI_DIR = process.env.VERIFIER_NLI_MODEL_DIR ?? join(modelsRoot(), DEFAULT_NLI_MODEL);
 /** The lowest candidate threshold the settings grid tries: a pair below it is never served, so never scored. */
@@ -50,12 +52,12 @@ async function nliScores(v: NliVerifier, pairs: readonly OutsidePair[], sims: re
 }
 
 async function scored(embedder: Embedder, v: NliVerifier, pairs: readonly OutsidePair[]): Promise<Scored[]> {
-  const sims = await pairSimilarities(embedder, pairs);
+  const embedded = await embedPairs(embedder, pairs);
   const learned = PairClassifier.forEmbedder(embedder.identity);
-  const nli = await nliScores(v, pairs, sims);
-  return pairs.map((p, i) => {
-    const record = { same: p.same, similarity: sims[i]!, guardOk: guardAllows(p), score: 1 };
-    return { record, learned: learned.scoreFeatures(pairFeatures({ query: p.b, candidate: p.a, similarity: sims[i]! })), nli: nli[i]! };
+  const nli = await nliScores(v, pairs, embedded.map((e) => e.similarity));
+  return embedded.map(({ pair: p, similarity, vectors: [queryVector, candidateVector] }, i) => {
+    const record = { same: p.same, similarity, guardOk: guardAllows(p), score: 1 };
+    return { record, learned: learned.score({ query: p.b, candidate: p.a, similarity, queryVector, candidateVector }), nli: nli[i]! };
   });
 }
 

@@ -65,6 +65,9 @@ describe('CacheEngine with a verifier', () => {
     assert.ok(r.kind === 'miss' && r.pending !== null);
     assert.equal(engine.namespaces.get('m').counters.verifiedMisses, 1);
     assert.ok(Math.abs(v.asked[0]!.similarity - 0.95) < 1e-5, 'the verifier sees the similarity');
+    const [query, near] = await new ScriptedEmbedder().embed(['q', 'near']);
+    assert.deepEqual(v.asked[0]!.queryVector, query, "and the query's vector");
+    assert.deepEqual(v.asked[0]!.candidateVector, near, "and the cached prompt's stored vector");
   });
 
   it('where the best candidate is refused, the next one may answer; a third is never asked', async () => {

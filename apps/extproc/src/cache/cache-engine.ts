@@ -219,7 +219,8 @@ export class CacheEngine {
       }
       if (verifier === null) return hitOf(c, null);
       if (verified++ >= MAX_VERIFIED) break;
-      const verdict = await runVerifier(verifier, { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity },
+      const verdict = await runVerifier(verifier,
+        { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity, queryVector: vector, candidateVector: c.entry.vector },
         ns.settings.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD, this.#verifierTimeoutMs);
       if (verdict.accept) return hitOf(c, verdict);
       refusal ??= verdict;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FEATURE_NAMES, pairFeatures } from './pair-features.ts';
+import { builtinPairVectors, FEATURE_NAMES, pairFeatures } from './pair-features.ts';
 
 const features = (query: string, candidate: string, similarity = 0.9): Record<string, number> => {
   const x = pairFeatures({ query, candidate, similarity });
@@ -67,4 +67,11 @@ test('question words and lengths', () => {
 test('the built-in similarity can stand in for the active one', () => {
   const x = pairFeatures({ query: 'How do I learn Rust?', candidate: 'What is the best way to learn Rust?', similarity: 0.99 }, { builtinSimilarityOnly: true });
   assert.equal(x[0], x[3]);
+});
+
+test('the built-in vectors given are the ones read: the built-in similarity is their cosine', () => {
+  const [q, c] = builtinPairVectors('How do I reset my router?', 'How can I reset my router?');
+  const given = pairFeatures({ query: 'x', candidate: 'y', similarity: 0.9 }, { builtinVectors: [q, c] });
+  const own = pairFeatures({ query: 'How do I reset my router?', candidate: 'How can I reset my router?', similarity: 0.9 });
+  assert.equal(given[FEATURE_NAMES.indexOf('builtin-similarity')], own[FEATURE_NAMES.indexOf('builtin-similarity')]);
 });

@@ -34,6 +34,12 @@ function builtinVector(text: string, memo: boolean): Float32Array {
   return v;
 }
 
+/** The built-in embedder's vectors of a pair, query first: the built-in model reads them whatever embedder is active. */
+export const builtinPairVectors = (query: string, candidate: string): PairVectors => [builtinVector(query, false), builtinVector(candidate, true)];
+
+/** Two unit vectors, the query's first. */
+export type PairVectors = readonly [Float32Array, Float32Array];
+
 const dot = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -75,7 +81,7 @@ const sentences = (text: string): number => text.split(/[.?!]+/).filter((s) => s
  * What the learned verifier sees of a pair: similarities, every guard rule's verdict, and where the words
  * differ. Without a model of the active embedder, its similarity is replaced by the built-in one. Plain numbers in FEATURE_NAMES order; about 20 µs a pair, most of it in the guard's tokenizer.
  */
-export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly?: boolean } = {}): Float64Array {
+export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly?: boolean; builtinVectors?: PairVectors } = {}): Float64Array {
   const q = sideFeatures(input.query);
   const c = candidateFeatures(input.candidate);
   const qw = wordsOf(q);
@@ -85,7 +91,7 @@ export function pairFeatures(input: VerifierInput, opts: { builtinSimilarityOnly
   const long = (ws: readonly string[]) => ws.some((w) => w.length >= LONG_WORD);
   const unmatchedNames = q.names.filter((n) => !c.vocabulary.has(n)).length + c.names.filter((n) => !q.vocabulary.has(n)).length;
   const head = (w: Words) => new Set(w.all.slice(0, 3));
-  const builtinSimilarity = dot(builtinVector(input.query, false), builtinVector(input.candidate, true));
+  const builtinSimilarity = dot(...(opts.builtinVectors ?? builtinPairVectors(input.query, input.candidate)));
   const similarity = opts.builtinSimilarityOnly ? builtinSimilarity : input.similarity;
   const lengths = [qw.all.length, cw.all.length].sort((x, y) => x - y) as [number, number];
   const out = [

@@ -4,6 +4,9 @@ export interface VerifierInput {
   readonly candidate: string;
   /** Cosine similarity from the namespace's embedder. */
   readonly similarity: number;
+  /** The namespace embedder's vectors of the query and of the cached prompt, for a verifier that reads them. */
+  readonly queryVector?: Float32Array;
+  readonly candidateVector?: Float32Array;
 }
 
 /**
