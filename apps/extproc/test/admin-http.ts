@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import type { Harness } from './harness.ts';
+
+/**
+ * A call to the harness's admin API over HTTP (no token configured: it listens on loopback only), asserting
+ * the status; the body parsed, or undefined for a 204.
+ */
+export async function adminApi<T = unknown>(h: Harness, method: string, path: string, body?: unknown, status = 200): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, {
+    method,
+    headers: body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  assert.equal(res.status, status, `${method} ${path}: ${await res.clone().text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
