@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { LookupEvent } from '@semcache/shared';
 import type { Harness } from './harness.ts';
 
 /**
@@ -13,4 +14,12 @@ export async function adminApi<T = unknown>(h: Harness, method: string, path: st
   });
   assert.equal(res.status, status, `${method} ${path}: ${await res.clone().text()}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** The newest lookup event for `prompt` among the last 50, read with an admin `token`. */
+export async function lastLookup(h: Harness, token: string, prompt: string): Promise<LookupEvent> {
+  const r = await fetch(`http://127.0.0.1:${h.server.httpPort}/api/lookups?limit=50`, { headers: { authorization: `Bearer ${token}` } });
+  const found = ((await r.json()) as { items: LookupEvent[] }).items.find((e) => e.prompt === prompt);
+  assert.ok(found, `a lookup event for "${prompt}"`);
+  return found;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { LookupEvent } from '@semcache/shared';
 import type { Verifier } from '../src/verifier/verifier.ts';
+import { lastLookup } from './admin-http.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-verifier-0123456789';
@@ -23,12 +23,7 @@ async function call(h: Harness, method: string, path: string, body?: unknown): P
   });
 }
 
-async function lastLookup(h: Harness, prompt: string): Promise<LookupEvent> {
-  const r = (await (await call(h, 'GET', '/api/lookups?limit=50')).json()) as { items: LookupEvent[] };
-  const found = r.items.find((e) => e.prompt === prompt);
-  assert.ok(found, `a lookup event for "${prompt}"`);
-  return found;
-}
+const lookupOf = (h: Harness, prompt: string) => lastLookup(h, ADMIN, prompt);
 
 describe('the learned verifier through the real gRPC server', () => {
   let h: Harness;
@@ -46,7 +41,7 @@ describe('the learned verifier through the real gRPC server', () => {
     assert.equal(refused.status, 200);
     assert.equal(refused.headers['x-semantic-cache'], 'miss');
     assert.equal(h.upstream.calls.length, 2);
-    const event = await lastLookup(h, OTHER_QUESTION);
+    const event = await lookupOf(h, OTHER_QUESTION);
     assert.equal(event.outcome, 'verified-miss');
     assert.equal(event.reason, 'verifier-refused');
     assert.match(event.verifier ?? '', /^pair-classifier\/builtin@/);
@@ -57,7 +52,7 @@ describe('the learned verifier through the real gRPC server', () => {
     const hit = await h.chat(PARAPHRASE);
     assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic');
     assert.equal(h.upstream.calls.length, 3);
-    assert.ok((await lastLookup(h, PARAPHRASE)).verifierScore! >= h.server.admin.getNamespace('gpt-test').settings.verifierThreshold!);
+    assert.ok((await lookupOf(h, PARAPHRASE)).verifierScore! >= h.server.admin.getNamespace('gpt-test').settings.verifierThreshold!);
   });
 
   it('turned off for the namespace over the admin API, the very next request hits', async () => {
@@ -94,7 +89,7 @@ describe('a verifier that crashes or hangs', () => {
         assert.equal(r.status, 200);
         assert.equal(r.source, 'upstream');
         assert.equal(h.upstream.calls.length, 2);
-        const event = await lastLookup(h, PARAPHRASE);
+        const event = await lookupOf(h, PARAPHRASE);
         assert.equal(event.outcome, 'verified-miss');
         assert.equal(event.reason, kind === 'crash' ? 'verifier-failed' : 'verifier-timeout');
       } finally {
