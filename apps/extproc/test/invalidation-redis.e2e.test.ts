@@ -17,11 +17,7 @@ describe('targeted invalidation across replicas sharing Redis (a real redis-serv
   let a: Harness;
   let b: Harness;
 
-  before(async () => {
-    await shared.start();
-    a = await replica();
-    b = await replica();
-  });
+  before(async () => { [a, b] = await shared.startPair(); });
   after(() => shared.close());
 
   it("carries an entry's tags and revision to the other replica, and an eviction by tag back", async () => {

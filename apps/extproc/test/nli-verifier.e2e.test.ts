@@ -7,7 +7,7 @@ import { DEFAULT_NLI_MODEL, modelsRoot } from '../src/embedders/model-catalog.ts
 import { startServer } from '../src/server.ts';
 import { NliVerifier } from '../src/verifier/nli/nli-verifier.ts';
 import { lastLookup } from './admin-http.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { resetHarness, startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-nli-verifier-0123456';
 /**
@@ -25,10 +25,7 @@ describe('VERIFIER=nli through the real gRPC server', () => {
   let h: Harness;
   before(async () => { h = await startHarness(ON); });
   after(async () => { await h.close(); });
-  beforeEach(() => {
-    for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
-    h.upstream.calls.length = 0;
-  });
+  beforeEach(() => resetHarness(h));
 
   it('a pair the cross-encoder rejects is a miss that reaches the model; one it accepts is a hit', async () => {
     await h.chat('What is Kubernetes');

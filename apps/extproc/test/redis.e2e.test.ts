@@ -25,11 +25,7 @@ describe('many replicas sharing one cache through Redis (a real redis-server)', 
   let a: Harness;
   let b: Harness;
 
-  before(async () => {
-    await shared.start();
-    a = await replica();
-    b = await replica();
-  });
+  before(async () => { [a, b] = await shared.startPair(); });
   after(() => shared.close());
 
   it('serves on replica B an answer stored through replica A, without calling the model', async () => {

@@ -18,6 +18,8 @@ export interface SharedRedis {
   /** Every replica started so far, in order. */
   readonly replicas: Harness[];
   start(): Promise<void>;
+  /** Starts Redis and two replicas on it. */
+  startPair(): Promise<[Harness, Harness]>;
   /** A harness whose store is the shared Redis under the given prefix; `overrides` add to the config. */
   replica(overrides?: Record<string, unknown>, opts?: Partial<Omit<StartOptions, 'config' | 'logger'>>): Promise<Harness>;
   /** Closes every replica, then stops Redis. */
@@ -28,16 +30,21 @@ export interface SharedRedis {
 export function sharedRedis(prefix: string, config: Record<string, unknown> = {}): SharedRedis {
   const redis = new RedisServer();
   const replicas: Harness[] = [];
+  const replica: SharedRedis['replica'] = async (overrides = {}, opts = {}) => {
+    const h = await startHarness({ 'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': prefix, ...config, ...overrides }, opts);
+    replicas.push(h);
+    return h;
+  };
   return {
     redis,
     replicas,
+    replica,
     async start() {
       await redis.start();
     },
-    async replica(overrides = {}, opts = {}) {
-      const h = await startHarness({ 'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': prefix, ...config, ...overrides }, opts);
-      replicas.push(h);
-      return h;
+    async startPair() {
+      await redis.start();
+      return [await replica(), await replica()];
     },
     async close() {
       for (const h of replicas) await h.close();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Verifier } from '../src/verifier/verifier.ts';
 import { lastLookup } from './admin-http.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { resetHarness, startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-verifier-0123456789';
 /**
@@ -29,10 +29,7 @@ describe('the learned verifier through the real gRPC server', () => {
   let h: Harness;
   before(async () => { h = await startHarness(ON); });
   after(async () => { await h.close(); });
-  beforeEach(() => {
-    for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
-    h.upstream.calls.length = 0;
-  });
+  beforeEach(() => resetHarness(h));
 
   it('a pair it refuses is a miss that reaches the model; a paraphrase it accepts is a hit', async () => {
     await h.chat(STORED);
