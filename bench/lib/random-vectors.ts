@@ -1,14 +1,5 @@
-/** mulberry32: a small seeded generator, so that every run measures the same vectors. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The server's seeded source (mulberry32), so that every run measures the same vectors.
+export { seededRandom } from '../../apps/extproc/src/online/online-policy.ts';
 
 /** Standard normal samples (Box-Muller). */
 export function gaussian(random: () => number): () => number {

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { EntryList, LabelList, LookupList, NamespaceDetail, NearMissList } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { buildDashboard, launchChromium, SHOTS } from './browser.ts';
 import { formatCost } from '../src/logic/format.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const READ_TOKEN = 'e2e-read-token-0123456789abcdef';
 const NS = 'gpt-test';
@@ -38,8 +34,7 @@ describe('the operator dashboard in headless Chromium against the real server', 
   const shot = (p: Page, name: string): Promise<Buffer> => p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 
   before(async () => {
-    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-    await mkdir(SHOTS, { recursive: true });
+    await buildDashboard();
     h = await startHarness({
       'admin.adminTokens': [ADMIN_TOKEN],
       'admin.readTokens': [READ_TOKEN],
@@ -48,10 +43,7 @@ describe('the operator dashboard in headless Chromium against the real server', 
       pricing: { [NS]: { inputPerMillion: 2_500, outputPerMillion: 10_000 } },
     });
     base = `http://127.0.0.1:${h.server.httpPort}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: WIDE, colorScheme: 'light' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import type { EntryList, NamespaceDetail } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { buildDashboard, launchChromium, openPage, SHOTS, signIn } from './browser.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-invalidate-token-0123456789abcdef';
 const NS = 'gpt-test';
 const TAGGED = ['How do I drain a node?', 'How do I cordon a node?'];
@@ -27,22 +23,14 @@ describe('targeted invalidation in the dashboard, in headless Chromium against t
   const prompts = async (): Promise<string[]> => (await api<EntryList>(`/namespaces/${NS}/entries`)).items.map((e) => e.prompt).sort();
 
   before(async () => {
-    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-    await mkdir(SHOTS, { recursive: true });
+    await buildDashboard();
     h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN] });
     base = `http://127.0.0.1:${h.server.httpPort}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     for (const p of TAGGED) await h.chat(p, {}, { headers: { 'x-semantic-cache-tags': 'runbook' } });
     await h.chat(OTHER);
-    await page.goto(`${base}/`);
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Use token' }).click();
-    await page.getByRole('link', { name: NS, exact: true }).waitFor();
+    await signIn(page, base, ADMIN_TOKEN, NS);
   });
   after(async () => {
     await browser?.close();

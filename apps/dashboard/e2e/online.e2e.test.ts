@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import type { NamespaceInfo } from '@semcache/shared';
 import { OnlinePolicy } from '../../extproc/src/online/online-policy.ts';
 import { entryId } from '../../extproc/src/cache/entry.ts';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { buildDashboard, launchChromium, openPage, SHOTS, signIn } from './browser.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-online-token-0123456789abcdef';
 const NS = 'gpt-test';
 const STORED = 'How do I reset my router password?';
@@ -25,27 +21,19 @@ describe('online verification in the dashboard, in headless Chromium against the
     (await fetch(`${base}/api${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
 
   before(async () => {
-    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-    await mkdir(SHOTS, { recursive: true });
+    await buildDashboard();
     h = await startHarness(
       { 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.online': true, 'defaults.errorBound': 0.02, 'defaults.maxExploreRate': 1, 'defaults.threshold': 0.8 },
       // A random source of 0 always draws the audit: every would-be hit is explored.
       { online: new OnlinePolicy({ random: () => 0 }) },
     );
     base = `http://127.0.0.1:${h.server.httpPort}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
     await h.chat(STORED);
     const r = await h.chat(EXPLORED);
     assert.equal(r.headers['x-semantic-cache'], 'verify');
-    await page.goto(`${base}/`);
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Use token' }).click();
-    await page.getByRole('link', { name: NS, exact: true }).waitFor();
+    await signIn(page, base, ADMIN_TOKEN, NS);
   });
 
   after(async () => {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import type { ImportProgress } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { buildDashboard, launchChromium, SHOTS } from './browser.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-admin-token-transfer-0123456789';
 const NS = 'gpt-test';
 const STORED = ['How do I restart a Kubernetes deployment?', 'What is the capital of France?', 'How do I list all pods in a namespace?'];
@@ -23,16 +20,12 @@ describe('export and import in the dashboard, in headless Chromium against real 
     fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...init.headers } });
 
   before(async () => {
-    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-    await mkdir(SHOTS, { recursive: true });
+    await buildDashboard();
     source = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN] });
     target = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN] });
     for (const p of STORED) await source.chat(p);
     exported = await (await api(source, `/namespaces/${NS}/export`)).text();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     await context.addInitScript((t) => sessionStorage.setItem('semcache.adminToken', t), ADMIN_TOKEN);
     page = await context.newPage();

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import type { NamespaceInfo } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { buildDashboard, launchChromium, openPage, SHOTS, signIn } from './browser.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-output/screens/', import.meta.url));
 const ADMIN_TOKEN = 'e2e-verifier-token-0123456789abcdef';
 const NS = 'gpt-test';
 /** The built-in embedder rates them 0.77 apart, above both 0.7 thresholds set here; the verifier refuses the pair. */
@@ -22,23 +18,15 @@ describe("the verifier's verdicts in the dashboard, in headless Chromium against
   let base: string;
 
   before(async () => {
-    await build({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-    await mkdir(SHOTS, { recursive: true });
+    await buildDashboard();
     h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.verifier': true, 'defaults.threshold': 0.7, 'defaults.verifierCandidateThreshold': 0.7 });
     base = `http://127.0.0.1:${h.server.httpPort}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    browser = await launchChromium();
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
     await h.chat(STORED);
     const r = await h.chat(REFUSED, {}, { headers: { 'x-semantic-cache': 'no-store' } });
     assert.equal(r.source, 'upstream');
-    await page.goto(`${base}/`);
-    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Use token' }).click();
-    await page.getByRole('link', { name: NS, exact: true }).waitFor();
+    await signIn(page, base, ADMIN_TOKEN, NS);
   });
 
   after(async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { json, startHarness, type Harness } from './harness.ts';
+import { json, resetHarness, startHarness, type Harness } from './harness.ts';
 
 const chatBody = (messages: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: 'gpt-test', messages, ...extra });
@@ -9,11 +9,7 @@ describe('what is cached, and what passes through untouched', () => {
   let h: Harness;
   before(async () => { h = await startHarness(); });
   after(async () => { await h.close(); });
-  beforeEach(() => {
-    h.upstream.calls.length = 0;
-    h.upstream.handler = h.upstream.answer;
-    for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
-  });
+  beforeEach(() => resetHarness(h));
 
   it('never answers the same last question asked under another system prompt, history or sampling setting', async () => {
     const question = { role: 'user', content: 'How do I restart a deployment?' };

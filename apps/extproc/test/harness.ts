@@ -42,3 +42,10 @@ export async function startHarness(
 }
 
 export const json = (body: Buffer): Record<string, unknown> => JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+
+/** Between the tests of a suite that shares one harness: no entries, no recorded calls, the default answers. */
+export function resetHarness(h: Harness): void {
+  h.upstream.calls.length = 0;
+  h.upstream.handler = h.upstream.answer;
+  for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
+}

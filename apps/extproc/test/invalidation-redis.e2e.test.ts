@@ -2,52 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EvictionResult } from '@semcache/shared';
-import { startHarness, type Harness } from './harness.ts';
-import { RedisServer } from './redis-server.ts';
+import { adminApi } from './admin-http.ts';
+import type { Harness } from './harness.ts';
+import { eventually, sharedRedis } from './replicas.ts';
 
 const NS = 'gpt-test';
-
-async function eventually(what: string, condition: () => boolean, withinMs = 3000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${withinMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
-
-async function api<T>(h: Harness, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, {
-    method,
-    headers: body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${method} ${path}: ${await res.clone().text()}`);
-  return (await res.json()) as T;
-}
 
 const size = (h: Harness): number => h.server.engine.namespaces.find(NS)?.size ?? 0;
 const ask = (h: Harness, prompt: string, tags?: string) => h.chat(prompt, {}, tags ? { headers: { 'x-semantic-cache-tags': tags } } : {});
 
 describe('targeted invalidation across replicas sharing Redis (a real redis-server)', () => {
-  const redis = new RedisServer();
-  const replicas: Harness[] = [];
+  const shared = sharedRedis('semcache-invalidate');
+  const replica = () => shared.replica();
   let a: Harness;
   let b: Harness;
-  const replica = async (): Promise<Harness> => {
-    const h = await startHarness({ 'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': 'semcache-invalidate' });
-    replicas.push(h);
-    return h;
-  };
 
-  before(async () => {
-    await redis.start();
-    a = await replica();
-    b = await replica();
-  });
-  after(async () => {
-    for (const h of replicas) await h.close();
-    await redis.stop();
-  });
+  before(async () => { [a, b] = await shared.startPair(); });
+  after(() => shared.close());
 
   it("carries an entry's tags and revision to the other replica, and an eviction by tag back", async () => {
     await ask(a, 'How do I drain a node?', 'k8s');
@@ -57,7 +28,7 @@ describe('targeted invalidation across replicas sharing Redis (a real redis-serv
     assert.deepEqual(onB?.tags, ['k8s']);
     assert.equal(onB?.modelRevision, 'gpt-test', "the fake model answers with the model's own name");
 
-    const evicted = await api<EvictionResult>(b, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'] });
+    const evicted = await adminApi<EvictionResult>(b, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'] });
     assert.equal(evicted.matched, 1);
     await eventually('A dropped it', () => size(a) === 1);
     assert.equal((await ask(a, 'How do I drain a node?')).source, 'upstream');
@@ -66,7 +37,7 @@ describe('targeted invalidation across replicas sharing Redis (a real redis-serv
 
   it('an epoch flush on one replica stops the old answers on the others, and a replica started later loads the epoch', async () => {
     await eventually('B is in line with A', () => size(b) === size(a) && size(a) === 2);
-    await api(b, 'POST', `/namespaces/${NS}/epoch`);
+    await adminApi(b, 'POST', `/namespaces/${NS}/epoch`);
     await eventually('A has the new epoch', () => a.server.engine.namespaces.get(NS).epoch === 1);
     const calls = a.upstream.calls.length;
     assert.equal((await ask(a, 'What is the capital of Peru?')).source, 'upstream', 'A no longer serves it');
@@ -86,7 +57,7 @@ describe('targeted invalidation across replicas sharing Redis (a real redis-serv
     const ns = a.server.engine.namespaces.get(NS);
     const stored = [...ns.entries()].find((e) => e.prompt === 'What is the tallest mountain in Peru?')!;
     await eventually('B holds it', () => b.server.admin.listEntries(NS, { text: 'tallest' }).total === 1);
-    await api(b, 'POST', `/namespaces/${NS}/epoch`);
+    await adminApi(b, 'POST', `/namespaces/${NS}/epoch`);
     await eventually('A has epoch 2', () => ns.epoch === 2);
     // What A would have sent had its store raced the flush: the entry as stored in the epoch before.
     a.server.engine.emit({ type: 'add', entry: { ...stored, key: stored.key ^ 1n, epoch: 1 } });

@@ -6,23 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntryDetail, EntryList, EpochResult, EvictionResult, NamespaceInfo } from '@semcache/shared';
 import { EnvoyClient, FakeUpstream, openAiAnswer } from '@semcache/testkit';
+import { adminApi } from './admin-http.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { spawnServer, stopServer, type ServerProcess } from './server-process.ts';
 
 const NS = 'gpt-test';
 
-/** The admin API of the harness's server (no token configured: loopback only). */
-async function api<T>(h: Harness, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, {
-    method,
-    headers: body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, `${method} ${path}: ${await res.clone().text()}`);
-  return (await res.json()) as T;
-}
-
-const entries = async (h: Harness): Promise<EntryList['items']> => (await api<EntryList>(h, 'GET', `/namespaces/${NS}/entries?limit=500`)).items;
+const entries = async (h: Harness): Promise<EntryList['items']> => (await adminApi<EntryList>(h, 'GET', `/namespaces/${NS}/entries?limit=500`)).items;
 const byPrompt = async (h: Harness, prompt: string) => (await entries(h)).find((e) => e.prompt === prompt);
 const tagged = (tags: string) => ({ headers: { 'x-semantic-cache-tags': tags } });
 
@@ -50,7 +40,7 @@ describe('targeted invalidation end to end, through the real gRPC server', () =>
     const entry = await byPrompt(h, 'How do I rotate TLS certificates in Envoy?');
     assert.equal(entry?.modelRevision, 'gpt-test-2024-08-06');
     assert.equal(entry?.systemFingerprint, 'fp_44709d6fcb');
-    const detail = await api<EntryDetail>(h, 'GET', `/namespaces/${NS}/entries/${entry!.id}`);
+    const detail = await adminApi<EntryDetail>(h, 'GET', `/namespaces/${NS}/entries/${entry!.id}`);
     assert.equal(detail.epoch, 0);
   });
 
@@ -68,12 +58,12 @@ describe('targeted invalidation end to end, through the real gRPC server', () =>
   it('a dry run by tag shows what would go and changes nothing; the real run evicts it and the model is asked again', async () => {
     await h.chat('How do I list pods in a namespace?', {}, tagged('k8s'));
     await h.chat('What does a kubelet do?', {}, tagged('k8s,release-5'));
-    const dry = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'], dryRun: true });
+    const dry = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'], dryRun: true });
     assert.equal(dry.matched, 2);
     assert.deepEqual(dry.sample.map((e) => e.prompt).sort(), ['How do I list pods in a namespace?', 'What does a kubelet do?']);
     assert.equal((await h.chat('How do I list pods in a namespace?')).source, 'immediate', 'a dry run evicts nothing');
 
-    const real = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'] });
+    const real = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { tags: ['k8s'] });
     assert.equal(real.matched, 2);
     assert.deepEqual(real.evicted.sort(), dry.sample.map((e) => e.id).sort());
     const calls = h.upstream.calls.length;
@@ -85,16 +75,16 @@ describe('targeted invalidation end to end, through the real gRPC server', () =>
   it('evicts by age, by model revision and by similarity to a prompt, each criterion ANDed with the others', async () => {
     clock += 1_200_000; // 20 minutes: older than the selector below, within the TTL of an hour
     await h.chat('What is the capital of Portugal?');
-    const old = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { olderThanSeconds: 600, dryRun: true, sample: 100 });
+    const old = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { olderThanSeconds: 600, dryRun: true, sample: 100 });
     assert.ok(old.matched >= 4);
     assert.ok(!old.sample.some((e) => e.prompt === 'What is the capital of Portugal?'), 'the new entry is younger');
 
-    const other = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { modelRevision: 'gpt-test-2023-01-01', dryRun: true });
+    const other = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { modelRevision: 'gpt-test-2023-01-01', dryRun: true });
     assert.equal(other.matched, 0);
-    const all = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { modelRevision: 'gpt-test-2024-08-06', dryRun: true });
+    const all = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, { modelRevision: 'gpt-test-2024-08-06', dryRun: true });
     assert.equal(all.matched, (await entries(h)).length);
 
-    const similar = await api<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, {
+    const similar = await adminApi<EvictionResult>(h, 'POST', `/namespaces/${NS}/evictions`, {
       similarTo: { prompt: 'How can I rotate the TLS certificates of Envoy?', minSimilarity: 0.6 },
     });
     assert.deepEqual(similar.sample.map((e) => e.prompt), ['How do I rotate TLS certificates in Envoy?']);
@@ -105,7 +95,7 @@ describe('targeted invalidation end to end, through the real gRPC server', () =>
   it('an epoch flush stops every older answer at once, exact and semantic, and the next answers are served', async () => {
     const before = (await entries(h)).length;
     assert.ok(before > 0);
-    const bump = await api<EpochResult>(h, 'POST', `/namespaces/${NS}/epoch`);
+    const bump = await adminApi<EpochResult>(h, 'POST', `/namespaces/${NS}/epoch`);
     assert.equal(bump.epoch, 1);
     assert.equal(bump.superseded, before);
     let calls = h.upstream.calls.length;
@@ -118,7 +108,7 @@ describe('targeted invalidation end to end, through the real gRPC server', () =>
     assert.equal((await h.chat('What is the capital of Portugal?')).source, 'upstream');
     assert.equal((await h.chat('What is the capital of Portugal?')).source, 'immediate');
     assert.equal(h.upstream.calls.length, calls + 1);
-    const ns = await api<NamespaceInfo>(h, 'GET', `/namespaces/${NS}`);
+    const ns = await adminApi<NamespaceInfo>(h, 'GET', `/namespaces/${NS}`);
     assert.equal(ns.epoch, 1);
     assert.deepEqual((await entries(h)).map((e) => e.epoch), [1, 1]);
     assert.equal(h.server.engine.namespaces.get(NS).size, 2, 'the superseded entries were reclaimed in the background');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { LookupEvent } from '@semcache/shared';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load-config.ts';
 import { DEFAULT_NLI_MODEL, modelsRoot } from '../src/embedders/model-catalog.ts';
 import { startServer } from '../src/server.ts';
 import { NliVerifier } from '../src/verifier/nli/nli-verifier.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { lastLookup } from './admin-http.ts';
+import { resetHarness, startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-nli-verifier-0123456';
 /**
@@ -19,21 +19,13 @@ const ON = {
   'defaults.verifierThreshold': 0.4, 'defaults.verifierTimeoutMs': 10_000, 'verifierModel.kind': 'nli', 'admin.adminTokens': [ADMIN],
 };
 
-async function lastLookup(h: Harness, prompt: string): Promise<LookupEvent> {
-  const r = await fetch(`http://127.0.0.1:${h.server.httpPort}/api/lookups?limit=50`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  const found = ((await r.json()) as { items: LookupEvent[] }).items.find((e) => e.prompt === prompt);
-  assert.ok(found, `a lookup event for "${prompt}"`);
-  return found;
-}
+const lookupOf = (h: Harness, prompt: string) => lastLookup(h, ADMIN, prompt);
 
 describe('VERIFIER=nli through the real gRPC server', () => {
   let h: Harness;
   before(async () => { h = await startHarness(ON); });
   after(async () => { await h.close(); });
-  beforeEach(() => {
-    for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
-    h.upstream.calls.length = 0;
-  });
+  beforeEach(() => resetHarness(h));
 
   it('a pair the cross-encoder rejects is a miss that reaches the model; one it accepts is a hit', async () => {
     await h.chat('What is Kubernetes');
@@ -41,7 +33,7 @@ describe('VERIFIER=nli through the real gRPC server', () => {
     assert.equal(refused.status, 200);
     assert.equal(refused.source, 'upstream');
     assert.equal(h.upstream.calls.length, 2);
-    const event = await lastLookup(h, 'Kubernetes what is it anyway');
+    const event = await lookupOf(h, 'Kubernetes what is it anyway');
     assert.equal(event.outcome, 'verified-miss');
     assert.equal(event.reason, 'verifier-refused');
     assert.equal(event.verifier, `nli/${DEFAULT_NLI_MODEL}`);
@@ -64,7 +56,7 @@ describe('VERIFIER=pair-classifier+nli through the real gRPC server', () => {
     await h.chat('What is Kubernetes');
     const r = await h.chat('Kubernetes what is it anyway');
     assert.equal(r.source, 'upstream');
-    const event = await lastLookup(h, 'Kubernetes what is it anyway');
+    const event = await lookupOf(h, 'Kubernetes what is it anyway');
     assert.equal(event.reason, 'verifier-refused');
     assert.match(event.verifier ?? '', new RegExp(`^pair-classifier/builtin@.*\\+nli/${DEFAULT_NLI_MODEL}$`));
     assert.ok(event.verifierScore! > 0, 'the score is the cross-encoder\'s, so the classifier accepted it');
@@ -91,7 +83,7 @@ describe('a crashed, stalled or missing cross-encoder through the real gRPC serv
         assert.equal(r.status, 200);
         assert.equal(r.source, 'upstream');
         assert.equal(h.upstream.calls.length, 2);
-        const event = await lastLookup(h, 'A man is playing an instrument');
+        const event = await lookupOf(h, 'A man is playing an instrument');
         assert.equal(event.outcome, 'verified-miss');
         assert.equal(event.reason, reason);
       } finally {

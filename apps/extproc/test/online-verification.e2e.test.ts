@@ -3,12 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openAiAnswer, type UpstreamCall } from '@semcache/testkit';
 import { entryId } from '../src/cache/entry.ts';
 import { OnlinePolicy } from '../src/online/online-policy.ts';
 import { json, startHarness, type Harness } from './harness.ts';
-import { RedisServer } from './redis-server.ts';
+import { eventually, sharedRedis } from './replicas.ts';
 
 const NS = 'gpt-test';
 const QUESTION = 'How do I reset my router password?';
@@ -16,14 +15,6 @@ const PARAPHRASE = 'How can I reset my router password?';
 /** Online verification on, with every would-be hit checked: a random source of 0 always draws the audit. */
 const ONLINE = { 'defaults.online': true, 'defaults.errorBound': 0.02, 'defaults.maxExploreRate': 1, 'defaults.threshold': 0.8 };
 const alwaysCheck = () => new OnlinePolicy({ random: () => 0 });
-
-async function eventually(what: string, condition: () => boolean, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${withinMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The model answers every question with this text. */
 function answering(h: Harness, text: string): void {
@@ -146,20 +137,15 @@ describe('online verification findings persist with the entry', () => {
 });
 
 describe('online verification across replicas sharing Redis (a real redis-server)', () => {
-  const redis = new RedisServer();
+  const shared = sharedRedis('semcache-online', ONLINE);
   let a: Harness;
   let b: Harness;
   before(async () => {
-    await redis.start();
-    const redisConfig = { ...ONLINE, 'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': 'semcache-online' };
-    a = await startHarness(redisConfig, { online: alwaysCheck() });
-    b = await startHarness({ ...redisConfig, 'defaults.maxExploreRate': 0 });
+    await shared.start();
+    a = await shared.replica({}, { online: alwaysCheck() });
+    b = await shared.replica({ 'defaults.maxExploreRate': 0 });
   });
-  after(async () => {
-    await a.close();
-    await b.close();
-    await redis.stop();
-  });
+  after(() => shared.close());
 
   it('carries a wrong finding made on one replica to the other, which then does not serve the entry there', async () => {
     const q = 'What is the default admin password of my router?';

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startHarness, type Harness } from './harness.ts';
 import { RedisCluster, type RedisServer } from './redis-server.ts';
+import { eventually } from './replicas.ts';
 
 const NS = 'gpt-test';
 const PREFIX = 'semcache-cluster-test';
-
-/** Polls until the condition holds; replication is asynchronous, but a second is its promise. */
-async function eventually(what: string, condition: () => boolean, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${withinMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
 
 const entries = (h: Harness): number => h.server.engine.namespaces.find(NS)?.size ?? 0;
 

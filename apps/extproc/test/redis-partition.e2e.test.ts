@@ -1,39 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { startHarness, type Harness } from './harness.ts';
-import { RedisServer } from './redis-server.ts';
+import type { Harness } from './harness.ts';
+import { eventually, sharedRedis } from './replicas.ts';
 
 const PREFIX = 'semcache-partition';
-
-async function eventually(what: string, condition: () => boolean, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${withinMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
 
 const completion = (h: Harness, model: string, prompt: string, tenant?: string) =>
   h.envoy.send({ path: '/v1/completions', body: JSON.stringify({ model, prompt }), headers: tenant ? { 'x-tenant': tenant } : {} });
 
 describe('partition keys in Redis (a real redis-server, two replicas)', () => {
-  const redis = new RedisServer();
-  const replicas: Harness[] = [];
-  const replica = async (): Promise<Harness> => {
-    const h = await startHarness({
-      'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': PREFIX, tenantHeader: 'x-tenant', 'tenant.required': false,
-    });
-    replicas.push(h);
-    return h;
-  };
-  before(async () => { await redis.start(); });
-  after(async () => {
-    for (const h of replicas) await h.close();
-    await redis.stop();
-  });
+  const shared = sharedRedis(PREFIX, { tenantHeader: 'x-tenant', 'tenant.required': false });
+  const { redis } = shared;
+  const replica = () => shared.replica();
+  before(() => shared.start());
+  after(() => shared.close());
 
   it('replicates colliding-looking partitions into their own namespaces, and skips a change no partition has', async () => {
     const a = await replica();

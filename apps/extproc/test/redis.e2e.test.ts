@@ -2,34 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entryId } from '../src/cache/entry.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { RedisServer } from './redis-server.ts';
+import { adminApi } from './admin-http.ts';
+import type { Harness } from './harness.ts';
+import { eventually, sharedRedis } from './replicas.ts';
 
 const NS = 'gpt-test';
-
-/** Polls until the condition holds; replication is asynchronous, but a second is its promise. */
-async function eventually(what: string, condition: () => boolean, withinMs = 5000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${withinMs} ms: ${what}`);
-    await sleep(20);
-  }
-}
 
 const labels = (h: Harness): string[] => h.server.admin.listLabels(NS).map((l) => `${l.lookupId}:${l.verdict}`);
 
 const ids = (h: Harness): string[] =>
   [...(h.server.engine.namespaces.find(NS)?.entries() ?? [])].map((e) => entryId(e.key)).sort();
-
-/** A call to a replica's admin API over HTTP (no token configured: it listens on loopback only). */
-async function adminApi(h: Harness, method: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${h.server.httpPort}/api${path}`, {
-    method,
-    headers: body === undefined ? { 'x-requested-by': 'test' } : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.text()}`);
-}
 
 /** Each question in its own conversation, so that none is a semantic hit for another. */
 const ask = (h: Harness, i: number) => h.chat(`Tell me the answer to question number ${i}`, {
@@ -37,26 +19,14 @@ const ask = (h: Harness, i: number) => h.chat(`Tell me the answer to question nu
 });
 
 describe('many replicas sharing one cache through Redis (a real redis-server)', () => {
-  const redis = new RedisServer();
-  const replicas: Harness[] = [];
+  const shared = sharedRedis('semcache-test');
+  const { redis, replicas } = shared;
+  const replica = () => shared.replica();
   let a: Harness;
   let b: Harness;
 
-  const replica = async (): Promise<Harness> => {
-    const h = await startHarness({ 'store.mode': 'redis', 'store.redisUrl': redis.url, 'store.redisPrefix': 'semcache-test' });
-    replicas.push(h);
-    return h;
-  };
-
-  before(async () => {
-    await redis.start();
-    a = await replica();
-    b = await replica();
-  });
-  after(async () => {
-    for (const h of replicas) await h.close();
-    await redis.stop();
-  });
+  before(async () => { [a, b] = await shared.startPair(); });
+  after(() => shared.close());
 
   it('serves on replica B an answer stored through replica A, without calling the model', async () => {
     assert.equal((await a.chat('How do I rotate TLS certificates in Envoy?')).source, 'upstream');
@@ -72,7 +42,7 @@ describe('many replicas sharing one cache through Redis (a real redis-server)', 
   it('carries an operator label made through B to A', async () => {
     const near = b.server.engine.log.recent({ namespace: NS }).find((e) => e.candidatePrompt !== null && e.outcome === 'semantic');
     assert.ok(near, 'B logged the paraphrase with its candidate');
-    await adminApi(b, 'POST', `/namespaces/${NS}/labels`, { lookupId: near.id, verdict: 'same' });
+    await adminApi(b, 'POST', `/namespaces/${NS}/labels`, { lookupId: near.id, verdict: 'same' }, 201);
     await eventually("A lists B's label", () => labels(a).join() === `${near.id}:same`, 1000);
   });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { LookupEvent } from '@semcache/shared';
 import type { Verifier } from '../src/verifier/verifier.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { lastLookup } from './admin-http.ts';
+import { resetHarness, startHarness, type Harness } from './harness.ts';
 
 const ADMIN = 'admin-token-verifier-0123456789';
 /**
@@ -23,21 +23,13 @@ async function call(h: Harness, method: string, path: string, body?: unknown): P
   });
 }
 
-async function lastLookup(h: Harness, prompt: string): Promise<LookupEvent> {
-  const r = (await (await call(h, 'GET', '/api/lookups?limit=50')).json()) as { items: LookupEvent[] };
-  const found = r.items.find((e) => e.prompt === prompt);
-  assert.ok(found, `a lookup event for "${prompt}"`);
-  return found;
-}
+const lookupOf = (h: Harness, prompt: string) => lastLookup(h, ADMIN, prompt);
 
 describe('the learned verifier through the real gRPC server', () => {
   let h: Harness;
   before(async () => { h = await startHarness(ON); });
   after(async () => { await h.close(); });
-  beforeEach(() => {
-    for (const ns of h.server.admin.listNamespaces()) h.server.admin.flushNamespace(ns.name);
-    h.upstream.calls.length = 0;
-  });
+  beforeEach(() => resetHarness(h));
 
   it('a pair it refuses is a miss that reaches the model; a paraphrase it accepts is a hit', async () => {
     await h.chat(STORED);
@@ -46,7 +38,7 @@ describe('the learned verifier through the real gRPC server', () => {
     assert.equal(refused.status, 200);
     assert.equal(refused.headers['x-semantic-cache'], 'miss');
     assert.equal(h.upstream.calls.length, 2);
-    const event = await lastLookup(h, OTHER_QUESTION);
+    const event = await lookupOf(h, OTHER_QUESTION);
     assert.equal(event.outcome, 'verified-miss');
     assert.equal(event.reason, 'verifier-refused');
     assert.match(event.verifier ?? '', /^pair-classifier\/builtin@/);
@@ -57,7 +49,7 @@ describe('the learned verifier through the real gRPC server', () => {
     const hit = await h.chat(PARAPHRASE);
     assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic');
     assert.equal(h.upstream.calls.length, 3);
-    assert.ok((await lastLookup(h, PARAPHRASE)).verifierScore! >= h.server.admin.getNamespace('gpt-test').settings.verifierThreshold!);
+    assert.ok((await lookupOf(h, PARAPHRASE)).verifierScore! >= h.server.admin.getNamespace('gpt-test').settings.verifierThreshold!);
   });
 
   it('turned off for the namespace over the admin API, the very next request hits', async () => {
@@ -94,7 +86,7 @@ describe('a verifier that crashes or hangs', () => {
         assert.equal(r.status, 200);
         assert.equal(r.source, 'upstream');
         assert.equal(h.upstream.calls.length, 2);
-        const event = await lastLookup(h, PARAPHRASE);
+        const event = await lookupOf(h, PARAPHRASE);
         assert.equal(event.outcome, 'verified-miss');
         assert.equal(event.reason, kind === 'crash' ? 'verifier-failed' : 'verifier-timeout');
       } finally {

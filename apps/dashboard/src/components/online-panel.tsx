@@ -1,9 +1,7 @@
-import { useState, type FormEvent } from 'react';
 import type { NamespaceInfo, SettingsPatchRequest } from '@semcache/shared';
-import { asApiError, type ApiError } from '../api/api-error.ts';
 import { formatCount, formatPercent } from '../logic/format.ts';
-import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
+import { useSettingsDraft } from './use-settings-draft.ts';
 
 interface Draft {
   online: boolean;
@@ -19,11 +17,7 @@ const draftOf = (ns: NamespaceInfo): Draft => ({
 
 /** Online verification of one namespace: its error bound and exploration cap, live, and what it has found. */
 export function OnlinePanel({ ns, onSaved }: { ns: NamespaceInfo; onSaved(): void }) {
-  const { client } = useApi();
-  const [draft, setDraft] = useState(() => draftOf(ns));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { draft, edit, save, error, saving, saved } = useSettingsDraft(ns.name, () => draftOf(ns), onSaved);
   const o = ns.online;
 
   const patch: SettingsPatchRequest = {};
@@ -32,28 +26,9 @@ export function OnlinePanel({ ns, onSaved }: { ns: NamespaceInfo; onSaved(): voi
   if (draft.maxExploreRate !== percentOf(ns.settings.maxExploreRate) && draft.maxExploreRate !== '') patch.maxExploreRate = Number(draft.maxExploreRate) / 100;
   const dirty = Object.keys(patch).length > 0;
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await client.updateSettings(ns.name, patch);
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  };
-  const edit = (change: Partial<Draft>): void => {
-    setDraft((d) => ({ ...d, ...change }));
-    setSaved(false);
-  };
-
   return (
     <section className="panel" aria-labelledby="online-h">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={(e) => void save(e, patch)}>
         <h2 id="online-h">Online verification</h2>
         <dl className="stats small" data-testid="online-stats">
           <div><dt className="muted">state</dt><dd>{ns.settings.online ? `on, error bound ${formatPercent(ns.settings.errorBound)}` : 'off: the threshold decides'}</dd></div>

@@ -1,8 +1,6 @@
-import { useState, type FormEvent } from 'react';
 import { ClientControlsSchema, type ClientControls, type NamespaceSettings, type SettingsPatchRequest } from '@semcache/shared';
-import { asApiError, type ApiError } from '../api/api-error.ts';
-import { useApi } from './api-context.tsx';
 import { ErrorNotice } from './status.tsx';
+import { useSettingsDraft } from './use-settings-draft.ts';
 
 type Draft = Pick<NamespaceSettings, 'enabled' | 'guard' | 'clientControls'> & {
   verifier: boolean; verifierThreshold: string; verifierCandidateThreshold: string; ttlSeconds: string; maxEntries: string;
@@ -23,11 +21,7 @@ const CONTROL_LABELS: Record<ClientControls, string> = {
 
 /** TTL, capacity and switches; sends only what changed. */
 export function SettingsForm({ namespace, settings, onSaved }: { namespace: string; settings: NamespaceSettings; onSaved(): void }) {
-  const { client } = useApi();
-  const [draft, setDraft] = useState(() => draftOf(settings));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { draft, edit, reset, save, error, saving, saved } = useSettingsDraft(namespace, () => draftOf(settings), onSaved);
 
   const patch: SettingsPatchRequest = {};
   if (draft.enabled !== settings.enabled) patch.enabled = draft.enabled;
@@ -42,27 +36,8 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
   if (draft.maxEntries !== String(settings.maxEntries)) patch.maxEntries = Number(draft.maxEntries);
   const dirty = Object.keys(patch).length > 0;
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await client.updateSettings(namespace, patch);
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  };
-  const edit = (change: Partial<Draft>): void => {
-    setDraft((d) => ({ ...d, ...change }));
-    setSaved(false);
-  };
-
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="settings-h">
+    <form onSubmit={(e) => void save(e, patch)} aria-labelledby="settings-h">
       <h2 id="settings-h">Settings</h2>
       <div className="form-grid">
         <label className="field">
@@ -95,7 +70,7 @@ export function SettingsForm({ namespace, settings, onSaved }: { namespace: stri
       {error && <ErrorNotice error={error} />}
       <div className="row">
         <button type="submit" className="primary" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save settings'}</button>
-        {dirty && <button type="button" onClick={() => setDraft(draftOf(settings))}>Discard changes</button>}
+        {dirty && <button type="button" onClick={() => reset(draftOf(settings))}>Discard changes</button>}
         {saved && !dirty && <span className="small" role="status">Saved.</span>}
       </div>
     </form>
