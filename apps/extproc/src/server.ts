@@ -71,6 +71,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     guard: tracing ? tracedGuard(guard) : guard,
     verifier,
     now: opts.now,
+    indexPrecision: config.index.precision,
   });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({

@@ -15,6 +15,7 @@ import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
+import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
 import { inChildSpan } from '../tracing/spans.ts';
 
 export type { CacheMode } from './client-controls.ts';
@@ -58,6 +59,8 @@ export interface CacheEngineOptions {
   /** Judges candidates that passed the threshold and the guard, where a namespace has it on. */
   verifier?: Verifier;
   now?: () => number;
+  /** How each namespace's index stores vectors (config `index.precision`; `auto` unless given). */
+  indexPrecision?: IndexPrecisionSetting;
 }
 
 /** Candidates fetched per search; widened when other conversations' entries crowd out this one's. */
@@ -114,6 +117,7 @@ export class CacheEngine {
       defaultVerifierThreshold: tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
       ...(tuned ? { defaultVerifierCandidateThreshold: tuned.candidateThreshold } : {}),
       now: this.now,
+      indexPrecision: (dimensions) => precisionFor(opts.indexPrecision ?? 'auto', dimensions),
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
     });
   }

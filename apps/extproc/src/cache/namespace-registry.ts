@@ -3,6 +3,7 @@ import { NotFoundError } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
 import { Namespace, type RemovalReason } from './namespace.ts';
 import { partitionName, type Partition } from './partition.ts';
+import type { IndexPrecision } from './vector-index.ts';
 
 export interface RegistryOptions {
   config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory' | 'namespaceIdleSeconds'>;
@@ -13,6 +14,8 @@ export interface RegistryOptions {
   /** Where the configuration sets none: the candidate similarity tuned with it (none: the stand-alone threshold). */
   defaultVerifierCandidateThreshold?: number;
   now: () => number;
+  /** The precision of a new index of these dimensions (f32 unless given). */
+  indexPrecision?: (dimensions: number) => IndexPrecision;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
 }
 
@@ -80,7 +83,7 @@ export class NamespaceRegistry {
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
-    const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now());
+    const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now(), this.#opts.indexPrecision);
     this.#byName.set(name, ns);
     return ns;
   }

@@ -5,9 +5,10 @@ import type { CacheChange } from '../cache/changes.ts';
 import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
+import { finishAdoptions, loadIndexes } from './index-file.ts';
 import { decodeRecords, type FileRecord } from './record-file.ts';
 
-export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry';
+export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry' | 'index-unusable';
 
 export interface LoadReport {
   /** Entries in the cache once loaded. */
@@ -16,19 +17,24 @@ export interface LoadReport {
   replayed: number;
   /** Entries already expired, not loaded. */
   expired: number;
+  /** Entries in a vector index once loaded, and how many of their vectors came with a saved index. */
+  indexed: number;
+  fromIndex: number;
   problems: { kind: ProblemKind; message: string }[];
   /** New change logs are numbered above this. */
   lastSeq: number;
 }
 
 /**
- * Rebuilds the cache from the data directory: the snapshot, then the change logs written since, in order.
+ * Rebuilds the cache from the data directory: the saved indexes (stores/index-file.ts), then the snapshot,
+ * then the change logs written since, in order.
  * Damage never stops the start: what precedes it is loaded, the damaged file is kept aside under a new
  * name for inspection, and every problem is in the report. A torn last record of the newest log is what a
  * crash leaves and is not a problem.
  */
 export async function loadDataDir(dir: string, engine: CacheEngine): Promise<LoadReport> {
-  const report: LoadReport = { entries: 0, replayed: 0, expired: 0, problems: [], lastSeq: 0 };
+  const report: LoadReport = { entries: 0, replayed: 0, expired: 0, indexed: 0, fromIndex: 0, problems: [], lastSeq: 0 };
+  const adoptions = await loadIndexes(dir, engine, report.problems);
   const names = await readdir(dir);
   const logs = names.flatMap((name) => {
     const seq = logSeqOf(name);
@@ -50,7 +56,9 @@ export async function loadDataDir(dir: string, engine: CacheEngine): Promise<Loa
     await loadFile(dir, log.name, 'log', engine, report, i === logs.length - 1);
   }
   report.lastSeq = Math.max(report.lastSeq, fromSeq);
+  report.fromIndex = finishAdoptions(adoptions);
   report.entries = engine.namespaces.totalEntries();
+  for (const ns of engine.namespaces.all()) for (const entry of ns.entries()) if (!entry.exactOnly) report.indexed++;
   return report;
 }
 

@@ -8,6 +8,7 @@ import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheStore } from './cache-store.ts';
 import { changeRecord, headerRecord, logFileName, logSeqOf, SNAPSHOT_FILE } from './data-dir-format.ts';
 import { loadDataDir, type LoadReport } from './data-dir-loader.ts';
+import { saveIndexes } from './index-file.ts';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { settingsChangedLive } from './live-settings.ts';
 import { syncDir, writeFileAtomic } from './record-file.ts';
@@ -84,13 +85,18 @@ export class SnapshotStore implements CacheStore {
       logger.warn({ dataDir: dir, problem: p.kind }, `data directory: ${p.message}`);
     }
     logger.info(
-      { dataDir: dir, entries: report.entries, replayed: report.replayed, expired: report.expired, problems: report.problems.length },
+      {
+        dataDir: dir, entries: report.entries, replayed: report.replayed, expired: report.expired, problems: report.problems.length,
+        indexed: report.indexed, fromSavedIndex: report.fromIndex,
+      },
       'cache loaded from the data directory',
     );
     this.#seq = report.lastSeq;
     this.#unsubscribe = engine.onChange((change) => this.#pending.push(changeRecord(change)));
     // A fresh snapshot at once folds the replayed logs in and puts recovered data back in a sound file.
     await this.snapshot();
+    // Before traffic, where saving's pause costs nothing: the next start then loads what was just rebuilt.
+    if (report.indexed > report.fromIndex) await this.saveIndexes();
     this.#timers.push(
       setInterval(() => this.#flush(), this.#opts.fsyncIntervalMs),
       setInterval(() => this.#snapshotInBackground(), this.#opts.snapshotIntervalMs),
@@ -103,6 +109,7 @@ export class SnapshotStore implements CacheStore {
     for (const t of this.#timers) clearInterval(t);
     await this.#snapshotting;
     await this.snapshot();
+    await this.saveIndexes();
     this.#unsubscribe?.();
     this.#flush();
     this.#enqueue(async () => {
@@ -133,6 +140,19 @@ export class SnapshotStore implements CacheStore {
   async flush(): Promise<void> {
     this.#flush();
     await this.#chain;
+  }
+
+  /**
+   * Saves the vector indexes for a fast restart: at start-up after a rebuild and at shutdown only, as usearch
+   * writes them synchronously. A crash meanwhile costs the next start the inserts of what changed since.
+   */
+  async saveIndexes(): Promise<void> {
+    try {
+      const saved = await saveIndexes(this.#opts.dir, this.#opts.engine, this.#seq);
+      this.#opts.logger.info({ dataDir: this.#opts.dir, ...saved }, 'vector indexes saved');
+    } catch (err) {
+      this.#opts.logger.error({ err, dataDir: this.#opts.dir }, 'saving the vector indexes failed; the next start inserts every vector again');
+    }
   }
 
   /** Writes a snapshot of the cache as it is now and deletes the logs it makes redundant. */
