@@ -25,7 +25,7 @@ export interface PromptVectors {
 }
 
 /** Distinct prompts, paraphrase pairs first so that both sides of as many pairs as possible are in. */
-function readPrompts(count: number): { prompts: string[]; pairs: [string, string][] } {
+export function readPrompts(count: number): { prompts: string[]; pairs: [string, string][] } {
   const pairs: [string, string][] = [];
   const qqp = JSON.parse(readFileSync(join(DATA, 'outside', 'qqp_labelled.json'), 'utf8')) as { a: string; b: string; same: boolean }[];
   for (const p of qqp) if (p.same) pairs.push([p.a, p.b]);

@@ -2,7 +2,7 @@ import type { Config, EmbedderIdentity, NamespaceSettings } from '@semcache/shar
 import { NotFoundError } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
 import { Namespace, type RemovalReason } from './namespace.ts';
-import { partitionName, type Partition } from './partition.ts';
+import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import type { IndexPrecision } from './vector-index.ts';
 
 export interface RegistryOptions {
@@ -80,6 +80,12 @@ export class NamespaceRegistry {
   /** Forgets a namespace; its entries must be gone already. */
   delete(name: string): void {
     this.#byName.delete(name);
+  }
+
+  /** The namespace of that name, created with the configured settings when there is none (as changes from elsewhere do). */
+  obtain(name: string): Namespace {
+    const partition = parsePartitionName(name);
+    return this.#byName.get(name) ?? this.create(name, partition, this.settingsFor(partition.model));
   }
 
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {

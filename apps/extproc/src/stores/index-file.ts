@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { EmbedderIdentitySchema, embedderKey } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { Namespace } from '../cache/namespace.ts';
-import { parsePartitionName } from '../cache/partition.ts';
 import { VectorIndex } from '../cache/vector-index.ts';
 import { sameEmbedder } from './entry-codec.ts';
 import { decodeRecords, encodeRecord, syncDir, writeFileAtomic } from './record-file.ts';
@@ -140,9 +139,7 @@ async function adopt(
     unusable(`${what}: ${saved.dimensions} dimensions, the embedder has ${dimensions}`);
     return null;
   }
-  const existing = engine.namespaces.find(saved.namespace);
-  const partition = parsePartitionName(saved.namespace);
-  const ns = existing ?? engine.namespaces.create(saved.namespace, partition, engine.namespaces.settingsFor(partition.model));
+  const ns = engine.namespaces.obtain(saved.namespace);
   if (ns.size > 0) {
     unusable(`${what}: its namespace already has entries`);
     return null;
