@@ -31,7 +31,7 @@ describe('a replica joining a Redis-backed cache (a real redis-server)', () => {
   before(async () => { await redis.start(); });
   after(async () => { await redis.stop(); });
 
-  it('gets every entry, each one in the index it built in bulk under its own key', async () => {
+  it('gets every entry, each one in its index under its own key', async () => {
     const a = await replica(redis.url);
     for (const model of MODELS) {
       for (let i = 0; i < PER_MODEL; i++) {
@@ -51,7 +51,7 @@ describe('a replica joining a Redis-backed cache (a real redis-server)', () => {
         assert.equal(ns.size, PER_MODEL);
         for (const entry of mine) {
           assert.equal(ns.get(entry.key)?.response, entry.response);
-          // A wide beam: the engine's narrow one (8 at this size) misses the odd entry with either way of building.
+          // A wide beam: the engine's narrow one (8 at this size) can miss the odd entry of these look-alike prompts.
           const [best] = ns.search(entry.vector, 64);
           assert.equal(best?.key, entry.key, `'${entry.prompt}' is not found by its vector`);
           assert.ok(best.similarity > 0.99);

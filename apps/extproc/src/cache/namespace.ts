@@ -148,27 +148,6 @@ export class Namespace {
   }
 
   /**
-   * Inserts the vectors of entries about to be added in one bulk call on `threads` threads (usearch's own),
-   * far faster than one insert per `add`; the adds that follow then skip them. Call `finishAdoption` with
-   * the returned keys once they are added, in the same synchronous step, so no other add sees the shortcut.
-   */
-  preindex(entries: readonly CacheEntry[], threads: number): BigUint64Array {
-    const fresh = entries.filter((e) => !e.exactOnly && !this.#entries.has(e.key));
-    const first = fresh[0];
-    if (!first || this.#adopted) return new BigUint64Array(0);
-    const dims = first.vector.length;
-    this.#index ??= new VectorIndex(dims, this.#precision(dims));
-    const index = this.#index;
-    const rows = fresh.filter((e) => e.vector.length === index.dimensions && !index.contains(e.key));
-    const flat = new Float32Array(rows.length * index.dimensions);
-    rows.forEach((e, i) => flat.set(e.vector, i * index.dimensions));
-    const keys = BigUint64Array.from(rows, (e) => e.key);
-    index.addMany(keys, flat, threads);
-    this.#adopted = index;
-    return keys;
-  }
-
-  /**
    * Ends the adoption: keys of the saved index that no entry claimed (expired, evicted or removed since it
    * was saved) leave it. Returns how many vectors were kept from it.
    */

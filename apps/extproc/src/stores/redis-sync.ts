@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { EmbedderIdentity, NamespaceSettings, PairLabel } from '@semcache/shared';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, type CacheEntry } from '../cache/entry.ts';
-import type { Namespace } from '../cache/namespace.ts';
 import { settingsChangedLive } from './live-settings.ts';
 import type { RedisConnection, RedisMulti as Multi } from './redis-connection.ts';
 import { entryHash, idOf, labelField, parseLabel, parseSettings, readEntryHash, type RedisKeys } from './redis-schema.ts';
@@ -29,21 +27,6 @@ export interface RedisSyncDeps {
 
 /** Entries fetched per round trip while loading. */
 const FETCH_BATCH = 500;
-/** Threads of a bulk insert: the batch holds the event loop either way, so it may as well use every core. */
-const INDEX_THREADS = availableParallelism();
-
-function bulkIndex(engine: CacheEngine, entries: readonly CacheEntry[]): { ns: Namespace; keys: BigUint64Array }[] {
-  const byNamespace = new Map<string, CacheEntry[]>();
-  for (const e of entries) {
-    const list = byNamespace.get(e.namespace);
-    if (list) list.push(e);
-    else byNamespace.set(e.namespace, [e]);
-  }
-  return [...byNamespace].map(([name, list]) => {
-    const ns = engine.namespaces.obtain(name);
-    return { ns, keys: ns.preindex(list, INDEX_THREADS) };
-  });
-}
 
 /** Loading a replica from Redis, and reading the entries the change stream names. */
 export class RedisSync {
@@ -161,18 +144,13 @@ export class RedisSync {
       for (const id of ids) if (!local?.get(parseEntryId(id) ?? -1n)) missing.push(id);
     }
     for (let i = 0; i < missing.length; i += FETCH_BATCH) {
-      const fetched = await this.fetch(missing.slice(i, i + FETCH_BATCH));
-      // One bulk insert per namespace and batch: a replica joining a cache of a million entries would
-      // otherwise spend most of its start inserting vectors one at a time.
-      const preindexed = bulkIndex(engine, [...fetched.values()]);
-      for (const [id, entry] of fetched) {
+      for (const [id, entry] of await this.fetch(missing.slice(i, i + FETCH_BATCH))) {
         try {
           engine.apply({ type: 'add', entry });
         } catch (err) {
           this.#deps.bad(id, err as Error);
         }
       }
-      for (const { ns, keys } of preindexed) ns.finishAdoption(keys);
     }
     await this.#reconcileLabels(since);
   }
