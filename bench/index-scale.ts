@@ -15,11 +15,10 @@
  *   node --expose-gc bench/index-scale.ts [--quick] [--1m] [--only-1m] [--queries=500] [--precisions=f32,f16,i8]
  *     [--data=embedding-like,minilm,uniform] [--threads=2]
  */
-import { setImmediate as tick } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { exactSearch, MetricKind } from 'usearch';
 import { BYTES_PER_VALUE, VectorIndex, type IndexPrecision } from '../apps/extproc/src/cache/vector-index.ts';
 import { BruteForceIndex } from './lib/brute-force.ts';
+import { CONCURRENCY, exactTop1, K, recallAt1, searchConcurrently, searchEach } from './lib/index-search.ts';
 import { quantile } from './lib/load.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { promptVectors, type PromptVectors } from './lib/prompt-embeddings.ts';
@@ -29,8 +28,6 @@ const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = args.includes('--quick');
 const DIMENSIONS = 384;
-/** What the engine asks for first (SEARCH_K[0] in cache-engine.ts). */
-const K = 8;
 const sizes = quick ? [2_000]
   : args.includes('--only-1m') ? [1_000_000]
   : [10_000, 100_000, ...(args.includes('--1m') ? [1_000_000] : [])];
@@ -40,7 +37,6 @@ const threads = Number(arg('threads') ?? 2);
 const PARAPHRASE_SIMILARITY = 0.9;
 /** The exact scan's timing is only for comparison: a few queries are enough, and at 1M each takes ~0.3 s. */
 const SCAN_TIMED = 20;
-const CONCURRENCY = 16;
 const REAL_PROMPTS = 20_000;
 
 type Data = 'embedding-like' | 'MiniLM prompts' | 'uniform random';
@@ -129,46 +125,6 @@ interface Result {
 const count = (v: Float32Array): number => v.length / DIMENSIONS;
 const rowOf = (v: Float32Array, i: number): Float32Array => v.subarray(i * DIMENSIONS, (i + 1) * DIMENSIONS);
 
-/** The exact nearest stored row of each query (usearch's exhaustive SIMD scan, on `threads` threads). */
-function exactTop1(stored: Float32Array, q: Float32Array): BigUint64Array {
-  if (count(q) === 0) return new BigUint64Array(0);
-  const found = exactSearch(stored, q, DIMENSIONS, 1, MetricKind.Cos, threads);
-  return found.keys;
-}
-
-function searchEach(index: VectorIndex, q: Float32Array): { top: bigint[]; micros: Float64Array } {
-  const n = count(q);
-  const top: bigint[] = [];
-  const micros = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const found = index.search(rowOf(q, i), K);
-    micros[i] = (performance.now() - t0) * 1000;
-    top.push(found[0]?.key ?? -1n);
-  }
-  return { top, micros: micros.sort() };
-}
-
-/** `CONCURRENCY` clients on one event loop, each issuing its next lookup when the last one is answered. */
-async function searchConcurrently(index: VectorIndex, q: Float32Array): Promise<{ micros: Float64Array; perSecond: number }> {
-  const n = count(q);
-  const total = n * 2;
-  const micros: number[] = [];
-  let next = 0;
-  const client = async (): Promise<void> => {
-    while (next < total) {
-      const i = next++ % n;
-      const t0 = performance.now();
-      await tick();
-      index.search(rowOf(q, i), K);
-      micros.push((performance.now() - t0) * 1000);
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  return { micros: Float64Array.from(micros).sort(), perSecond: total / ((performance.now() - t0) / 1000) };
-}
-
 function scanTimes(stored: Float32Array, q: Float32Array): Float64Array {
   const scan = new BruteForceIndex(DIMENSIONS, count(stored));
   for (let i = 0; i < count(stored); i++) scan.add(rowOf(stored, i));
@@ -182,12 +138,10 @@ function scanTimes(stored: Float32Array, q: Float32Array): Float64Array {
 }
 
 async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]> {
-  const truthFresh = exactTop1(set.stored, set.fresh);
-  const truthNear = exactTop1(set.stored, set.near);
+  const truthFresh = exactTop1(set.stored, set.fresh, DIMENSIONS, threads);
+  const truthNear = exactTop1(set.stored, set.near, DIMENSIONS, threads);
   const scan = scanTimes(set.stored, set.fresh);
   const keys = BigUint64Array.from({ length: size }, (_, i) => BigInt(i));
-  const recall = (top: bigint[], truth: BigUint64Array): number =>
-    top.length === 0 ? NaN : top.filter((k, i) => k === truth[i]).length / top.length;
   const out: Result[] = [];
   for (const precision of precisions) {
     globalThis.gc?.();
@@ -198,15 +152,15 @@ async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]
     const buildSeconds = (performance.now() - t0) / 1000;
     globalThis.gc?.();
     const rssPerEntry = (process.memoryUsage().rss - rss0) / size;
-    const fresh = searchEach(index, set.fresh);
-    const near = searchEach(index, set.near);
+    const fresh = searchEach(index, set.fresh, DIMENSIONS);
+    const near = searchEach(index, set.near, DIMENSIONS);
     const c1 = Float64Array.from([...fresh.micros, ...near.micros]).sort();
-    const c16 = await searchConcurrently(index, set.fresh);
+    const c16 = await searchConcurrently(index, set.fresh, DIMENSIONS);
     out.push({
       data: kind, size, precision, buildSeconds, rssPerEntry,
       c1: { p50: quantile(c1, 0.5), p99: quantile(c1, 0.99) },
       c16: { p50: quantile(c16.micros, 0.5), p99: quantile(c16.micros, 0.99), perSecond: c16.perSecond },
-      recallFresh: recall(fresh.top, truthFresh), recallNear: recall(near.top, truthNear),
+      recallFresh: recallAt1(fresh.top, truthFresh), recallNear: recallAt1(near.top, truthNear),
       scan: { p50: quantile(scan, 0.5), p99: quantile(scan, 0.99) },
     });
     index.clear();

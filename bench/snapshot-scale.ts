@@ -3,7 +3,8 @@
  * and size and the worst event-loop stall while it runs (with lookups every millisecond meanwhile), the saved
  * index's write, and the restart: time until the cache is loaded with the saved index, and (--rebuild) without
  * it, inserting every vector again as before.
- *   node --expose-gc --max-old-space-size=16384 bench/snapshot-scale.ts [--entries=1000000] [--rebuild] [--precision=auto]
+ * It also measures lookups and recall@1 on that index, so one build serves both (a million-entry build takes long).
+ *   node --expose-gc --max-old-space-size=16384 bench/snapshot-scale.ts [--entries=1000000] [--rebuild] [--precision=auto] [--queries=200]
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,7 +21,9 @@ import { INDEX_MANIFEST } from '../apps/extproc/src/stores/index-file.ts';
 import { SnapshotStore } from '../apps/extproc/src/stores/snapshot-store.ts';
 import { quantile } from './lib/load.ts';
 import { markdownTable } from './lib/markdown-table.ts';
-import { DIMENSIONS, makeEntries, NAMESPACE, populate } from './lib/scale-entries.ts';
+import { CONCURRENCY, exactTop1, K, recallAt1, searchConcurrently, searchEach } from './lib/index-search.ts';
+import { gaussian, nearby, seededRandom } from './lib/random-vectors.ts';
+import { DIMENSIONS, makeEntries, NAMESPACE, populate, type ScaleEntries } from './lib/scale-entries.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -30,6 +33,7 @@ const precisionSetting = (arg('precision') ?? 'auto') as IndexPrecisionSetting;
 const precision = precisionFor(precisionSetting, DIMENSIONS);
 const config = loadConfig({}, { logLevel: 'silent', maxEntriesTotal: 10 * N, defaults: { maxEntries: 10 * N }, memory: { maxBytes: 2 ** 50 } });
 const MiB = 1024 * 1024;
+const QUERIES = Number(arg('queries') ?? (quick ? 50 : 200));
 
 /** Nothing is embedded here: the built-in embedder only lends its identity, with the vectors' dimensions. */
 const newEngine = (): CacheEngine =>
@@ -69,6 +73,30 @@ async function underLookups(engine: CacheEngine, work: () => Promise<void>): Pro
   return { ms, worstMs: sorted.at(-1) ?? 0, worstCpuMs, p99Ms: quantile(sorted, 0.99), lookups: delays.length };
 }
 
+/** Lookups on the populated index against an exact search: fresh queries, and near ones (cosine 0.9 to an entry). */
+async function measureSearch(engine: CacheEngine, flat: Float32Array, made: ScaleEntries): Promise<string[][]> {
+  const ns = engine.namespaces.get(NAMESPACE);
+  const normal = gaussian(seededRandom(7));
+  const fresh = new Float32Array(QUERIES * DIMENSIONS);
+  const near = new Float32Array(QUERIES * DIMENSIONS);
+  for (let i = 0; i < QUERIES; i++) {
+    fresh.set(made.draw(), i * DIMENSIONS);
+    near.set(nearby(made.entries[Math.floor((i * N) / QUERIES)]!.vector, 0.9, normal), i * DIMENSIONS);
+  }
+  const keyOf = (rows: BigUint64Array): bigint[] => [...rows].map((r) => made.entries[Number(r)]!.key);
+  const truthFresh = keyOf(exactTop1(flat, fresh, DIMENSIONS, 2));
+  const truthNear = keyOf(exactTop1(flat, near, DIMENSIONS, 2));
+  const a = searchEach(ns, fresh, DIMENSIONS);
+  const b = searchEach(ns, near, DIMENSIONS);
+  const c1 = Float64Array.from([...a.micros, ...b.micros]).sort();
+  const c16 = await searchConcurrently(ns, fresh, DIMENSIONS);
+  const ms = (micros: number): string => (micros / 1000).toFixed(3);
+  return [[
+    N.toLocaleString('en-US'), precision, ms(quantile(c1, 0.5)), ms(quantile(c1, 0.99)), ms(quantile(c16.micros, 0.5)), ms(quantile(c16.micros, 0.99)),
+    c16.perSecond.toFixed(0), recallAt1(a.top, truthFresh).toFixed(3), recallAt1(b.top, truthNear).toFixed(3),
+  ]];
+}
+
 const rss = (): number => {
   globalThis.gc?.();
   return process.memoryUsage().rss;
@@ -87,8 +115,9 @@ try {
   const made = makeEntries(N);
   let engine: CacheEngine | null = newEngine();
   const t0 = performance.now();
-  populate(engine, made.entries);
+  const flat = populate(engine, made.entries);
   process.stderr.write(`populated ${N} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const search = await measureSearch(engine, flat, made);
   const payload = made.payloadBytes;
   made.entries.length = 0;
   const perEntry = (rss() - rss0) / N;
@@ -137,6 +166,11 @@ try {
   console.log(`Memory: ${perEntry.toFixed(0)} B/entry RSS (entries, exact-match map, vectors, index) against ${raw.toFixed(0)} B/entry raw ` +
     `(prompt + answer ${(payload / N).toFixed(0)} B, vector ${DIMENSIONS * BYTES_PER_VALUE[precision]} B at ${precision}): ${(perEntry / raw).toFixed(2)}x.\n`);
   console.log(markdownTable(['step', 'time', 'size', 'worst lookup delay', 'notes'], rows, [1, 2, 3]));
+  console.log(`\nLookups (the namespace's own search, k=${K}, ${QUERIES} fresh + ${QUERIES} near queries; index built on 2 threads):\n`);
+  console.log(markdownTable(
+    ['entries', 'precision', 'c=1 p50 ms', 'c=1 p99 ms', `c=${CONCURRENCY} p50 ms`, `c=${CONCURRENCY} p99 ms`, `c=${CONCURRENCY} lookups/s`, 'recall@1 fresh', 'recall@1 near'],
+    search, [0, 2, 3, 4, 5, 6, 7, 8],
+  ));
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -19,6 +19,8 @@ export interface ScaleEntries {
   entries: CacheEntry[];
   /** UTF-8 bytes of the prompts and answers together. */
   payloadBytes: number;
+  /** More vectors from the distribution of the entries' own, for queries. */
+  draw: () => Float32Array;
 }
 
 export function makeEntries(n: number, now = Date.now()): ScaleEntries {
@@ -47,11 +49,14 @@ export function makeEntries(n: number, now = Date.now()): ScaleEntries {
       createdAt: now, lastHitAt: null, hitCount: 0, expiresAt: now + 7 * 86_400_000,
     });
   }
-  return { entries, payloadBytes };
+  return { entries, payloadBytes, draw };
 }
 
-/** Bulk-builds the namespace's index on `threads` threads, then applies the entries, which find their vectors in it. */
-export function populate(engine: CacheEngine, entries: readonly CacheEntry[], threads = 2): void {
+/**
+ * Bulk-builds the namespace's index on `threads` threads, then applies the entries, which find their vectors
+ * in it. Returns the vectors end to end, in the entries' order.
+ */
+export function populate(engine: CacheEngine, entries: readonly CacheEntry[], threads = 2): Float32Array {
   const ns = engine.namespaces.obtain(NAMESPACE);
   const index = new VectorIndex(DIMENSIONS, ns.precisionFor(DIMENSIONS));
   const flat = new Float32Array(entries.length * DIMENSIONS);
@@ -61,4 +66,5 @@ export function populate(engine: CacheEngine, entries: readonly CacheEntry[], th
   ns.adoptIndex(index);
   for (const entry of entries) engine.apply({ type: 'add', entry });
   ns.finishAdoption(keys);
+  return flat;
 }
