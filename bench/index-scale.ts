@@ -12,7 +12,8 @@
  * real prompts, a prompt whose labelled paraphrase is stored). Lookups run at concurrency 1 and 16: the server
  * searches on its one event loop, so at 16 a lookup also waits for the ones ahead of it.
  * The index is built with `addMany` on `--threads` threads (2); the engine adds one entry at a time.
- *   node --expose-gc bench/index-scale.ts [--quick] [--1m] [--only-1m] [--queries=500] [--precisions=f32,f16,i8]
+ * Each row is also written to stderr as JSON when it is measured, so a long run that is stopped keeps its rows.
+ *   node --expose-gc bench/index-scale.ts [--quick] [--1m] [--sizes=100000,1000000] [--queries=500] [--precisions=f32,f16,i8]
  *     [--data=embedding-like,minilm,uniform] [--threads=2]
  */
 import { performance } from 'node:perf_hooks';
@@ -29,7 +30,7 @@ const arg = (name: string): string | undefined => args.find((a) => a.startsWith(
 const quick = args.includes('--quick');
 const DIMENSIONS = 384;
 const sizes = quick ? [2_000]
-  : args.includes('--only-1m') ? [1_000_000]
+  : arg('sizes') ? arg('sizes')!.split(',').map(Number)
   : [10_000, 100_000, ...(args.includes('--1m') ? [1_000_000] : [])];
 const queries = Number(arg('queries') ?? (quick ? 100 : 500));
 const precisions = (arg('precisions') ?? 'f32,f16,i8').split(',') as IndexPrecision[];
@@ -140,7 +141,6 @@ function scanTimes(stored: Float32Array, q: Float32Array): Float64Array {
 async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]> {
   const truthFresh = exactTop1(set.stored, set.fresh, DIMENSIONS, threads);
   const truthNear = exactTop1(set.stored, set.near, DIMENSIONS, threads);
-  const scan = scanTimes(set.stored, set.fresh);
   const keys = BigUint64Array.from({ length: size }, (_, i) => BigInt(i));
   const out: Result[] = [];
   for (const precision of precisions) {
@@ -161,11 +161,14 @@ async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]
       c1: { p50: quantile(c1, 0.5), p99: quantile(c1, 0.99) },
       c16: { p50: quantile(c16.micros, 0.5), p99: quantile(c16.micros, 0.99), perSecond: c16.perSecond },
       recallFresh: recallAt1(fresh.top, truthFresh), recallNear: recallAt1(near.top, truthNear),
-      scan: { p50: quantile(scan, 0.5), p99: quantile(scan, 0.99) },
+      scan: { p50: NaN, p99: NaN },
     });
     index.clear();
-    process.stderr.write(`${kind}, ${size} entries, ${precision}: built in ${buildSeconds.toFixed(1)} s\n`);
+    process.stderr.write(`${JSON.stringify(out.at(-1))}\n`);
   }
+  // After the builds: freeing the scan's copy of the vectors would otherwise show in their memory figures.
+  const scan = scanTimes(set.stored, set.fresh);
+  for (const r of out) r.scan = { p50: quantile(scan, 0.5), p99: quantile(scan, 0.99) };
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Redis at scale: a new replica joining a Redis-backed cache of N entries (a real redis-server on 127.0.0.1):
  * Redis's memory per entry, the time until the replica is loaded (it serves from what it has meanwhile), and
- * the replica's memory per entry. Entries are written to Redis directly, pipelined, as replicas write them.
+ * the replica's memory per entry. Entries are written to Redis directly, pipelined, as replicas write them, by
+ * a child process.
  *   node --expose-gc --max-old-space-size=16384 bench/redis-join.ts [--entries=100000,1000000]
  */
 import { execFile } from 'node:child_process';
@@ -62,13 +63,24 @@ async function fill(url: string, n: number): Promise<{ payload: number; seconds:
   return { payload: made.payloadBytes, seconds };
 }
 
+/** In a child process, so that the entries it makes do not inflate this process's memory before the join. */
+async function fillElsewhere(url: string, n: number): Promise<{ payload: number; seconds: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [import.meta.filename, `--fill=${url}`, `--entries=${n}`], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as { payload: number; seconds: number };
+}
+
+if (arg('fill')) {
+  console.log(JSON.stringify(await fill(arg('fill')!, sizes[0]!)));
+  process.exit(0);
+}
+
 const rows: string[][] = [];
 for (const n of sizes) {
   const redis = new RedisServer();
   await redis.start();
   try {
     const before = await usedMemory(redis.port);
-    const { payload, seconds: fillSeconds } = await fill(redis.url, n);
+    const { payload, seconds: fillSeconds } = await fillElsewhere(redis.url, n);
     const redisPerEntry = (await usedMemory(redis.port) - before) / n;
     const rss0 = rss();
     const engine = new CacheEngine({

@@ -18,6 +18,8 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/verifier-quality.ts', []],
   ['bench/guard-rule-cost.ts', []],
   ['bench/burst.ts', []],
+  ['bench/snapshot-scale.ts', ['--expose-gc']],
+  ['bench/redis-join.ts', ['--expose-gc']],
 ];
 
 let failed = 0;

@@ -109,7 +109,11 @@ const sizeOf = async (dir: string, match: (name: string) => boolean): Promise<nu
 
 const dir = await mkdtemp(join(tmpdir(), 'semcache-snapshot-scale-'));
 const rows: string[][] = [];
-const row = (step: string, time: string, size: string, stall: string, note: string): void => void rows.push([step, time, size, stall, note]);
+/** Also on stderr at once, so that a long run stopped early keeps what it measured. */
+const row = (step: string, time: string, size: string, stall: string, note: string): void => {
+  rows.push([step, time, size, stall, note]);
+  process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+};
 try {
   const rss0 = rss();
   const made = makeEntries(N);
@@ -122,6 +126,7 @@ try {
   made.entries.length = 0;
   const perEntry = (rss() - rss0) / N;
   const raw = (payload + N * DIMENSIONS * BYTES_PER_VALUE[precision]) / N;
+  process.stderr.write(`${JSON.stringify({ search, perEntry, raw, payload: payload / N })}\n`);
 
   const logs: Logged[] = [];
   let store: SnapshotStore | null = new SnapshotStore({ dir, engine, logger: logger(logs), snapshotIntervalMs: 3_600_000, fsyncIntervalMs: 250 });

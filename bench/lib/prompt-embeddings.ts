@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxLocalEmbedder } from '../../apps/extproc/src/embedders/onnx-local.ts';
+import { SHARED_DATA } from '../quality/datasets.ts';
 
-const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+const DATA = SHARED_DATA;
 const CACHE_DIR = join(import.meta.dirname, '..', '..', '.cache', 'index-scale');
 const MODEL = 'all-minilm-l6-v2-int8';
 const BATCH = 256;
