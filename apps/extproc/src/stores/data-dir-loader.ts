@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
@@ -6,7 +6,7 @@ import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { fitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { finishAdoptions, loadIndexes } from './index-file.ts';
-import { decodeRecords, type FileRecord } from './record-file.ts';
+import { readRecordFile, type FileRecord } from './record-file.ts';
 
 export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry' | 'index-unusable';
 
@@ -66,9 +66,9 @@ async function loadFile(
   dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
 ): Promise<Header | null> {
   const path = join(dir, name);
-  let bytes: Buffer;
+  let read: Awaited<ReturnType<typeof readRecordFile>>;
   try {
-    bytes = await readFile(path);
+    read = await readRecordFile(path);
   } catch (err) {
     // A directory or an unreadable file in a data file's place: one entry of the folder, not the whole of it.
     const aside = `${name}.unreadable-${Date.now()}`;
@@ -76,7 +76,7 @@ async function loadFile(
     report.problems.push({ kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing loaded from it, kept as ${aside}` });
     return null;
   }
-  const { records, damage } = decodeRecords(bytes);
+  const { records, damage } = read;
   const header = parseHeader(records[0]);
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;
