@@ -23,6 +23,8 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/transfer.ts', ['--expose-gc']],
   ['bench/online-verification.ts', []],
   ['bench/invalidation.ts', []],
+  ['bench/snapshot-scale.ts', ['--expose-gc']],
+  ['bench/redis-join.ts', ['--expose-gc']],
 ];
 
 let failed = 0;

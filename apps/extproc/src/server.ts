@@ -76,6 +76,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     verifier,
     online: opts.online,
     now: opts.now,
+    indexPrecision: config.index.precision,
   });
   const admin = new EngineAdmin(engine);
   const metrics = createCacheMetrics({

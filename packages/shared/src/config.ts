@@ -214,6 +214,10 @@ export const ConfigSchema = z.object({
       .describe('bytes of prompts, answers and vectors across all namespaces before least-recently-used eviction (unset = half the smaller of the container memory limit and the V8 old-generation limit)'),
     maxBytesPerNamespace: z.number().int().positive().optional().describe('the same bound per namespace (unset = memory.maxBytes)'),
   }).prefault({}),
+  index: z.object({
+    precision: z.enum(['auto', 'f32', 'f16', 'i8']).default('auto')
+      .describe('how the vector index stores each vector: auto (f16 from 256 dimensions, else f32: measured in docs/benchmarks.md), f32, f16 (half the memory) or i8 (a quarter; loses recall)'),
+  }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
   allowedModels: z.array(z.string().min(1)).default([])
     .describe("models that are cached (a trailing * matches a prefix); requests for others pass through uncached. Empty = every model"),

@@ -15,6 +15,7 @@ import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
+import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
 import { inChildSpan } from '../tracing/spans.ts';
 import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
 import { checkAnswer, type OnlineCheck } from '../online/check-answer.ts';
@@ -75,6 +76,8 @@ export interface CacheEngineOptions {
   /** Online verification's decisions (a seeded one makes them reproducible). */
   online?: OnlinePolicy;
   now?: () => number;
+  /** How each namespace's index stores vectors (config `index.precision`; `auto` unless given). */
+  indexPrecision?: IndexPrecisionSetting;
 }
 
 /** Candidates fetched per search; widened when other conversations' entries crowd out this one's. */
@@ -133,6 +136,7 @@ export class CacheEngine {
       defaultVerifierThreshold: tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
       ...(tuned ? { defaultVerifierCandidateThreshold: tuned.candidateThreshold } : {}),
       now: this.now,
+      indexPrecision: (dimensions) => precisionFor(opts.indexPrecision ?? 'auto', dimensions),
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
     });
   }

@@ -2,7 +2,8 @@ import type { Config, EmbedderIdentity, NamespaceSettings } from '@semcache/shar
 import { NotFoundError } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
 import { Namespace, type RemovalReason } from './namespace.ts';
-import { partitionName, type Partition } from './partition.ts';
+import { parsePartitionName, partitionName, type Partition } from './partition.ts';
+import type { IndexPrecision } from './vector-index.ts';
 
 export interface RegistryOptions {
   config: Pick<Config, 'defaults' | 'models' | 'maxEntriesTotal' | 'maxNamespaces' | 'memory' | 'namespaceIdleSeconds'>;
@@ -13,6 +14,8 @@ export interface RegistryOptions {
   /** Where the configuration sets none: the candidate similarity tuned with it (none: the stand-alone threshold). */
   defaultVerifierCandidateThreshold?: number;
   now: () => number;
+  /** The precision of a new index of these dimensions (f32 unless given). */
+  indexPrecision?: (dimensions: number) => IndexPrecision;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
 }
 
@@ -87,8 +90,14 @@ export class NamespaceRegistry {
     this.#byName.delete(name);
   }
 
+  /** The namespace of that name, created with the configured settings when there is none (as changes from elsewhere do). */
+  obtain(name: string): Namespace {
+    const partition = parsePartitionName(name);
+    return this.#byName.get(name) ?? this.create(name, partition, this.settingsFor(partition.model));
+  }
+
   create(name: string, partition: Partition, settings: NamespaceSettings): Namespace {
-    const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now());
+    const ns = new Namespace(name, partition, settings, this.#opts.embedder, this.#opts.now(), this.#opts.indexPrecision);
     ns.advanceEpoch(this.#deletedEpochs.get(name) ?? 0);
     this.#deletedEpochs.delete(name);
     this.#byName.set(name, ns);

@@ -1,7 +1,7 @@
 import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats } from '@semcache/shared';
 import { entrySizeBytes, type CacheEntry } from './entry.ts';
 import type { Partition } from './partition.ts';
-import { VectorIndex, type Neighbour } from './vector-index.ts';
+import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
 
 export interface ExactLink {
   key: bigint;
@@ -27,6 +27,7 @@ export class Namespace {
   readonly name: string;
   readonly partition: Partition;
   readonly #embedder: () => EmbedderIdentity;
+  readonly #precision: (dimensions: number) => IndexPrecision;
   readonly createdAt: number;
   /** The last lookup that resolved to it: an empty namespace idle long enough gives its slot back. */
   usedAt: number;
@@ -50,13 +51,19 @@ export class Namespace {
   readonly #aliases = new Map<bigint, string[]>();
   /** Created with the first vector: a remote embedder's dimensions are known only once it has answered. */
   #index: VectorIndex | null = null;
+  /** An index loaded from a file while the entries it holds are applied (see `adoptIndex`). */
+  #adopted: VectorIndex | null = null;
   #bytes = 0;
 
-  constructor(name: string, partition: Partition, settings: NamespaceSettings, embedder: () => EmbedderIdentity, now: number) {
+  constructor(
+    name: string, partition: Partition, settings: NamespaceSettings, embedder: () => EmbedderIdentity, now: number,
+    precision: (dimensions: number) => IndexPrecision = () => 'f32',
+  ) {
     this.name = name;
     this.partition = partition;
     this.settings = settings;
     this.#embedder = embedder;
+    this.#precision = precision;
     this.createdAt = now;
     this.usedAt = now;
   }
@@ -118,8 +125,9 @@ export class Namespace {
     const previous = this.#exact.get(entry.exactKey)?.key;
     if (previous !== undefined) this.remove(previous);
     if (!entry.exactOnly) {
-      this.#index ??= new VectorIndex(entry.vector.length);
-      this.#index.add(entry.key, entry.vector);
+      this.#index ??= new VectorIndex(entry.vector.length, this.#precision(entry.vector.length));
+      // Keys are random and never reused for another vector: one the adopted index holds is this entry's.
+      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, entry.vector);
     }
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
@@ -147,9 +155,50 @@ export class Namespace {
     this.#exact.clear();
     this.#aliases.clear();
     this.#index = null;
+    this.#adopted = null;
     this.#bytes = 0;
     this.#current = 0;
     return n;
+  }
+
+  /** The precision an index of these dimensions is built with here. */
+  precisionFor(dimensions: number): IndexPrecision {
+    return this.#precision(dimensions);
+  }
+
+  /**
+   * Takes a saved index as this namespace's, while it is still empty: entries then added whose key it holds
+   * are not inserted again, which is what makes a restart fast. `finishAdoption` ends that.
+   */
+  adoptIndex(index: VectorIndex): void {
+    if (this.#entries.size > 0 || this.#index) throw new Error(`namespace ${this.name} already has entries or an index`);
+    this.#index = index;
+    this.#adopted = index;
+  }
+
+  /**
+   * Ends the adoption: keys of the saved index that no entry claimed (expired, evicted or removed since it
+   * was saved) leave it. Returns how many vectors were kept from it.
+   */
+  finishAdoption(savedKeys: BigUint64Array): number {
+    const adopted = this.#adopted;
+    this.#adopted = null;
+    if (!adopted || adopted !== this.#index) return 0;
+    let kept = 0;
+    for (const key of savedKeys) {
+      const entry = this.#entries.get(key);
+      if (entry && !entry.exactOnly) kept++;
+      else adopted.remove(key);
+    }
+    return kept;
+  }
+
+  /** The index as it is now and the keys it holds, for saving it; null without one. */
+  indexForSaving(): { index: VectorIndex; keys: BigUint64Array } | null {
+    if (!this.#index || this.#adopted) return null;
+    const keys: bigint[] = [];
+    for (const entry of this.#entries.values()) if (!entry.exactOnly) keys.push(entry.key);
+    return { index: this.#index, keys: BigUint64Array.from(keys) };
   }
 
   /**

@@ -5,6 +5,25 @@ export interface Neighbour {
   similarity: number;
 }
 
+/** How the index stores each vector: f32 as given, f16 half the bytes, i8 a quarter (see bench/index-scale.ts). */
+export type IndexPrecision = 'f32' | 'f16' | 'i8';
+
+/** `auto`: the precision measured best for the embedder's dimensions (see `precisionFor`). */
+export type IndexPrecisionSetting = 'auto' | IndexPrecision;
+
+/**
+ * From bench/index-scale.ts (docs/benchmarks.md): at 384 dimensions f16 keeps recall@1 where f32 has it
+ * (0.997 on real MiniLM embeddings at 100k) in half the vector bytes; i8 loses recall. Below 256 dimensions
+ * the graph's links are a larger share of each entry and halving the vector saves little, so f32 stays.
+ */
+export function precisionFor(setting: IndexPrecisionSetting, dimensions: number): IndexPrecision {
+  if (setting !== 'auto') return setting;
+  return dimensions >= 256 ? 'f16' : 'f32';
+}
+
+const SCALAR: Record<IndexPrecision, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };
+export const BYTES_PER_VALUE: Record<IndexPrecision, number> = { f32: 4, f16: 2, i8: 1 };
+
 const BYTES_PER_GRAPH_LINK = 8;
 const CONNECTIVITY = 16;
 /** The index is built with a small search beam; `search` widens it as the index grows (see `beamFor`). */
@@ -29,23 +48,39 @@ function beamFor(size: number): number {
 /** One HNSW index (usearch, cosine) per namespace; keys are entry ids. */
 export class VectorIndex {
   readonly dimensions: number;
+  readonly precision: IndexPrecision;
   #index: Index;
 
-  constructor(dimensions: number) {
+  constructor(dimensions: number, precision: IndexPrecision = 'f32') {
     this.dimensions = dimensions;
-    this.#index = VectorIndex.#create(dimensions);
+    this.precision = precision;
+    this.#index = VectorIndex.#create(dimensions, precision);
   }
 
-  static #create(dimensions: number): Index {
+  static #create(dimensions: number, precision: IndexPrecision): Index {
     return new Index({
       dimensions,
       metric: MetricKind.Cos,
-      quantization: ScalarKind.F32,
+      quantization: SCALAR[precision],
       connectivity: CONNECTIVITY,
       expansion_add: 128,
       expansion_search: BASE_EXPANSION_SEARCH,
       multi: false,
     });
+  }
+
+  /**
+   * An index saved by `save`. usearch adopts whatever the file holds, and its header is not readable from
+   * here: the caller must know the file was written with these dimensions and this precision (see
+   * stores/index-file.ts, which records both beside it).
+   */
+  static load(path: string, dimensions: number, precision: IndexPrecision): VectorIndex {
+    const index = new VectorIndex(dimensions, precision);
+    index.#index.load(path);
+    if (index.#index.dimensions() !== dimensions) {
+      throw new Error(`index file ${path} has ${index.#index.dimensions()} dimensions, expected ${dimensions}`);
+    }
+    return index;
   }
 
   get size(): number {
@@ -54,7 +89,7 @@ export class VectorIndex {
 
   /** Vectors plus the graph's links, roughly: usearch does not report its own allocation. */
   get approximateBytes(): number {
-    return this.size * (this.dimensions * 4 + CONNECTIVITY * 2 * BYTES_PER_GRAPH_LINK);
+    return this.size * (this.dimensions * BYTES_PER_VALUE[this.precision] + CONNECTIVITY * 2 * BYTES_PER_GRAPH_LINK);
   }
 
   add(key: bigint, vector: Float32Array): void {
@@ -64,6 +99,22 @@ export class VectorIndex {
     // usearch throws on a duplicate key: an update is a remove then an add.
     if (this.#index.contains(key)) this.#index.remove(key);
     this.#index.add(key, vector, 1);
+  }
+
+  /**
+   * Many new keys at once (`vectors` is their rows end to end), on `threads` threads: how the benchmarks build
+   * large indexes fast. Not for the cache itself: usearch 2.26.2's concurrent inserts leave a few nodes that no
+   * search reaches (20 of 28,000 in 700-entry indexes on 2 threads; none on 1 thread or one add at a time).
+   */
+  addMany(keys: BigUint64Array, vectors: Float32Array, threads: number): void {
+    if (vectors.length !== keys.length * this.dimensions) {
+      throw new Error(`${vectors.length} values for ${keys.length} vectors of ${this.dimensions} dimensions`);
+    }
+    if (keys.length > 0) this.#index.add(keys, vectors, threads);
+  }
+
+  contains(key: bigint): boolean {
+    return this.#index.contains(key) as boolean;
   }
 
   remove(key: bigint): void {
@@ -81,7 +132,12 @@ export class VectorIndex {
     return out;
   }
 
+  /** Writes the index to `path` (synchronously: the caller decides when a pause of that length is fine). */
+  save(path: string): void {
+    this.#index.save(path);
+  }
+
   clear(): void {
-    this.#index = VectorIndex.#create(this.dimensions);
+    this.#index = VectorIndex.#create(this.dimensions, this.precision);
   }
 }

@@ -60,6 +60,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   CACHE_MAX_BYTES: { path: 'memory.maxBytes', parse: num },
   CACHE_MAX_BYTES_PER_NAMESPACE: { path: 'memory.maxBytesPerNamespace', parse: num },
   CACHE_MAX_ENTRY_BYTES: { path: 'maxEntryBytes', parse: num },
+  INDEX_PRECISION: { path: 'index.precision', parse: String },
   EMBEDDER: { path: 'embedder.provider', parse: String },
   EMBEDDING_MODEL_SERVER: { path: 'embedder.url', parse: String },
   EMBEDDING_MODEL_HOST: { path: 'embedder.host', parse: String },

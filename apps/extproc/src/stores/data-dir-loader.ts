@@ -1,13 +1,14 @@
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
 import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
-import { decodeRecords, type FileRecord } from './record-file.ts';
+import { finishAdoptions, loadIndexes } from './index-file.ts';
+import { readRecordFile, type FileRecord } from './record-file.ts';
 
-export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry';
+export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry' | 'index-unusable';
 
 export interface LoadReport {
   /** Entries in the cache once loaded. */
@@ -16,19 +17,24 @@ export interface LoadReport {
   replayed: number;
   /** Entries already expired, not loaded. */
   expired: number;
+  /** Entries in a vector index once loaded, and how many of their vectors came with a saved index. */
+  indexed: number;
+  fromIndex: number;
   problems: { kind: ProblemKind; message: string }[];
   /** New change logs are numbered above this. */
   lastSeq: number;
 }
 
 /**
- * Rebuilds the cache from the data directory: the snapshot, then the change logs written since, in order.
+ * Rebuilds the cache from the data directory: the saved indexes (stores/index-file.ts), then the snapshot,
+ * then the change logs written since, in order.
  * Damage never stops the start: what precedes it is loaded, the damaged file is kept aside under a new
  * name for inspection, and every problem is in the report. A torn last record of the newest log is what a
  * crash leaves and is not a problem.
  */
 export async function loadDataDir(dir: string, engine: CacheEngine): Promise<LoadReport> {
-  const report: LoadReport = { entries: 0, replayed: 0, expired: 0, problems: [], lastSeq: 0 };
+  const report: LoadReport = { entries: 0, replayed: 0, expired: 0, indexed: 0, fromIndex: 0, problems: [], lastSeq: 0 };
+  const adoptions = await loadIndexes(dir, engine, report.problems);
   const names = await readdir(dir);
   const logs = names.flatMap((name) => {
     const seq = logSeqOf(name);
@@ -50,7 +56,9 @@ export async function loadDataDir(dir: string, engine: CacheEngine): Promise<Loa
     await loadFile(dir, log.name, 'log', engine, report, i === logs.length - 1);
   }
   report.lastSeq = Math.max(report.lastSeq, fromSeq);
+  report.fromIndex = finishAdoptions(adoptions);
   report.entries = engine.namespaces.totalEntries();
+  for (const ns of engine.namespaces.all()) for (const entry of ns.entries()) if (!entry.exactOnly) report.indexed++;
   return report;
 }
 
@@ -58,9 +66,9 @@ async function loadFile(
   dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
 ): Promise<Header | null> {
   const path = join(dir, name);
-  let bytes: Buffer;
+  let read: Awaited<ReturnType<typeof readRecordFile>>;
   try {
-    bytes = await readFile(path);
+    read = await readRecordFile(path);
   } catch (err) {
     // A directory or an unreadable file in a data file's place: one entry of the folder, not the whole of it.
     const aside = `${name}.unreadable-${Date.now()}`;
@@ -68,7 +76,7 @@ async function loadFile(
     report.problems.push({ kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing loaded from it, kept as ${aside}` });
     return null;
   }
-  const { records, damage } = decodeRecords(bytes);
+  const { records, damage } = read;
   const header = parseHeader(records[0]);
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeRecords, encodeRecord, writeFileAtomic } from './record-file.ts';
+import { decodeRecords, encodeRecord, readRecordFile, writeFileAtomic } from './record-file.ts';
 
 const three = (): Buffer => Buffer.concat([
   encodeRecord({ n: 1 }),
@@ -41,6 +41,29 @@ describe('record framing', () => {
     const { records, damage } = decodeRecords(buf);
     assert.equal(records.length, 0);
     assert.deepEqual(damage, { kind: 'corrupt', offset: 0, detail: 'impossible record length' });
+  });
+});
+
+describe('readRecordFile', () => {
+  it('reads a file in chunks as decodeRecords reads it whole: records across chunk borders, torn end, corrupt middle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-records-'));
+    try {
+      const whole = Buffer.concat([three(), three()]);
+      const torn = whole.subarray(0, whole.length - 3);
+      const corrupt = Buffer.from(whole);
+      corrupt.writeUInt8(corrupt[40]! ^ 0xff, 40);
+      for (const [name, bytes] of [['whole', whole], ['torn', torn], ['corrupt', corrupt]] as const) {
+        await writeFile(join(dir, name), bytes);
+        const expected = decodeRecords(bytes);
+        for (const chunk of [5, 7, 64, 1 << 20]) {
+          const got = await readRecordFile(join(dir, name), chunk);
+          assert.deepEqual(got.records.map((r) => [r.json, [...r.blob]]), expected.records.map((r) => [r.json, [...r.blob]]), `${name}, chunks of ${chunk}`);
+          assert.deepEqual(got.damage, expected.damage, `${name}, chunks of ${chunk}`);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

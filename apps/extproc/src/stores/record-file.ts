@@ -70,6 +70,32 @@ export function decodeRecords(buf: Buffer): ReadResult {
   return { records, damage: null };
 }
 
+/** Read this much at a time: Node cannot read a file of 2 GiB or more into one buffer, and a 1M snapshot is 2.8 GB. */
+const READ_CHUNK = 256 * 1024 * 1024;
+
+/** `decodeRecords` over a file of any size, read in chunks; damage offsets are from the file's start. */
+export async function readRecordFile(path: string, chunkBytes = READ_CHUNK): Promise<ReadResult> {
+  const handle = await open(path, 'r');
+  try {
+    const records: FileRecord[] = [];
+    let carry = Buffer.alloc(0);
+    let base = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      const buf = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
+      const got = decodeRecords(buf);
+      for (const r of got.records) records.push(r);
+      const damage = got.damage && { ...got.damage, offset: got.damage.offset + base };
+      if (bytesRead === 0 || (damage && damage.kind === 'corrupt')) return { records, damage };
+      carry = damage ? buf.subarray(got.damage!.offset) : Buffer.alloc(0);
+      base += buf.length - carry.length;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** fsync of the directory makes a rename or a new file itself survive a power cut, not only its bytes. */
 export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');

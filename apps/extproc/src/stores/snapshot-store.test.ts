@@ -109,6 +109,31 @@ describe('SnapshotStore', () => {
     await b.store.close();
   });
 
+  it('a snapshot written while entries are added, used and evicted, then a crash, brings back exactly the cache as it was', async () => {
+    const a = await open(dir);
+    const admin = new EngineAdmin(a.engine);
+    for (let i = 0; i < 600; i++) await put(a.engine, `early question ${i} on subject ${i * 11}`);
+    const old = [...a.engine.namespaces.get('m').entries()];
+    let done = false;
+    let rounds = 0;
+    const snapshot = a.store.snapshot().finally(() => { done = true; });
+    // Changes between the snapshot's batches (it writes 128 entries at a time and yields in between).
+    for (let i = 0; !done; i++, rounds++) {
+      await put(a.engine, `late question ${i} on subject ${i * 13}`);
+      admin.evictEntry('m', entryId(old[i]!.key));
+      assert.equal(await outcome(a.engine, old[old.length - 1 - i]!.prompt), 'exact');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await snapshot;
+    await a.store.flush();
+    const expected = [...a.engine.namespaces.get('m').entries()].map((e) => entryId(e.key)).sort();
+    assert.ok(rounds >= 3, `only ${rounds} rounds of changes while the snapshot ran`);
+    await crash(dir);
+    const b = await open(dir);
+    assert.deepEqual([...b.engine.namespaces.get('m').entries()].map((e) => entryId(e.key)).sort(), expected);
+    await b.store.close();
+  });
+
   it('ignores a torn last record of the newest log, as a crash mid-write leaves it', async () => {
     const a = await open(dir);
     for (const p of prompts) await put(a.engine, p);

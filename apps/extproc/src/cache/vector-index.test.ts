@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { precisionFor, VectorIndex, type IndexPrecision } from './vector-index.ts';
+
+/** Unit vectors from a fixed sequence, so every run indexes the same data. */
+function vectors(n: number, dimensions: number): Float32Array[] {
+  let s = 12345;
+  const next = (): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  return Array.from({ length: n }, () => {
+    const v = Float32Array.from({ length: dimensions }, next);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+const DIMENSIONS = 384;
+const stored = vectors(1000, DIMENSIONS);
+
+describe('VectorIndex precisions', () => {
+  for (const precision of ['f32', 'f16', 'i8'] as IndexPrecision[]) {
+    it(`finds an exact duplicate first, at similarity ~1, at ${precision}, also once saved and loaded`, async () => {
+      const index = new VectorIndex(DIMENSIONS, precision);
+      stored.forEach((v, i) => index.add(BigInt(i), v));
+      const dir = await mkdtemp(join(tmpdir(), 'semcache-vi-'));
+      try {
+        index.save(join(dir, 'i.usearch'));
+        const loaded = VectorIndex.load(join(dir, 'i.usearch'), DIMENSIONS, precision);
+        assert.equal(loaded.size, stored.length);
+        for (const idx of [index, loaded]) {
+          for (let i = 0; i < stored.length; i += 7) {
+            const [best] = idx.search(stored[i]!, 8);
+            assert.equal(best?.key, BigInt(i), `vector ${i} at ${precision}`);
+            assert.ok(best.similarity > 0.99, `similarity ${best.similarity} at ${precision}`);
+          }
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('adds many vectors at once, keyed as given', () => {
+    const index = new VectorIndex(DIMENSIONS, 'f16');
+    const flat = new Float32Array(stored.length * DIMENSIONS);
+    stored.forEach((v, i) => flat.set(v, i * DIMENSIONS));
+    index.addMany(BigUint64Array.from(stored, (_, i) => BigInt(i + 100)), flat, 1);
+    assert.equal(index.size, stored.length);
+    assert.equal(index.search(stored[42]!, 1)[0]?.key, 142n);
+    assert.throws(() => index.addMany(new BigUint64Array(2), new Float32Array(DIMENSIONS), 1), /values for 2 vectors/);
+  });
+
+  it('auto picks the measured precision per dimension, and an explicit one always wins', () => {
+    assert.equal(precisionFor('auto', 384), 'f16');
+    assert.equal(precisionFor('auto', 64), 'f32');
+    assert.equal(precisionFor('i8', 384), 'i8');
+    assert.equal(precisionFor('f32', 1024), 'f32');
+  });
+});
