@@ -5,6 +5,7 @@
  * multiply-adds a pair instead of 4 d^2.
  */
 import type { Adapter } from '../../apps/extproc/src/verifier/adapter.ts';
+import { seededRandom } from '../lib/random-vectors.ts';
 
 /** U and V while they are fitted: d x r each, row-major. */
 interface Factors {
@@ -24,16 +25,6 @@ export interface AdapterPair {
   readonly q: Float32Array;
   readonly c: Float32Array;
   readonly same: boolean;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Wx = x + U (V^T x), with z = V^T x kept for the gradient. */
@@ -63,7 +54,7 @@ function adaptedCosine(m: Factors, q: Float32Array, c: Float32Array): number {
 export function fitAdapter(train: readonly AdapterPair[], heldOut: readonly AdapterPair[], opts: { rank?: number; rate?: number; batch?: number; l2?: number; maxEpochs?: number; patience?: number } = {}): AdapterFit {
   const { rank: r = 32, rate = 2e-3, batch = 64, l2 = 1e-4, maxEpochs = 30, patience = 4 } = opts;
   const d = train[0]!.q.length;
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const m: Factors = { dimensions: d, rank: r, u: new Float64Array(d * r), v: Float64Array.from({ length: d * r }, () => (rnd() - 0.5) * 0.1) };
   // Parameters: U, V, then the logistic scale and offset on the cosine.
   const n = 2 * d * r + 2;

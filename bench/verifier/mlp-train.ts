@@ -4,6 +4,7 @@
  * TypeScript over flat Float64Arrays; 7,000 pairs of 31 inputs train in seconds.
  */
 import type { Mlp } from '../../apps/extproc/src/verifier/mlp.ts';
+import { seededRandom } from '../lib/random-vectors.ts';
 
 export interface MlpOptions {
   readonly hidden?: number;
@@ -20,17 +21,6 @@ export interface MlpOptions {
 export interface MlpFit extends Mlp {
   readonly epochs: number;
   readonly heldOutLoss: number;
-}
-
-/** Deterministic weights for a given seed, so a retrain reproduces the file. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function standardise(xs: readonly Float64Array[], mean: Float64Array, scale: Float64Array): Float64Array {
@@ -76,7 +66,7 @@ export function fitMlp(xs: readonly Float64Array[], ys: readonly number[], heldO
   const train = standardise(xs, mean, scale);
   const held = standardise(heldOut.xs, mean, scale);
 
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   // One parameter vector: hidden weights (units x d), hidden biases, output weights, output bias.
   const [wOff, bOff, oOff, obOff] = [0, units * d, units * d + units, units * d + 2 * units];
