@@ -138,6 +138,7 @@ export class CacheEngine {
       now: this.now,
       indexPrecision: (dimensions) => precisionFor(opts.indexPrecision ?? 'auto', dimensions),
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
+      onDelete: (name) => this.online.forget(name),
     });
   }
 
@@ -328,6 +329,7 @@ export class CacheEngine {
   bumpEpoch(ns: Namespace): number {
     const superseded = ns.currentSize;
     ns.advanceEpoch(ns.epoch + 1);
+    this.online.relearn(ns.name);
     this.#emit({ type: 'epoch', namespace: ns.name, epoch: ns.epoch });
     return superseded;
   }
@@ -382,7 +384,7 @@ export class CacheEngine {
       const ns = this.#namespaceOf(change.entry.namespace);
       // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
       if (change.entry.epoch < ns.epoch) return;
-      if (ns.advanceEpoch(change.entry.epoch)) ns.clear();
+      if (ns.advanceEpoch(change.entry.epoch)) this.flush(ns);
       const alias = ns.getExact(change.entry.exactKey)?.entry;
       // Two replicas may check the same entry at once: each keeps what the other found.
       const known = ns.get(change.entry.key)?.observations;
@@ -400,11 +402,12 @@ export class CacheEngine {
     } else if (change.type === 'remove') {
       this.namespaces.find(change.namespace)?.remove(change.key);
     } else if (change.type === 'flush') {
-      this.namespaces.find(change.namespace)?.clear();
+      const ns = this.namespaces.find(change.namespace);
+      if (ns) this.flush(ns);
     } else if (change.type === 'epoch') {
       const ns = this.#namespaceOf(change.namespace);
       // Off the request path, and nothing is current right after a raise: the old entries go at once.
-      if (ns.advanceEpoch(change.epoch)) ns.clear();
+      if (ns.advanceEpoch(change.epoch)) this.flush(ns);
     } else if (change.type === 'label') {
       // The namespace too, or its labels could not be listed on a replica that has not served it yet.
       this.#namespaceOf(change.label.namespace);
@@ -419,6 +422,13 @@ export class CacheEngine {
       }
       ns.updateSettings(change.settings);
     }
+  }
+
+  /** Empties the namespace; returns how many entries went. Its online findings were on them, so they go too. */
+  flush(ns: Namespace): number {
+    const n = ns.clear();
+    this.online.relearn(ns.name);
+    return n;
   }
 
   #namespaceOf(name: string): Namespace {

@@ -42,7 +42,7 @@ export class EngineAdmin implements CacheAdmin {
 
   flushNamespace(name: string): number {
     const ns = this.#engine.namespaces.get(name);
-    const n = ns.clear();
+    const n = this.#engine.flush(ns);
     this.#engine.emit({ type: 'flush', namespace: ns.name });
     return n;
   }

@@ -17,6 +17,8 @@ export interface RegistryOptions {
   /** The precision of a new index of these dimensions (f32 unless given). */
   indexPrecision?: (dimensions: number) => IndexPrecision;
   onRemove: (ns: Namespace, entry: CacheEntry, reason: RemovalReason) => void;
+  /** A namespace is forgotten (deleted, or reclaimed as idle): what others keep by its name must go too. */
+  onDelete: (name: string) => void;
 }
 
 /** All namespaces, their creation with the configured defaults, and the capacity rules that span them. */
@@ -78,6 +80,7 @@ export class NamespaceRegistry {
       // A bumped epoch is an operator's flush: forgetting it would let an older replica's entries back in.
       if (ns.size > 0 || ns.epoch > 0 || ns.usedAt > idleSince || !sameSettings(ns.settings, this.settingsFor(ns.partition.model))) continue;
       this.#byName.delete(ns.name);
+      this.#opts.onDelete(ns.name);
       removed++;
     }
     return removed;
@@ -88,6 +91,7 @@ export class NamespaceRegistry {
     const epoch = this.#byName.get(name)?.epoch ?? 0;
     if (epoch > 0) this.#deletedEpochs.set(name, epoch);
     this.#byName.delete(name);
+    this.#opts.onDelete(name);
   }
 
   /** The namespace of that name, created with the configured settings when there is none (as changes from elsewhere do). */

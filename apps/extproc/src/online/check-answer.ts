@@ -14,12 +14,15 @@ export interface OnlineCheck {
  * The second half of an exploration, once the model has answered: the finding goes on the candidate (emitted as
  * its `add`, so the data directory and the other replicas get it with the entry), and a different answer is
  * stored for the prompt. Returns whether the answers agreed; null when they could not be compared, or the
- * candidate is gone, and the answer is stored as a miss's would be.
+ * candidate is gone or superseded, and the answer is stored as a miss's would be.
  */
 export async function checkAnswer(engine: CacheEngine, check: OnlineCheck, pending: PendingStore, answer: StoredAnswer): Promise<boolean | null> {
   const ns = engine.namespaces.find(check.namespace);
   const entry = ns?.get(check.key);
-  if (!ns || !entry) {
+  // Gone (its namespace too, perhaps), replaced, or superseded by an epoch: a finding recorded on it would bring
+  // it back in the stores, or teach the namespace about an answer it no longer serves.
+  const live = (): boolean => ns !== undefined && entry !== undefined && ns.get(check.key) === entry && ns.isCurrent(entry);
+  if (!ns || !entry || !live()) {
     engine.store(pending, answer);
     return null;
   }
@@ -27,8 +30,7 @@ export async function checkAnswer(engine: CacheEngine, check: OnlineCheck, pendi
     { endpoint: entry.endpoint, cached: entry.response, fresh: answer.response, deterministic: check.deterministic },
     engine.embedder, ns.settings.threshold,
   );
-  // Evicted or replaced while the answers were compared: recording on it would bring it back in the stores.
-  if (same === null || ns.get(check.key) !== entry) {
+  if (same === null || !live()) {
     engine.store(pending, answer);
     return null;
   }

@@ -150,6 +150,23 @@ export class OnlinePolicy {
     }
   }
 
+  /** The namespace is deleted: what it learned and counted goes too, so one made again under its name starts fresh. */
+  forget(namespace: string): void {
+    this.#state.delete(namespace);
+  }
+
+  /**
+   * The namespace's entries are flushed (plainly or by a new epoch), and their findings with them: findings live
+   * on entries, so a restarted or joining replica learns only from the entries it loads, and keeping them here
+   * would have this replica serve where those check every would-be hit. Its counters stay, as the namespace's do.
+   */
+  relearn(namespace: string): void {
+    const st = this.#state.get(namespace);
+    if (!st) return;
+    st.pooled = new PooledBoundary();
+    st.allowance = CAP_BURST;
+  }
+
   /** Whether the namespace still checks every would-be hit, for want of findings. */
   learning(namespace: string, threshold: number): boolean {
     return this.#stateOf(namespace).pooled.learning(threshold);
