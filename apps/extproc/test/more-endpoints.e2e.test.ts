@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import type { EvictionResult } from '@semcache/shared';
 import { messagesAnswer, messagesStream, responsesStream, type EnvoyResponse } from '@semcache/testkit';
+import { adminApi } from './admin-http.ts';
 import { json, startHarness, type Harness } from './harness.ts';
 
 const TEXT = 'DNS turns host names into IP addresses, so that people can use names instead of numbers.';
@@ -96,6 +98,18 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
       assert.equal(calls(), before);
     });
 
+    it("a streamed answer records its message_start's model, so eviction by that revision finds it", async () => {
+      h.upstream.handler = () => ({ chunks: messagesStream({ text: TEXT, id: 'msg_sse2', model: 'claude-test-20260101' }) });
+      for await (const _ of await anthropic.messages.create({ ...ask('What is a TCP handshake?'), stream: true }));
+      const select = (dryRun: boolean) => adminApi<EvictionResult>(h, 'POST', '/namespaces/claude-test/evictions', { modelRevision: 'claude-test-20260101', dryRun });
+      assert.deepEqual((await select(true)).sample.map((e) => [e.prompt, e.modelRevision]), [['What is a TCP handshake?', 'claude-test-20260101']]);
+      assert.equal((await select(false)).evicted.length, 1);
+      const n = calls();
+      await anthropic.messages.create(ask('What is a TCP handshake?'));
+      assert.equal(last().source, 'upstream', 'evicted: the model answers again');
+      assert.equal(calls(), n + 1);
+    });
+
     it('another system prompt, earlier turn, max_tokens or anthropic-beta never hits; a tool call is not stored', async () => {
       await anthropic.messages.create(ask('What is a subnet mask?'));
       const n = calls();
@@ -153,6 +167,13 @@ describe('more endpoints through the real gRPC server, read by the official SDKs
       assert.equal(json.id, 'resp_sse1');
       assert.equal(json.output_text, TEXT);
       assert.equal(calls(), n);
+    });
+
+    it("a streamed answer records its response's model, so eviction by that revision finds it", async () => {
+      h.upstream.handler = () => ({ chunks: responsesStream({ text: TEXT, id: 'resp_sse2', model: 'gpt-test-2026-01-01' }) });
+      for await (const _ of await openai.responses.create({ model: 'gpt-test', input: 'What is a TCP handshake?', stream: true }));
+      const found = await adminApi<EvictionResult>(h, 'POST', '/namespaces/gpt-test/evictions', { modelRevision: 'gpt-test-2026-01-01', dryRun: true });
+      assert.deepEqual(found.sample.map((e) => e.prompt), ['What is a TCP handshake?']);
     });
 
     it('other instructions or previous_response_id never hit', async () => {

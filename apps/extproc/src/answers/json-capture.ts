@@ -1,7 +1,7 @@
 import type { EndpointKind } from '@semcache/shared';
 import type { AnswerCapture, CaptureResult } from './answer-capture.ts';
 import { wireFormatOf } from './wire-formats.ts';
-import { revisionField } from './model-revision.ts';
+import { revisionOf } from './model-revision.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -44,14 +44,6 @@ export class JsonCapture implements AnswerCapture {
     const wire = wireFormatOf(this.#endpoint);
     const usage = wire.usage(doc);
     if (!wire.storable(doc)) return { answer: null, usage, reason: 'not-an-answer' };
-    const { model, system_fingerprint: systemFingerprint } = doc as { model?: unknown; system_fingerprint?: unknown };
-    return {
-      answer: {
-        response: text, contentType: this.#contentType || 'application/json', usage,
-        modelRevision: revisionField(model), systemFingerprint: revisionField(systemFingerprint),
-      },
-      usage,
-      reason: null,
-    };
+    return { answer: { response: text, contentType: this.#contentType || 'application/json', usage, ...revisionOf(doc) }, usage, reason: null };
   }
 }

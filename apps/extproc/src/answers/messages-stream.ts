@@ -1,5 +1,6 @@
 import type { AnswerCapture, CaptureResult, UnstoredReason } from './answer-capture.ts';
 import { isObject, messagesUsage, storableMessage, type Json } from './messages-answer.ts';
+import { revisionOf } from './model-revision.ts';
 import { SseParser, type SseEvent } from './sse-parser.ts';
 
 /**
@@ -39,7 +40,7 @@ export class MessagesStreamAssembler implements AnswerCapture {
     if (reason !== null) return { answer: null, usage, reason };
     const doc = { ...this.#message, content: this.#blocks, stop_reason: this.#stop.reason, stop_sequence: this.#stop.sequence, usage: this.#usage };
     if (!storableMessage(doc)) return { answer: null, usage, reason: 'not-an-answer' };
-    return { answer: { response: JSON.stringify(doc), contentType: 'application/json', usage }, usage, reason: null };
+    return { answer: { response: JSON.stringify(doc), contentType: 'application/json', usage, ...revisionOf(doc) }, usage, reason: null };
   }
 
   #reason(): UnstoredReason | null {

@@ -31,6 +31,16 @@ describe('Anthropic Messages answers', () => {
     assert.deepEqual(r.usage, { promptTokens: 25, completionTokens: 9, totalTokens: 34 });
   });
 
+  it("records the model of message_start as the answer's revision, as a JSON answer's model is", () => {
+    const model = 'claude-test-20260101';
+    const streamed = capture('messages', messagesStream({ text: TEXT, model }));
+    const json = chooseCapture({ ...head, contentType: 'application/json' }, 'messages', 1 << 20) as AnswerCapture;
+    json.push(Buffer.from(JSON.stringify(messagesAnswer({ text: TEXT, model }))));
+    const fromJson = json.finish().answer!;
+    assert.deepEqual([streamed.answer?.modelRevision, streamed.answer?.systemFingerprint], [model, null]);
+    assert.deepEqual([fromJson.modelRevision, fromJson.systemFingerprint], [model, null]);
+  });
+
   it('renders SSE that assembles back to the same document, ending in message_stop', () => {
     const doc = messagesAnswer({ text: TEXT, usage });
     const sse = renderAnswer({ endpoint: 'messages', response: JSON.stringify(doc), contentType: 'application/json' }, { stream: true, includeUsage: false });
@@ -73,6 +83,7 @@ describe('OpenAI Responses answers', () => {
     assert.equal(r.reason, null);
     assert.deepEqual(JSON.parse(r.answer!.response), responsesAnswer({ text: TEXT, instructions: 'Be brief.' }));
     assert.deepEqual(r.usage, { promptTokens: 11, completionTokens: 8, totalTokens: 19 });
+    assert.equal(capture('responses', responsesStream({ text: TEXT, model: 'gpt-test-2026-01-01' })).answer?.modelRevision, 'gpt-test-2026-01-01');
   });
 
   it('renders numbered events ending in response.completed that assemble back to the same response', () => {

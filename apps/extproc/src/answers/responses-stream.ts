@@ -1,5 +1,6 @@
 import type { AnswerCapture, CaptureResult, UnstoredReason } from './answer-capture.ts';
 import { isObject, responsesUsage, storableResponse, type Json } from './responses-answer.ts';
+import { revisionOf } from './model-revision.ts';
 import { SseParser, type SseEvent } from './sse-parser.ts';
 
 /**
@@ -35,7 +36,7 @@ export class ResponsesStreamAssembler implements AnswerCapture {
     if (reason === null && !this.#final) reason = 'incomplete';
     if (reason === null && !storableResponse(this.#final)) reason = 'not-an-answer';
     if (reason !== null) return { answer: null, usage, reason };
-    return { answer: { response: JSON.stringify(this.#final), contentType: 'application/json', usage }, usage, reason: null };
+    return { answer: { response: JSON.stringify(this.#final), contentType: 'application/json', usage, ...revisionOf(this.#final) }, usage, reason: null };
   }
 
   #event(event: SseEvent): void {
