@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { EntryList } from '@semcache/shared';
 import { newestEnvoy } from '@semcache/testkit';
 import { startEnvoyStack, type EnvoyStack } from './envoy-stack.ts';
 
@@ -111,5 +112,17 @@ describe(`Envoy ${binary.version} on deploy/envoy-untrusted-clients.yaml`, () =>
       assert.deepEqual(await r.json(), answer, control);
     }
     assert.equal(s.upstream.calls.length, 1, 'the model was asked once');
+  });
+
+  it("a client's x-semantic-cache-ttl and x-semantic-cache-tags never reach the cache: the answer is stored untagged, for the namespace's TTL", async () => {
+    const r = await s.post('/v1/chat/completions', chat('What is a StatefulSet'), { 'x-semantic-cache-ttl': '60', 'x-semantic-cache-tags': 'planted' });
+    assert.equal(r.headers.get('x-semantic-cache'), 'miss');
+    assert.equal(r.headers.get('x-semantic-cache-ttl'), '3600', 'stored for the default ttlSeconds, not the asked 60 s');
+    await r.arrayBuffer();
+    const seen = s.upstream.calls.at(-1)!.headers;
+    assert.deepEqual([seen['x-semantic-cache-ttl'], seen['x-semantic-cache-tags']], [undefined, undefined]);
+    const res = await fetch(`http://127.0.0.1:${s.server.httpPort}/api/namespaces/gpt-test/entries`);
+    const entry = ((await res.json()) as EntryList).items.find((e) => e.prompt === 'What is a StatefulSet');
+    assert.deepEqual(entry?.tags, []);
   });
 });

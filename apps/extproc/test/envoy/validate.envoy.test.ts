@@ -66,12 +66,14 @@ const httpFilters = (config: unknown): Filters =>
     .static_resources.listeners[0]!.filter_chains[0]!.filters[0]!.typed_config.http_filters;
 
 describe('deploy/envoy-untrusted-clients.yaml', () => {
-  it('is deploy/envoy.yaml plus one header_mutation filter before ext_proc that removes x-semantic-cache', () => {
+  it("is deploy/envoy.yaml plus one header_mutation filter before ext_proc that removes the client-control headers", () => {
     const shipped = parse(readRepo('deploy/envoy.yaml')) as unknown;
     const untrusted = parse(readRepo('deploy/envoy-untrusted-clients.yaml')) as unknown;
     const filters = httpFilters(untrusted);
     assert.deepEqual(filters.map((f) => f.name), ['envoy.filters.http.header_mutation', 'envoy.filters.http.ext_proc', 'envoy.filters.http.router']);
-    assert.deepEqual((filters[0] as unknown as { typed_config: { mutations: unknown } }).typed_config.mutations, { request_mutations: [{ remove: 'x-semantic-cache' }] });
+    assert.deepEqual((filters[0] as unknown as { typed_config: { mutations: unknown } }).typed_config.mutations, {
+      request_mutations: [{ remove: 'x-semantic-cache' }, { remove: 'x-semantic-cache-ttl' }, { remove: 'x-semantic-cache-tags' }],
+    });
     filters.shift();
     assert.deepEqual(untrusted, shipped);
   });
