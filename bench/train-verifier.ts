@@ -1,9 +1,10 @@
 /**
  * Trains the learned verifier (apps/extproc/src/verifier/) for one embedder and writes its weights into
- * apps/extproc/src/verifier/models/pair-classifier.json (`npm run train:verifier` runs both lines):
+ * apps/extproc/src/verifier/models/pair-classifier.json, replacing only the entry `--write` names, which must be
+ * the embedder's (`--dry-run` trains and reports, writing nothing; without either it refuses to start):
  *
- *   node bench/train-verifier.ts --scorers logistic                      # the built-in embedder: its trees and perceptrons refuse the seed paraphrase
- *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/... node bench/train-verifier.ts --adapter --train 10000
+ *   node bench/train-verifier.ts --write builtin --scorers logistic      # the built-in embedder: its trees and perceptrons refuse the seed paraphrase
+ *   EMBEDDER=onnx EMBEDDING_MODEL_DIR=models/... node bench/train-verifier.ts --write minilm --adapter --train 10000   # npm run train:verifier
  *
  * `--scorers` lists the kinds to fit (logistic, trees, mlp; all by default); perceptrons stop early on tune's
  * pairs past the guard. `--adapter` also fits a linear adapter of the embedding space and tries every kind
@@ -28,6 +29,7 @@ import { bestSettings, type PairRecord, type Quality } from './verifier/decision
 import { fitLogistic } from './verifier/logistic.ts';
 import { fitMlp, type MlpOptions } from './verifier/mlp-train.ts';
 import { embedPairs, guardAllows, samplePairs } from './verifier/pair-data.ts';
+import { checkTarget, WriteTargetError, writeTarget } from './verifier/write-target.ts';
 
 const TUNE_MAX_FALSE_HIT_RATE = 0.015;
 const MODEL_VERSION = '3';
@@ -40,11 +42,24 @@ const round5 = (x: number) => Number(x.toPrecision(5));
 const COMMAND = 'npm run train:verifier';
 const scorers = new Set((process.argv.includes('--scorers') ? process.argv[process.argv.indexOf('--scorers') + 1]! : 'logistic,trees,mlp').split(','));
 
+/** Exits with the reason, before anything is trained, when the flags do not say which entry this run may replace. */
+function refuseUnlessTold<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof WriteTargetError)) throw err;
+    console.error(`train-verifier: ${err.message}`);
+    process.exit(2);
+  }
+}
+const target = refuseUnlessTold(() => writeTarget(process.argv.slice(2)));
+
 const embedder = await createEmbedder(EmbedderConfigSchema.parse({
   provider: process.env.EMBEDDER ?? 'builtin',
   ...(process.env.EMBEDDING_MODEL_DIR ? { modelDir: process.env.EMBEDDING_MODEL_DIR } : {}),
 }));
 const name = embedderName(embedder.identity);
+refuseUnlessTold(() => checkTarget(target, name));
 
 /** Each pair's features, with its vectors for the adapter. */
 async function featurised(pairs: readonly OutsidePair[]) {
@@ -128,12 +143,14 @@ const rounded: PairModel = {
       : { ...sc, mean: sc.mean.map(round), scale: sc.scale.map(round), hidden: sc.hidden.map(round), hiddenBias: sc.hiddenBias.map(round), out: sc.out.map(round), outBias: round(sc.outBias) },
 };
 const saved: PairModel = { ...rounded, checks: await checkScores(rounded, embedder) };
-writeFileSync(MODEL_FILE, `${JSON.stringify({
-  command: COMMAND,
-  models: [...file.models.filter((m) => m.embedder !== name), saved].sort((a, b) => a.embedder.localeCompare(b.embedder)),
-})}\n`);
+if (target !== null) {
+  writeFileSync(MODEL_FILE, `${JSON.stringify({
+    command: COMMAND,
+    models: [...file.models.filter((m) => m.embedder !== target), saved].sort((a, b) => a.embedder.localeCompare(b.embedder)),
+  })}\n`);
+}
 
-console.log(`${name}: trained on ${seen.length} train pairs the guard passes (${train.length} in train)`);
+console.log(`${name}: trained on ${seen.length} train pairs the guard passes (${train.length} in train); ${target === null ? 'dry run, nothing written' : `written to ${MODEL_FILE}`}`);
 console.log(`tune (${tune.length} pairs): threshold ${chosen.threshold}, verifier threshold ${chosen.verifierThreshold}: ` +
   `recall ${chosen.recall.toFixed(3)}, precision ${chosen.precision.toFixed(3)}, false-hit rate ${chosen.falseHitRate.toFixed(4)}`);
 const plain = bestSettings(tuneRecords, TUNE_MAX_FALSE_HIT_RATE, { verifier: false });
