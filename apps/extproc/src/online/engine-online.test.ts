@@ -25,17 +25,23 @@ function engine(now: () => number = Date.now) {
   });
 }
 
-/**
- * Namespace 'm' with an entry that was explored once and brought 150 findings from elsewhere: it has learned a
- * boundary (no longer checks every would-be hit) and counted a decision and a check.
- */
-async function withFindings(e: CacheEngine) {
+/** An answer stored in namespace 'm', and a paraphrase of its prompt that online verification sends to the model. */
+async function storedAndExplored(e: CacheEngine) {
   const miss = await e.lookup(req('How do I reset my router password?'));
   assert.ok(miss.kind === 'miss' && miss.pending);
   const entry = e.store(miss.pending, answer('Hold the reset button.'))!;
   const explored = await e.lookup(req('How can I reset my router password?'));
   assert.ok(explored.kind === 'miss' && explored.check && explored.pending);
-  assert.equal(await e.check(explored.check, explored.pending, answer('Hold the reset button.')), true);
+  return { entry, explored, check: explored.check, pending: explored.pending };
+}
+
+/**
+ * Namespace 'm' with an entry that was explored once and brought 150 findings from elsewhere: it has learned a
+ * boundary (no longer checks every would-be hit) and counted a decision and a check.
+ */
+async function withFindings(e: CacheEngine) {
+  const { entry, check, pending } = await storedAndExplored(e);
+  assert.equal(await e.check(check, pending, answer('Hold the reset button.')), true);
   const changes = findingsOn(entry);
   for (const change of changes) e.apply(change);
   assert.equal(e.online.learning('m', 0.8), false);
@@ -71,13 +77,9 @@ describe('the engine with online verification', () => {
 
   it('sends a would-be hit to the model, and records what the check found', async () => {
     const e = engine();
-    const miss = await e.lookup(req('How do I reset my router password?'));
-    assert.ok(miss.kind === 'miss' && miss.pending);
-    const entry = e.store(miss.pending, answer('Hold the reset button.'))!;
-    const explored = await e.lookup(req('How can I reset my router password?'));
-    assert.ok(explored.kind === 'miss' && explored.check && explored.pending);
+    const { entry, explored, check, pending } = await storedAndExplored(e);
     assert.equal(explored.outcome, 'verify');
-    assert.equal(await e.check(explored.check, explored.pending, answer('Hold the reset button.')), true);
+    assert.equal(await e.check(check, pending, answer('Hold the reset button.')), true);
     assert.deepEqual(entry.observations?.map((o) => o.correct), [true]);
 
     const noStore = await e.lookup(req('How can I reset my router password?', 'no-store'));
@@ -131,12 +133,8 @@ describe('the engine with online verification', () => {
   it('records no finding where an epoch or a deletion (and the namespace made again) came while the model answered', async () => {
     for (const meanwhile of ['epoch', 'delete'] as const) {
       const e = engine();
-      const miss = await e.lookup(req('How do I reset my router password?'));
-      assert.ok(miss.kind === 'miss' && miss.pending);
-      const entry = e.store(miss.pending, answer('Hold the reset button.'))!;
-      const explored = await e.lookup(req('How can I reset my router password?'));
-      assert.ok(explored.kind === 'miss' && explored.check && explored.pending);
-      const checked = e.check(explored.check, explored.pending, answer('Hold the reset button.'));
+      const { entry, check, pending } = await storedAndExplored(e);
+      const checked = e.check(check, pending, answer('Hold the reset button.'));
       if (meanwhile === 'epoch') {
         e.bumpEpoch(e.namespaces.get('m'));
       } else {
