@@ -41,6 +41,12 @@ const rss = (): number => {
   globalThis.gc?.();
   return process.memoryUsage().rss;
 };
+/** What V8 holds after a full collection: JS objects and strings, and ArrayBuffers (the vector slabs). */
+const heapAndBuffers = (): number => {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
 
 /**
  * Every `step`-th entry searched by its own vector as the engine searches (k = 8): a node no search reaches
@@ -107,6 +113,7 @@ for (const n of sizes) {
     const { payload, seconds: fillSeconds } = await fillElsewhere(redis.url, n);
     const redisPerEntry = (await usedMemory(redis.port) - before) / n;
     const rss0 = rss();
+    const heap0 = heapAndBuffers();
     const engine = new CacheEngine({
       config: loadConfig({}, { logLevel: 'silent', maxEntriesTotal: 10 * n, defaults: { maxEntries: 10 * n }, memory: { maxBytes: 2 ** 50 } }),
       embedder: new BuiltinHashedEmbedder({ dimensions: DIMENSIONS }),
@@ -122,12 +129,13 @@ for (const n of sizes) {
     stall.disable();
     const loaded = engine.namespaces.totalEntries();
     const replicaPerEntry = (rss() - rss0) / n;
+    const heapPerEntry = (heapAndBuffers() - heap0) / n;
     await store.close();
     const check = checkIndex(engine.namespaces.get(NAMESPACE));
     const raw = payload / n + DIMENSIONS * BYTES_PER_VALUE[precision];
     rows.push([
       n.toLocaleString('en-US'), fillSeconds.toFixed(1), (redisPerEntry * n / MiB).toFixed(0), redisPerEntry.toFixed(0),
-      joinSeconds.toFixed(1), (loaded / joinSeconds).toFixed(0), `${(stall.max / 1e6).toFixed(0)} (p99 ${(stall.percentile(99) / 1e6).toFixed(0)})`, loaded.toLocaleString('en-US'), replicaPerEntry.toFixed(0), raw.toFixed(0),
+      joinSeconds.toFixed(1), (loaded / joinSeconds).toFixed(0), `${(stall.max / 1e6).toFixed(0)} (p99 ${(stall.percentile(99) / 1e6).toFixed(0)})`, loaded.toLocaleString('en-US'), replicaPerEntry.toFixed(0), heapPerEntry.toFixed(0), raw.toFixed(0),
       `${check.selfFound.toLocaleString('en-US')} / ${check.sampled.toLocaleString('en-US')}`, check.recall.toFixed(3),
     ]);
     process.stderr.write(`${n} entries: joined in ${joinSeconds.toFixed(1)} s\n`);
@@ -138,7 +146,7 @@ for (const n of sizes) {
 
 console.log(`## A replica joining a Redis-backed cache (${DIMENSIONS} dims, index ${precision}, redis-server on 127.0.0.1, load average ${loadavg()[0]!.toFixed(1)} at the end)\n`);
 console.log(markdownTable(
-  ['entries', 'fill s (pipelined)', 'Redis MiB', 'Redis B/entry', 'join s (until loaded)', 'entries/s', 'worst loop delay ms', 'loaded', 'replica RSS B/entry', 'raw B/entry', 'found by own vector', 'recall@1 near (exact)'],
-  rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11],
+  ['entries', 'fill s (pipelined)', 'Redis MiB', 'Redis B/entry', 'join s (until loaded)', 'entries/s', 'worst loop delay ms', 'loaded', 'replica RSS B/entry', 'of it JS heap + buffers', 'raw B/entry', 'found by own vector', 'recall@1 near (exact)'],
+  rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
 ));
 console.log(`\nraw: prompt + answer + the vector at the index precision. The replica serves from what it has while it joins. Found by own vector: a sample of entries whose own vector finds them first (k = ${K}); recall@1 near: queries at cosine 0.9 to them, against an exact search of every vector the replica holds.`);

@@ -166,16 +166,8 @@ export class RedisSync {
       const local = engine.namespaces.find(name);
       for (const id of ids) if (!local?.get(parseEntryId(id) ?? -1n)) missing.push(id);
     }
-    // The next batch is fetched while this one is inserted: the inserts are the join's cost, and Redis (on
-    // another core) is otherwise idle meanwhile, as this replica is while it waits for Redis.
-    let next = this.fetch(missing.slice(0, FETCH_BATCH));
     for (let i = 0; i < missing.length; i += FETCH_BATCH) {
-      const fetched = await next;
-      if (i + FETCH_BATCH < missing.length) {
-        next = this.fetch(missing.slice(i + FETCH_BATCH, i + 2 * FETCH_BATCH));
-        // Awaited on the next turn; until then a failure must not count as unhandled.
-        next.catch(() => undefined);
-      }
+      const fetched = await this.fetch(missing.slice(i, i + FETCH_BATCH));
       let sliceStart = performance.now();
       for (const [id, entry] of fetched) {
         try {
