@@ -37,13 +37,17 @@ const precision = precisionFor('auto', DIMENSIONS);
 const MiB = 1024 * 1024;
 const SAMPLES = Number(arg('samples') ?? (quick ? 200 : 2000));
 
+/**
+ * RSS after a memory-reducing full collection, as V8's memory reducer makes once allocation slows: after a
+ * regular one V8 keeps the pages it freed (a start-up's parsing garbage was most of the RSS at 20k entries).
+ */
 const rss = (): number => {
-  globalThis.gc?.();
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   return process.memoryUsage().rss;
 };
 /** What V8 holds after a full collection: JS objects and strings, and ArrayBuffers (the vector slabs). */
 const heapAndBuffers = (): number => {
-  globalThis.gc?.();
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };

@@ -6,10 +6,12 @@
  * It also measures lookups and recall@1 on that index, so one build serves both (a million-entry build takes long).
  *   node --expose-gc --max-old-space-size=16384 bench/snapshot-scale.ts [--entries=1000000] [--rebuild] [--precision=auto] [--queries=200]
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import lockfile from 'proper-lockfile';
 import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
@@ -98,8 +100,12 @@ async function measureSearch(engine: CacheEngine, flat: Float32Array, made: Scal
   ]];
 }
 
+/**
+ * RSS after a memory-reducing full collection, as V8's memory reducer makes once allocation slows: after a
+ * regular one V8 keeps the pages it freed (a start-up's parsing garbage was most of the RSS at 20k entries).
+ */
 const rss = (): number => {
-  globalThis.gc?.();
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   return process.memoryUsage().rss;
 };
 const sizeOf = async (dir: string, match: (name: string) => boolean): Promise<number> => {
@@ -107,6 +113,33 @@ const sizeOf = async (dir: string, match: (name: string) => boolean): Promise<nu
   for (const name of await readdir(dir)) if (match(name)) total += (await stat(join(dir, name))).size;
   return total;
 };
+
+/** What V8 holds after a full collection: JS objects and strings, and ArrayBuffers (the vector slabs). */
+const heapAndBuffers = (): number => {
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+interface FreshRestart { rss: number; heap: number; entries: number; seconds: number }
+
+/**
+ * The cache's memory without this benchmark's own: a fresh process starts from the data directory (as after
+ * kill -9) and reports its growth, so that the generated data and the first engine's freed pages count nowhere.
+ */
+if (arg('restart-from')) {
+  const rss0 = rss();
+  const heap0 = heapAndBuffers();
+  const into: Logged[] = [];
+  const t = performance.now();
+  const st = new SnapshotStore({ dir: arg('restart-from')!, engine: newEngine(), logger: logger(into), snapshotIntervalMs: 3_600_000, fsyncIntervalMs: 250 });
+  await st.start();
+  const seconds = (performance.now() - t) / 1000;
+  const loaded = into.find((l) => l.msg === 'cache loaded from the data directory') as unknown as { entries: number };
+  console.log(JSON.stringify({ rss: rss() - rss0, heap: heapAndBuffers() - heap0, entries: loaded.entries, seconds } satisfies FreshRestart));
+  await lockfile.unlock(arg('restart-from')!, { lockfilePath: join(arg('restart-from')!, LOCK_NAME), realpath: false });
+  process.exit(0);
+}
 
 const dir = await mkdtemp(join(tmpdir(), 'semcache-snapshot-scale-'));
 const rows: string[][] = [];
@@ -164,14 +197,20 @@ try {
     await lockfile.unlock(dir, { lockfilePath: join(dir, LOCK_NAME), realpath: false });
   };
   await restart('restart with the saved index', 'the index file is loaded, nothing inserted');
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, import.meta.filename, `--restart-from=${dir}`, ...args], { maxBuffer: 1 << 20 });
+  const fresh = JSON.parse(stdout.trim().split('\n').at(-1)!) as FreshRestart;
+  row('restart in a fresh process', `${fresh.seconds.toFixed(1)} s`, `${fresh.entries.toLocaleString('en-US')} entries`, '',
+    `with the saved index; the process grew by ${(fresh.rss / N).toFixed(0)} B/entry RSS, of it ${(fresh.heap / N).toFixed(0)} B/entry JS heap and buffers`);
   if (args.includes('--rebuild')) {
     for (const name of await readdir(dir)) if (name.endsWith('.usearch') || name === INDEX_MANIFEST) await rm(join(dir, name));
     await restart('restart without it (as before)', 'every vector inserted again, one by one');
   }
 
   console.log(`## One replica at ${N.toLocaleString('en-US')} entries (${DIMENSIONS} dims, index ${precision}, load average ${loadavg()[0]!.toFixed(1)} at the end)\n`);
-  console.log(`Memory: ${perEntry.toFixed(0)} B/entry RSS (entries, exact-match map, vectors, index) against ${raw.toFixed(0)} B/entry raw ` +
-    `(prompt + answer ${(payload / N).toFixed(0)} B, vector ${DIMENSIONS * BYTES_PER_VALUE[precision]} B at ${precision}): ${(perEntry / raw).toFixed(2)}x.\n`);
+  console.log(`Memory, restarted in a fresh process: ${(fresh.rss / N).toFixed(0)} B/entry RSS (entries, exact-match map, vectors, index; ` +
+    `${(fresh.heap / N).toFixed(0)} B of it JS heap and buffers) against ${raw.toFixed(0)} B/entry raw (prompt + answer ${(payload / N).toFixed(0)} B, ` +
+    `vector ${DIMENSIONS * BYTES_PER_VALUE[precision]} B at ${precision}): ${(fresh.rss / N / raw).toFixed(2)}x. In this process after filling it: ` +
+    `${perEntry.toFixed(0)} B/entry, which also counts the generated data's freed pages.\n`);
   console.log(markdownTable(['step', 'time', 'size', 'worst lookup delay', 'notes'], rows, [1, 2, 3]));
   console.log(`\nLookups (the namespace's own search, k=${K}, ${QUERIES} fresh + ${QUERIES} near queries; index built on 2 threads):\n`);
   console.log(markdownTable(
