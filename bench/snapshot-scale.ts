@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants as perf, PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import lockfile from 'proper-lockfile';
@@ -50,8 +50,10 @@ function logger(into: Logged[]): pino.Logger {
  * Lookups on a 1 ms timer while `work` runs: each one's delay from when it was due to when it was answered,
  * which is the pause a request would have seen. On a machine shared with other work, part of a delay is this
  * process waiting for a core: the main thread's CPU time within the worst gap is what its own code held it.
+ * Full (mark-compact) collections meanwhile are counted, with the longest: on a large heap each one's pause
+ * is a stall of its own.
  */
-async function underLookups(engine: CacheEngine, work: () => Promise<void>): Promise<{ ms: number; worstMs: number; worstCpuMs: number; p99Ms: number; lookups: number }> {
+async function underLookups(engine: CacheEngine, work: () => Promise<void>): Promise<{ ms: number; worstMs: number; worstCpuMs: number; p99Ms: number; lookups: number; fullGcs: number; longestGcMs: number }> {
   const ns = engine.namespaces.get(NAMESPACE);
   const probe = ns.entries().next().value!.vector;
   const delays: number[] = [];
@@ -67,12 +69,20 @@ async function underLookups(engine: CacheEngine, work: () => Promise<void>): Pro
     delays.push(now - due);
     due = now + 1;
   }, 1);
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   await work();
   const ms = performance.now() - t0;
   clearInterval(timer);
+  observer.disconnect();
+  const full = gcs.filter((g) => ((g as unknown as { detail?: { kind?: number } }).detail)?.kind === perf.NODE_PERFORMANCE_GC_MAJOR);
   const sorted = Float64Array.from(delays).sort();
-  return { ms, worstMs: sorted.at(-1) ?? 0, worstCpuMs, p99Ms: quantile(sorted, 0.99), lookups: delays.length };
+  return {
+    ms, worstMs: sorted.at(-1) ?? 0, worstCpuMs, p99Ms: quantile(sorted, 0.99), lookups: delays.length,
+    fullGcs: full.length, longestGcMs: Math.max(0, ...gcs.map((g) => g.duration)),
+  };
 }
 
 /** Lookups on the populated index against an exact search: fresh queries, and near ones (cosine 0.9 to an entry). */
@@ -170,7 +180,7 @@ try {
   const snap = await underLookups(engine, () => s.snapshot());
   const snapBytes = await sizeOf(dir, (n) => n.startsWith('snapshot.bin'));
   row('snapshot (entries, vectors as f32)', `${(snap.ms / 1000).toFixed(1)} s`, `${(snapBytes / MiB).toFixed(0)} MiB`,
-    `${snap.worstMs.toFixed(1)} ms (p99 ${snap.p99Ms.toFixed(1)})`, `${snap.lookups} lookups ran meanwhile; the most main-thread CPU between two of them: ${snap.worstCpuMs.toFixed(1)} ms`);
+    `${snap.worstMs.toFixed(1)} ms (p99 ${snap.p99Ms.toFixed(1)})`, `${snap.lookups} lookups ran meanwhile; the most main-thread CPU between two of them: ${snap.worstCpuMs.toFixed(1)} ms; ${snap.fullGcs} full GCs, the longest GC ${snap.longestGcMs.toFixed(1)} ms`);
   const idx = await underLookups(engine, () => s.saveIndexes());
   const idxBytes = await sizeOf(dir, (n) => n.endsWith('.usearch') || n === INDEX_MANIFEST);
   const blocked = logs.find((l) => l.msg === 'vector indexes saved')?.blockedMs ?? NaN;
