@@ -3,6 +3,9 @@ import type { IndexPrecision } from './vector-index.ts';
 /** An entry's vector: its own Float32Array in transit, a row of its namespace's slab once stored there. */
 export type EntryVector = Float32Array | Float16Array;
 
+/** Node 24 has Float16Array; on Node 22 (which package.json still allows) rows stay f32, as large as before. */
+const HALVES = typeof Float16Array === 'function';
+
 /** Rows per chunk: growing never copies what is stored, and a chunk (3 MiB at 384 f16 values) is one allocation. */
 const CHUNK_ROWS = 4096;
 
@@ -21,7 +24,7 @@ export class VectorSlab {
 
   constructor(dimensions: number, precision: IndexPrecision) {
     this.dimensions = dimensions;
-    this.#f16 = precision !== 'f32';
+    this.#f16 = precision !== 'f32' && HALVES;
   }
 
   /** Copies the vector into a free row and returns a view of that row. */
