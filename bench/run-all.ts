@@ -25,6 +25,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/invalidation.ts', []],
   ['bench/snapshot-scale.ts', ['--expose-gc']],
   ['bench/redis-join.ts', ['--expose-gc']],
+  ['bench/snapshot-encoding.ts', ['--expose-gc']],
 ];
 
 let failed = 0;

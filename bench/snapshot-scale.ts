@@ -1,15 +1,17 @@
 /**
- * One replica at scale (default 1M entries): memory per entry against the raw bytes, a snapshot's write time
- * and size and the worst event-loop stall while it runs (with lookups every millisecond meanwhile), the saved
- * index's write, and the restart: time until the cache is loaded with the saved index, and (--rebuild) without
- * it, inserting every vector again as before.
+ * One replica at scale (default 1M entries): a snapshot's write time and size and the worst event-loop stall
+ * while it runs (with lookups every millisecond meanwhile), the saved index's write, and the restart: time until
+ * the cache is loaded with the saved index in a fresh process, and that process's memory per entry against the
+ * raw bytes; with --rebuild also without the saved index, inserting every vector again as before.
  * It also measures lookups and recall@1 on that index, so one build serves both (a million-entry build takes long).
  *   node --expose-gc --max-old-space-size=16384 bench/snapshot-scale.ts [--entries=1000000] [--rebuild] [--precision=auto] [--queries=200]
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants as perf, PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import lockfile from 'proper-lockfile';
 import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
@@ -48,8 +50,10 @@ function logger(into: Logged[]): pino.Logger {
  * Lookups on a 1 ms timer while `work` runs: each one's delay from when it was due to when it was answered,
  * which is the pause a request would have seen. On a machine shared with other work, part of a delay is this
  * process waiting for a core: the main thread's CPU time within the worst gap is what its own code held it.
+ * Full (mark-compact) collections meanwhile are counted, with the longest: on a large heap each one's pause
+ * is a stall of its own.
  */
-async function underLookups(engine: CacheEngine, work: () => Promise<void>): Promise<{ ms: number; worstMs: number; worstCpuMs: number; p99Ms: number; lookups: number }> {
+async function underLookups(engine: CacheEngine, work: () => Promise<void>): Promise<{ ms: number; worstMs: number; worstCpuMs: number; p99Ms: number; lookups: number; fullGcs: number; longestGcMs: number }> {
   const ns = engine.namespaces.get(NAMESPACE);
   const probe = ns.entries().next().value!.vector;
   const delays: number[] = [];
@@ -65,12 +69,20 @@ async function underLookups(engine: CacheEngine, work: () => Promise<void>): Pro
     delays.push(now - due);
     due = now + 1;
   }, 1);
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   await work();
   const ms = performance.now() - t0;
   clearInterval(timer);
+  observer.disconnect();
+  const full = gcs.filter((g) => ((g as unknown as { detail?: { kind?: number } }).detail)?.kind === perf.NODE_PERFORMANCE_GC_MAJOR);
   const sorted = Float64Array.from(delays).sort();
-  return { ms, worstMs: sorted.at(-1) ?? 0, worstCpuMs, p99Ms: quantile(sorted, 0.99), lookups: delays.length };
+  return {
+    ms, worstMs: sorted.at(-1) ?? 0, worstCpuMs, p99Ms: quantile(sorted, 0.99), lookups: delays.length,
+    fullGcs: full.length, longestGcMs: Math.max(0, ...gcs.map((g) => g.duration)),
+  };
 }
 
 /** Lookups on the populated index against an exact search: fresh queries, and near ones (cosine 0.9 to an entry). */
@@ -81,7 +93,8 @@ async function measureSearch(engine: CacheEngine, flat: Float32Array, made: Scal
   const near = new Float32Array(QUERIES * DIMENSIONS);
   for (let i = 0; i < QUERIES; i++) {
     fresh.set(made.draw(), i * DIMENSIONS);
-    near.set(nearby(made.entries[Math.floor((i * N) / QUERIES)]!.vector, 0.9, normal), i * DIMENSIONS);
+    const j = Math.floor((i * N) / QUERIES);
+    near.set(nearby(flat.subarray(j * DIMENSIONS, (j + 1) * DIMENSIONS), 0.9, normal), i * DIMENSIONS);
   }
   const keyOf = (rows: BigUint64Array): bigint[] => [...rows].map((r) => made.entries[Number(r)]!.key);
   const truthFresh = keyOf(exactTop1(flat, fresh, DIMENSIONS, 2));
@@ -97,8 +110,12 @@ async function measureSearch(engine: CacheEngine, flat: Float32Array, made: Scal
   ]];
 }
 
+/**
+ * RSS after a memory-reducing full collection, as V8's memory reducer makes once allocation slows: after a
+ * regular one V8 keeps the pages it freed (a start-up's parsing garbage was most of the RSS at 20k entries).
+ */
 const rss = (): number => {
-  globalThis.gc?.();
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   return process.memoryUsage().rss;
 };
 const sizeOf = async (dir: string, match: (name: string) => boolean): Promise<number> => {
@@ -106,6 +123,33 @@ const sizeOf = async (dir: string, match: (name: string) => boolean): Promise<nu
   for (const name of await readdir(dir)) if (match(name)) total += (await stat(join(dir, name))).size;
   return total;
 };
+
+/** What V8 holds after a full collection: JS objects and strings, and ArrayBuffers (the vector slabs). */
+const heapAndBuffers = (): number => {
+  globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+interface FreshRestart { rss: number; heap: number; entries: number; seconds: number }
+
+/**
+ * The cache's memory without this benchmark's own: a fresh process starts from the data directory (as after
+ * kill -9) and reports its growth, so that the generated data and the first engine's freed pages count nowhere.
+ */
+if (arg('restart-from')) {
+  const rss0 = rss();
+  const heap0 = heapAndBuffers();
+  const into: Logged[] = [];
+  const t = performance.now();
+  const st = new SnapshotStore({ dir: arg('restart-from')!, engine: newEngine(), logger: logger(into), snapshotIntervalMs: 3_600_000, fsyncIntervalMs: 250 });
+  await st.start();
+  const seconds = (performance.now() - t) / 1000;
+  const loaded = into.find((l) => l.msg === 'cache loaded from the data directory') as unknown as { entries: number };
+  console.log(JSON.stringify({ rss: rss() - rss0, heap: heapAndBuffers() - heap0, entries: loaded.entries, seconds } satisfies FreshRestart));
+  await lockfile.unlock(arg('restart-from')!, { lockfilePath: join(arg('restart-from')!, LOCK_NAME), realpath: false });
+  process.exit(0);
+}
 
 const dir = await mkdtemp(join(tmpdir(), 'semcache-snapshot-scale-'));
 const rows: string[][] = [];
@@ -136,7 +180,7 @@ try {
   const snap = await underLookups(engine, () => s.snapshot());
   const snapBytes = await sizeOf(dir, (n) => n.startsWith('snapshot.bin'));
   row('snapshot (entries, vectors as f32)', `${(snap.ms / 1000).toFixed(1)} s`, `${(snapBytes / MiB).toFixed(0)} MiB`,
-    `${snap.worstMs.toFixed(1)} ms (p99 ${snap.p99Ms.toFixed(1)})`, `${snap.lookups} lookups ran meanwhile; the most main-thread CPU between two of them: ${snap.worstCpuMs.toFixed(1)} ms`);
+    `${snap.worstMs.toFixed(1)} ms (p99 ${snap.p99Ms.toFixed(1)})`, `${snap.lookups} lookups ran meanwhile; the most main-thread CPU between two of them: ${snap.worstCpuMs.toFixed(1)} ms; ${snap.fullGcs} full GCs, the longest GC ${snap.longestGcMs.toFixed(1)} ms`);
   const idx = await underLookups(engine, () => s.saveIndexes());
   const idxBytes = await sizeOf(dir, (n) => n.endsWith('.usearch') || n === INDEX_MANIFEST);
   const blocked = logs.find((l) => l.msg === 'vector indexes saved')?.blockedMs ?? NaN;
@@ -162,15 +206,20 @@ try {
       '', `${note}; loaded in ${((loadedAt - t) / 1000).toFixed(1)} s (${loaded.fromSavedIndex.toLocaleString('en-US')} vectors from the saved index), then the start-up snapshot; RSS ${((rss() - rssFree) / N).toFixed(0)} B/entry`);
     await lockfile.unlock(dir, { lockfilePath: join(dir, LOCK_NAME), realpath: false });
   };
-  await restart('restart with the saved index', 'the index file is loaded, nothing inserted');
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, import.meta.filename, `--restart-from=${dir}`, ...args], { maxBuffer: 1 << 20 });
+  const fresh = JSON.parse(stdout.trim().split('\n').at(-1)!) as FreshRestart;
+  row('restart with the saved index (a fresh process)', `${fresh.seconds.toFixed(1)} s`, `${fresh.entries.toLocaleString('en-US')} entries`, '',
+    `nothing inserted; the process grew by ${(fresh.rss / N).toFixed(0)} B/entry RSS, of it ${(fresh.heap / N).toFixed(0)} B/entry JS heap and buffers`);
   if (args.includes('--rebuild')) {
     for (const name of await readdir(dir)) if (name.endsWith('.usearch') || name === INDEX_MANIFEST) await rm(join(dir, name));
     await restart('restart without it (as before)', 'every vector inserted again, one by one');
   }
 
   console.log(`## One replica at ${N.toLocaleString('en-US')} entries (${DIMENSIONS} dims, index ${precision}, load average ${loadavg()[0]!.toFixed(1)} at the end)\n`);
-  console.log(`Memory: ${perEntry.toFixed(0)} B/entry RSS (entries, exact-match map, vectors, index) against ${raw.toFixed(0)} B/entry raw ` +
-    `(prompt + answer ${(payload / N).toFixed(0)} B, vector ${DIMENSIONS * BYTES_PER_VALUE[precision]} B at ${precision}): ${(perEntry / raw).toFixed(2)}x.\n`);
+  console.log(`Memory, restarted in a fresh process: ${(fresh.rss / N).toFixed(0)} B/entry RSS (entries, exact-match map, vectors, index; ` +
+    `${(fresh.heap / N).toFixed(0)} B of it JS heap and buffers) against ${raw.toFixed(0)} B/entry raw (prompt + answer ${(payload / N).toFixed(0)} B, ` +
+    `vector ${DIMENSIONS * BYTES_PER_VALUE[precision]} B at ${precision}): ${(fresh.rss / N / raw).toFixed(2)}x. In this process after filling it: ` +
+    `${perEntry.toFixed(0)} B/entry, which also counts the generated data's freed pages.\n`);
   console.log(markdownTable(['step', 'time', 'size', 'worst lookup delay', 'notes'], rows, [1, 2, 3]));
   console.log(`\nLookups (the namespace's own search, k=${K}, ${QUERIES} fresh + ${QUERIES} near queries; index built on 2 threads):\n`);
   console.log(markdownTable(

@@ -16,6 +16,7 @@ import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactKeyOf } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
+import { asFloat32 } from './vector-slab.ts';
 import { inChildSpan } from '../tracing/spans.ts';
 import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
 import { checkAnswer, type OnlineCheck } from '../online/check-answer.ts';
@@ -225,7 +226,7 @@ export class CacheEngine {
       if (verifier === null) return hitOf(c, null);
       if (verified++ >= MAX_VERIFIED) break;
       const verdict = await runVerifier(verifier,
-        { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity, queryVector: vector, candidateVector: c.entry.vector },
+        { query: req.prompt, candidate: c.entry.prompt, similarity: c.similarity, queryVector: vector, candidateVector: asFloat32(c.entry.vector) },
         ns.settings.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD, this.#verifierTimeoutMs);
       if (verdict.accept) return hitOf(c, verdict);
       refusal ??= verdict;

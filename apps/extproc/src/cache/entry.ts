@@ -1,3 +1,4 @@
+import type { EntryVector } from './vector-slab.ts';
 import type { EndpointKind, EntryDetail, EntrySummary, Observation, Usage } from '@semcache/shared';
 
 /** A cached answer with everything needed to serve it, expire it and show it to an operator. */
@@ -9,7 +10,8 @@ export interface CacheEntry {
   fingerprint: string;
   /** Namespace-scoped exact-match key: fingerprint plus normalised prompt. */
   exactKey: string;
-  vector: Float32Array;
+  /** At the index's precision once stored (a row of its namespace's slab). */
+  vector: EntryVector;
   /** A prompt past the embedder's token window: answered by the exact tier only, never indexed. */
   exactOnly?: true;
   response: string;

@@ -2,6 +2,7 @@ import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats
 import { entrySizeBytes, type CacheEntry } from './entry.ts';
 import type { Partition } from './partition.ts';
 import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
+import { asFloat32, VectorSlab, type EntryVector } from './vector-slab.ts';
 
 export interface ExactLink {
   key: bigint;
@@ -53,6 +54,8 @@ export class Namespace {
   #index: VectorIndex | null = null;
   /** An index loaded from a file while the entries it holds are applied (see `adoptIndex`). */
   #adopted: VectorIndex | null = null;
+  /** The entries' own copies of their vectors, one row each, created with the index. */
+  #slab: VectorSlab | null = null;
   #bytes = 0;
 
   constructor(
@@ -126,8 +129,10 @@ export class Namespace {
     if (previous !== undefined) this.remove(previous);
     if (!entry.exactOnly) {
       this.#index ??= new VectorIndex(entry.vector.length, this.#precision(entry.vector.length));
+      this.#slab ??= new VectorSlab(this.#index.dimensions, this.#index.precision);
       // Keys are random and never reused for another vector: one the adopted index holds is this entry's.
-      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, entry.vector);
+      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, asFloat32(entry.vector));
+      entry.vector = this.#slab.store(entry.vector);
     }
     this.#entries.set(entry.key, entry);
     this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
@@ -144,6 +149,7 @@ export class Namespace {
     for (const alias of this.#aliases.get(key) ?? []) this.#exact.delete(alias);
     this.#aliases.delete(key);
     this.#index?.remove(key);
+    if (!entry.exactOnly && this.#slab) entry.vector = this.#slab.release(entry.vector);
     this.#bytes -= entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current--;
     return entry;
@@ -156,6 +162,8 @@ export class Namespace {
     this.#aliases.clear();
     this.#index = null;
     this.#adopted = null;
+    // The old rows stay with the entries that view them, and go with them: none is reused.
+    this.#slab = null;
     this.#bytes = 0;
     this.#current = 0;
     return n;
@@ -231,9 +239,9 @@ export class Namespace {
     return this.#entries.values().next().value;
   }
 
-  search(vector: Float32Array, k: number): Neighbour[] {
+  search(vector: EntryVector, k: number): Neighbour[] {
     if (!this.#index || vector.length !== this.#index.dimensions) return [];
-    return this.#index.search(vector, k);
+    return this.#index.search(asFloat32(vector), k);
   }
 
   info(): NamespaceInfo {

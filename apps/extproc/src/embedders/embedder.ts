@@ -44,7 +44,7 @@ export function l2normalize(v: Float32Array): Float32Array {
 }
 
 /** Whether a vector read back from storage is a usable unit vector (older versions could store NaN ones). */
-export function isUnitVector(v: Float32Array): boolean {
+export function isUnitVector(v: Iterable<number>): boolean {
   let sum = 0;
   for (const x of v) sum += x * x;
   return Math.abs(sum - 1) < 1e-3;

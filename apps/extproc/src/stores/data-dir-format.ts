@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { EmbedderIdentitySchema, StoredNamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity } from '@semcache/shared';
 import type { CacheChange } from '../cache/changes.ts';
-import { parseEntryId, entryId } from '../cache/entry.ts';
+import { parseEntryId, entryId, type CacheEntry } from '../cache/entry.ts';
 import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
-import { encodeRecord, type FileRecord } from './record-file.ts';
+import { encodeRecord, type FileRecord, type RecordEncoder } from './record-file.ts';
 
 /**
  * The records of the data directory. `snapshot.bin` holds a header, then the settings changed live, the
@@ -60,6 +60,16 @@ export function changeRecord(change: CacheChange): Buffer {
     case 'label': return encodeRecord({ t: 'label', label: change.label });
     case 'unlabel': return encodeRecord({ t: 'unlabel', namespace: change.namespace, lookupId: change.lookupId });
   }
+}
+
+/** Reused by `appendAddRecord`: an entry's vector as Float32 values, converted from its precision in place. */
+let scratch = new Float32Array(0);
+
+/** The add record `changeRecord` makes, appended to `encoder` (false when it has no room: take its records first). */
+export function appendAddRecord(encoder: RecordEncoder, entry: CacheEntry): boolean {
+  if (scratch.length !== entry.vector.length) scratch = new Float32Array(entry.vector.length);
+  scratch.set(entry.vector);
+  return encoder.append({ t: 'add', entry: entryMeta(entry) }, new Uint8Array(scratch.buffer));
 }
 
 /** The change a record stands for; throws with a readable message when it is not one. */

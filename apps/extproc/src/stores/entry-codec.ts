@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EndpointKindSchema, ObservationSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
+import { asFloat32, type EntryVector } from '../cache/vector-slab.ts';
 import { isUnitVector } from '../embedders/embedder.ts';
 
 /**
@@ -55,7 +56,9 @@ export function entryMeta(e: CacheEntry): EntryMeta {
   };
 }
 
-export function vectorBytes(v: Float32Array): Buffer {
+/** Float32 bytes whatever the precision it is held at: the stored formats have one. */
+export function vectorBytes(vector: EntryVector): Buffer {
+  const v = asFloat32(vector);
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
@@ -77,7 +80,7 @@ export function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity): boolean 
 }
 
 /** Whether a vector may join an index built by this embedder: its size, and a direction cosine can compare. */
-export function fitsEmbedder(vector: Float32Array, id: EmbedderIdentity): boolean {
+export function fitsEmbedder(vector: EntryVector, id: EmbedderIdentity): boolean {
   return (id.dimensions === 0 || vector.length === id.dimensions) && isUnitVector(vector);
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeRecords, encodeRecord, readRecordFile, writeFileAtomic } from './record-file.ts';
+import { decodeRecords, encodeRecord, readRecordFile, RecordEncoder, writeFileAtomic } from './record-file.ts';
 
 const three = (): Buffer => Buffer.concat([
   encodeRecord({ n: 1 }),
@@ -41,6 +41,30 @@ describe('record framing', () => {
     const { records, damage } = decodeRecords(buf);
     assert.equal(records.length, 0);
     assert.deepEqual(damage, { kind: 'corrupt', offset: 0, detail: 'impossible record length' });
+  });
+});
+
+describe('RecordEncoder', () => {
+  it('writes the bytes encodeRecord writes, until its buffer is full, then says so and writes nothing', () => {
+    const encoder = new RecordEncoder(64);
+    const blob = Uint8Array.from([9, 8, 7, 6]);
+    assert.equal(encoder.append({ n: 1, text: 'héllo' }, blob), true);
+    assert.equal(encoder.append({ n: 2 }, new Uint8Array(0)), true);
+    const before = encoder.used;
+    assert.equal(encoder.append({ n: 3, text: 'x'.repeat(40) }, blob), false);
+    assert.equal(encoder.used, before);
+    assert.deepEqual(encoder.take(), Buffer.concat([encodeRecord({ n: 1, text: 'héllo' }, Buffer.from(blob)), encodeRecord({ n: 2 })]));
+    assert.equal(encoder.used, 0);
+  });
+
+  it('takes a record larger than its buffer when empty, and reads back what it wrote', () => {
+    const encoder = new RecordEncoder(16);
+    const big = { text: '€'.repeat(100) };
+    assert.equal(encoder.append(big, Buffer.alloc(32, 1)), true);
+    const { records, damage } = decodeRecords(Buffer.from(encoder.take()));
+    assert.equal(damage, null);
+    assert.deepEqual(records[0]!.json, big);
+    assert.deepEqual(records[0]!.blob, Buffer.alloc(32, 1));
   });
 });
 

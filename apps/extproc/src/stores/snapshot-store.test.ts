@@ -117,7 +117,7 @@ describe('SnapshotStore', () => {
     let done = false;
     let rounds = 0;
     const snapshot = a.store.snapshot().finally(() => { done = true; });
-    // Changes between the snapshot's batches (it writes 128 entries at a time and yields in between).
+    // Changes between the snapshot's writes (it yields after every 2 ms of encoding, or 1 MiB).
     for (let i = 0; !done; i++, rounds++) {
       await put(a.engine, `late question ${i} on subject ${i * 13}`);
       admin.evictEntry('m', entryId(old[i]!.key));
@@ -131,6 +131,28 @@ describe('SnapshotStore', () => {
     await crash(dir);
     const b = await open(dir);
     assert.deepEqual([...b.engine.namespaces.get('m').entries()].map((e) => entryId(e.key)).sort(), expected);
+    await b.store.close();
+  });
+
+  it('a snapshot of several MiB (many write calls through one reused buffer) brings back every entry and answer', async () => {
+    const a = await open(dir, 256);
+    const stored = new Map<string, string>();
+    for (let i = 0; i < 400; i++) {
+      const prompt = `long answer ${i} about topic ${i * 7}`;
+      const r = await a.engine.lookup({ partition: { model: 'm', tenant: null }, endpoint: 'chat', prompt, fingerprint: fingerprintOf(prompt), mode: 'normal' });
+      assert.ok(r.kind === 'miss' && r.pending);
+      const response = JSON.stringify({ answer: `${i}: ${'é€ '.repeat(2000 + i)}` });
+      const entry = a.engine.store(r.pending, { response, contentType: 'application/json', usage: null })!;
+      stored.set(entryId(entry.key), response);
+    }
+    await a.store.snapshot();
+    assert.ok((await stat(join(dir, SNAPSHOT_FILE))).size > 4 * 1024 * 1024, 'spans several 1 MiB chunks');
+    await crash(dir);
+    const b = await open(dir, 256);
+    const back = new Map([...b.engine.namespaces.get('m').entries()].map((e) => [entryId(e.key), e.response]));
+    assert.deepEqual(back, stored);
+    const probe = b.engine.namespaces.get('m').entries().next().value!;
+    assert.equal(b.engine.namespaces.get('m').search(probe.vector, 1)[0]?.key, probe.key);
     await b.store.close();
   });
 

@@ -1,6 +1,7 @@
 import { z, ZodError } from 'zod';
 import { EXPORT_FORMAT, EXPORT_VERSION, ExportHeaderSchema, type EmbedderIdentity, type ExportHeader } from '@semcache/shared';
 import type { CacheEntry } from '../cache/entry.ts';
+import { asFloat32 } from '../cache/vector-slab.ts';
 import { decodeEntry, entryMeta, vectorBytes } from '../stores/entry-codec.ts';
 
 /**
@@ -48,7 +49,7 @@ export function parseEntryLine(text: string): DecodedLine {
   const bytes = vectorField.data.vector === undefined ? null : Buffer.from(vectorField.data.vector, 'base64');
   try {
     const entry = decodeEntry(meta, bytes ?? PLACEHOLDER);
-    return { entry, vector: bytes === null ? null : entry.vector };
+    return { entry, vector: bytes === null ? null : asFloat32(entry.vector) };
   } catch (err) {
     throw new LineError(err instanceof ZodError ? issues(err) : (err as Error).message);
   }
