@@ -166,8 +166,8 @@ export async function crossEncoderTables(spec: CrossEncoderSpec, embedder: Embed
   const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 1 : 0);
   const positives = (xs: readonly OutsidePair[]) => xs.filter((p) => p.same).length;
   return [
-    `${spec.title} with ${embedder.identity.provider}/${embedder.identity.model}: tune sample ${tunePairs.length} pairs ` +
-      `(${positives(tunePairs)} positives), validation sample ${validPairs.length} (${positives(validPairs)} positives), the first by a hash of the pair\n`,
+    `${spec.title} with ${embedder.identity.provider}/${embedder.identity.model}: tune ${tunePairs.length} pairs ` +
+      `(${positives(tunePairs)} positives), validation ${validPairs.length} (${positives(validPairs)} positives); a sample of N is the first N by a hash of the pair\n`,
     markdownTable(['setup', 'target on tune', 'candidate threshold', 'verifier threshold', 'recall', 'precision', 'false-hit rate'], rows, [2, 3, 4, 5, 6]),
     `\n${spec.short} verdict latency per lookup (${spec.perVerdict}, one thread, ${sample.length} validation lookups; the learned verifier's is in the first table)\n`,
     markdownTable(['concurrency', 'p50 ms', 'p99 ms'], [['1', ms(c1[0]), ms(c1[1])], ['16', ms(c16[0]), ms(c16[1])]], [1, 2]),
