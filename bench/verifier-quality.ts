@@ -9,7 +9,9 @@
  *   node bench/verifier-quality.ts --quick         # 400 validation pairs, built-in embedder only (CI smoke)
  *   node bench/verifier-quality.ts --validation N  # a fixed sample of N validation pairs for the ONNX model
  *   node bench/verifier-quality.ts --nli N         # only the NLI cross-encoder beside the learned one, on fixed
- *                                                  # samples of N tune and N validation pairs (bench/verifier/nli-rows.ts)
+ *                                                  # samples of N tune and N validation pairs (bench/verifier/cross-encoder-rows.ts)
+ *   node bench/verifier-quality.ts --cross-encoder [N]  # the same for the duplicate-question cross-encoder, with and
+ *                                                  # without the guard; all tune and validation pairs without N
  *
  * A second table shows other operating points: settings chosen on the `tune` part for a target (a false-hit
  * rate, or a recall), then measured on validation with the same decision (threshold, guard, verifier score).
@@ -28,7 +30,7 @@ import { markdownTable } from './lib/markdown-table.ts';
 import { loadOutsidePairs, type OutsidePair } from './quality/outside-split.ts';
 import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './verifier/decision.ts';
 import { embedPairs, guardAllows, samplePairs, type EmbeddedPair } from './verifier/pair-data.ts';
-import { nliTables } from './verifier/nli-rows.ts';
+import { crossEncoderSpec, crossEncoderTables, NLI_SPEC, type CrossEncoderSpec } from './verifier/cross-encoder-rows.ts';
 
 const quick = process.argv.includes('--quick');
 const at = process.argv.indexOf('--validation');
@@ -125,13 +127,19 @@ const TARGETS: { label: string; choose: (rs: PairRecord[], verifier: boolean) =>
 ];
 
 const validation = loadOutsidePairs({ parts: ['validation'] });
-const nliAt = process.argv.indexOf('--nli');
-if (nliAt >= 0) {
-  const n = Number(process.argv[nliAt + 1]);
+/** `--nli N` or `--cross-encoder [N]`: the cross-encoder's tables only, on samples of N tune and N validation pairs. */
+async function crossEncoderOnly(spec: CrossEncoderSpec, n: number | undefined): Promise<never> {
   const embedder = await createEmbedder(EmbedderConfigSchema.parse(existsSync(join(ONNX_DIR, 'onnx', 'model.onnx')) ? { provider: 'onnx', modelDir: ONNX_DIR } : { provider: 'builtin' }));
-  console.log(await nliTables(embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), n), samplePairs(validation, n)));
+  console.log(await crossEncoderTables(spec, embedder, samplePairs(loadOutsidePairs({ parts: ['tune'] }), n), samplePairs(validation, n)));
   await embedder.close?.();
   process.exit(0);
+}
+const nliAt = process.argv.indexOf('--nli');
+if (nliAt >= 0) await crossEncoderOnly(NLI_SPEC, Number(process.argv[nliAt + 1]));
+const crossAt = process.argv.indexOf('--cross-encoder');
+if (crossAt >= 0) {
+  const n = process.argv[crossAt + 1];
+  await crossEncoderOnly(crossEncoderSpec(), n === undefined || n.startsWith('--') ? undefined : Number(n));
 }
 const embedders: { embedder: Embedder; pairs: OutsidePair[] }[] = [
   { embedder: await createEmbedder(EmbedderConfigSchema.parse({ provider: 'builtin' })), pairs: samplePairs(validation, quick ? 400 : undefined) },

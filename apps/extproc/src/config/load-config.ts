@@ -49,6 +49,7 @@ export const ENV_VARS: Record<string, { path: string; parse: (v: string) => unkn
   VERIFIER_TIMEOUT_MS: { path: 'defaults.verifierTimeoutMs', parse: num },
   VERIFIER: { path: 'verifierModel.kind', parse: String },
   VERIFIER_NLI_MODEL_DIR: { path: 'verifierModel.nliModelDir', parse: String },
+  VERIFIER_CROSS_ENCODER_MODEL_DIR: { path: 'verifierModel.crossEncoderModelDir', parse: String },
   VERIFIER_THREADS: { path: 'verifierModel.threads', parse: num },
   VERIFIER_MAX_QUEUED: { path: 'verifierModel.maxQueued', parse: num },
   CACHE_MAX_TTL_SECONDS: { path: 'defaults.maxTtlSeconds', parse: num },

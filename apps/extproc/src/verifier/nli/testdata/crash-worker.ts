@@ -1,7 +1,7 @@
-/** A worker that speaks the NLI worker's protocol and exits mid-batch, as a crashed model would. */
+/** A worker that speaks the pair-model worker's protocol and exits mid-batch, as a crashed model would. */
 import { parentPort } from 'node:worker_threads';
-import type { NliWorkerReply } from '../nli-worker-protocol.ts';
+import type { PairWorkerReply } from '../../pair-model/pair-worker-protocol.ts';
 
 const port = parentPort!;
-port.postMessage({ type: 'ready' } satisfies NliWorkerReply);
+port.postMessage({ type: 'ready' } satisfies PairWorkerReply);
 port.on('message', () => process.exit(3));
