@@ -16,14 +16,16 @@ import type { Verifier } from './verifier.ts';
 export async function createVerifier(config: Config, embedder: EmbedderIdentity): Promise<Verifier> {
   const opts = config.verifierModel;
   const learned = PairClassifier.forEmbedder(embedder);
-  if (opts.kind === 'pair-classifier') return learned;
+  // auto: the chain only where it was measured with this embedder; elsewhere its thresholds would be guesses.
+  const kind = opts.kind === 'auto' ? (CROSS_ENCODER_TUNED[embedderName(embedder)] ? 'pair-classifier+cross-encoder' : 'pair-classifier') : opts.kind;
+  if (kind === 'pair-classifier') return learned;
   const run = { threads: opts.threads, batchWindowMs: opts.batchWindowMs, maxBatch: opts.maxBatch, maxQueued: opts.maxQueued };
-  const nli = opts.kind === 'nli' || opts.kind === 'pair-classifier+nli';
+  const nli = kind === 'nli' || kind === 'pair-classifier+nli';
   const tuned = (nli ? NLI_TUNED : CROSS_ENCODER_TUNED)[embedderName(embedder)];
   const model = nli
     ? await NliVerifier.load({ ...run, dir: opts.nliModelDir ?? join(modelsRoot(), DEFAULT_NLI_MODEL), tuned: tuned?.alone ?? null })
     : await CrossEncoderVerifier.load({ ...run, dir: opts.crossEncoderModelDir ?? DEFAULT_CROSS_ENCODER_DIR, tuned: tuned?.alone ?? null });
-  if (opts.kind === 'nli' || opts.kind === 'cross-encoder') return model;
+  if (kind === 'nli' || kind === 'cross-encoder') return model;
   // The classifier keeps its own tuned operating point, or the engine's fallback where it has none.
   return new ChainedVerifier(learned, learned.tuned?.verifierThreshold ?? 0.5, model, tuned?.afterClassifier ?? learned.tuned);
 }
