@@ -1,17 +1,10 @@
 import { basename, join } from 'node:path';
 import { readPairManifest } from '../pair-model/pair-manifest.ts';
-import { PairScorer, type PairModelOptions } from '../pair-model/pair-scorer.ts';
+import { PairScorer, type PairVerifierOptions } from '../pair-model/pair-scorer.ts';
 import type { Verifier, VerifierInput } from '../verifier.ts';
 
 /** The duplicate-question model committed with the code (no download): MiniLM-L6 fine-tuned on the outside train pairs. */
 export const DEFAULT_CROSS_ENCODER_DIR = join(import.meta.dirname, '..', 'models', 'minilm-l6-qqp-xe');
-
-export interface CrossEncoderVerifierOptions extends PairModelOptions {
-  /** Holds semcache-model.json (kind "duplicate"), config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx. */
-  readonly dir: string;
-  /** Chosen on the tune part of the outside pairs for the active embedder (bench/verifier-quality.ts --cross-encoder). */
-  readonly tuned?: Verifier['tuned'];
-}
 
 /**
  * A duplicate-question cross-encoder: reads the query and the cached prompt together and gives the probability
@@ -26,7 +19,7 @@ export class CrossEncoderVerifier implements Verifier {
   readonly #scorer: PairScorer;
 
   /** Checks the directory synchronously: a missing file stops start-up with its name. */
-  constructor(opts: CrossEncoderVerifierOptions) {
+  constructor(opts: PairVerifierOptions) {
     const manifest = readPairManifest(opts.dir, { kind: 'duplicate', label: 'cross-encoder verifier', hint: '' });
     this.id = `cross-encoder/${manifest.name ?? basename(opts.dir)}`;
     this.tuned = opts.tuned ?? null;
@@ -35,7 +28,7 @@ export class CrossEncoderVerifier implements Verifier {
   }
 
   /** Constructs and loads the model, so start-up fails on a bad model rather than the first lookup. */
-  static async load(opts: CrossEncoderVerifierOptions): Promise<CrossEncoderVerifier> {
+  static async load(opts: PairVerifierOptions): Promise<CrossEncoderVerifier> {
     const verifier = new CrossEncoderVerifier(opts);
     await verifier.#scorer.start();
     return verifier;

