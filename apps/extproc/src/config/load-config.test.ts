@@ -74,8 +74,8 @@ describe('onnx embedder settings', () => {
 });
 
 describe('verifier model settings', () => {
-  it('VERIFIER names the cross-encoder kinds, VERIFIER_CROSS_ENCODER_MODEL_DIR its model; the default stays the learned classifier', () => {
-    assert.equal(loadConfig({}).verifierModel.kind, 'pair-classifier');
+  it('VERIFIER names the cross-encoder kinds, VERIFIER_CROSS_ENCODER_MODEL_DIR its model; the default is auto', () => {
+    assert.equal(loadConfig({}).verifierModel.kind, 'auto');
     const c = loadConfig({ VERIFIER: 'cross-encoder', VERIFIER_CROSS_ENCODER_MODEL_DIR: '/models/xe' });
     assert.deepEqual([c.verifierModel.kind, c.verifierModel.crossEncoderModelDir], ['cross-encoder', '/models/xe']);
     assert.equal(loadConfig({ VERIFIER: 'pair-classifier+cross-encoder' }).verifierModel.kind, 'pair-classifier+cross-encoder');
