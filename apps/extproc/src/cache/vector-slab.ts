@@ -60,7 +60,6 @@ export class VectorSlab {
   get size(): number {
     return this.#next - this.#free.length;
   }
-
 }
 
 /** The vector as Float32 values: what usearch, the embedders and the stored formats take. */

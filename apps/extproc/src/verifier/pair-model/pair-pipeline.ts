@@ -38,8 +38,9 @@ export async function scoreEach(p: PairPipeline, pairs: readonly TextPair[]): Pr
   return out;
 }
 
-const tokens = (p: PairPipeline, pair: TextPair): number =>
-  (p.tokenizer(pair.first, { text_pair: pair.second, truncation: false }).input_ids as Tensor).dims.at(-1)!;
+/** The pair tokenized whole, nothing cut off: its length says whether the model can read it. */
+const untruncated = (p: PairPipeline, pair: TextPair) => p.tokenizer(pair.first, { text_pair: pair.second, truncation: false });
+const length = (inputs: ReturnType<typeof untruncated>): number => (inputs.input_ids as Tensor).dims.at(-1)!;
 
 async function logitsOf(p: PairPipeline, inputs: unknown): Promise<Float32Array> {
   const { logits } = (await p.model(inputs)) as { logits: Tensor };
@@ -49,7 +50,7 @@ async function logitsOf(p: PairPipeline, inputs: unknown): Promise<Float32Array>
 
 /** The probability of the manifest's score label in one direction, softmax over the logits. */
 async function nliScore(p: PairPipeline, m: Extract<PairModelManifest, { kind: 'nli' }>, pair: TextPair): Promise<number> {
-  if (tokens(p, pair) > m.sequenceLength) return 0;
+  if (length(untruncated(p, pair)) > m.sequenceLength) return 0;
   // The graph's input length is fixed: every pair is padded to it.
   const l = await logitsOf(p, p.tokenizer(pair.first, { text_pair: pair.second, padding: 'max_length', truncation: true, max_length: m.sequenceLength }));
   if (m.scoreLabel >= l.length) throw new Error(`${m.name} returned ${l.length} logits, no label ${m.scoreLabel}`);
@@ -61,8 +62,9 @@ async function nliScore(p: PairPipeline, m: Extract<PairModelManifest, { kind: '
 
 /** The sigmoid of the one logit; the graph's length is dynamic, so one pair runs unpadded. */
 async function duplicateScore(p: PairPipeline, m: Extract<PairModelManifest, { kind: 'duplicate' }>, pair: TextPair): Promise<number> {
-  if (tokens(p, pair) > m.maxTokens) return 0;
-  const l = await logitsOf(p, p.tokenizer(pair.first, { text_pair: pair.second, truncation: false }));
+  const inputs = untruncated(p, pair);
+  if (length(inputs) > m.maxTokens) return 0;
+  const l = await logitsOf(p, inputs);
   if (l.length !== 1) throw new Error(`${m.name} returned ${l.length} logits where a duplicate-question model gives 1`);
   return 1 / (1 + Math.exp(-l[0]!));
 }
