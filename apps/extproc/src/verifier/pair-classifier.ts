@@ -8,7 +8,7 @@ import { builtinPairVectors, FEATURE_NAMES, pairFeatures, type PairVectors } fro
 import { checkEnsemble, ensembleLogit, TreeEnsembleSchema } from './tree-ensemble.ts';
 import type { Verifier, VerifierInput } from './verifier.ts';
 
-const LogisticSchema = z.object({
+export const LogisticSchema = z.object({
   kind: z.literal('logistic'),
   mean: z.array(z.number()),
   scale: z.array(z.number().positive()),

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Embedder } from '../embedders/embedder.ts';
+import { OnnxLocalEmbedder } from '../embedders/onnx-local.ts';
+import { checkFalseHit } from '../guard/false-hit-guard.ts';
+import { CrossEncoderVerifier, DEFAULT_CROSS_ENCODER_DIR } from './cross-encoder/cross-encoder-verifier.ts';
+import { embedderName, PairClassifier } from './pair-classifier.ts';
+import { findStackedModel, loadStackedFile, STACKED_FILE, StackedFileSchema, StackedVerifier, stackedScore, type StackedModel } from './stacked-verifier.ts';
+import type { Verifier, VerifierInput } from './verifier.ts';
+
+const MINILM = 'onnx-local/all-minilm-l6-v2-int8';
+const committed = (): StackedModel => {
+  const m = findStackedModel(MINILM, DEFAULT_CROSS_ENCODER_DIR);
+  assert.ok(m, 'the committed file has weights for MiniLM and the committed cross-encoder');
+  return m;
+};
+
+/** A verifier that answers a fixed score and counts what it was asked. */
+class Fixed implements Verifier {
+  readonly id: string;
+  readonly tuned = null;
+  readonly #value: number;
+  asked = 0;
+  constructor(id: string, value: number) {
+    this.id = id;
+    this.#value = value;
+  }
+  score(): number {
+    this.asked++;
+    return this.#value;
+  }
+}
+
+const input = (query: string, candidate: string, similarity = 0.9): VerifierInput => ({ query, candidate, similarity });
+
+describe('the stacked verifier\'s combination', () => {
+  it('refuses under the gate without asking the cross-encoder', async () => {
+    const model = committed();
+    const crossEncoder = new Fixed('xe', 0.99);
+    const v = new StackedVerifier(new Fixed('learned', model.gate / 2), crossEncoder, model);
+    assert.equal(await v.score(input('a', 'b')), 0);
+    assert.equal(crossEncoder.asked, 0);
+    const past = new StackedVerifier(new Fixed('learned', Math.min(1, model.gate * 2)), crossEncoder, model);
+    assert.ok((await past.score(input('a', 'b'))) > 0);
+    assert.equal(crossEncoder.asked, 1);
+    assert.equal(past.id, 'stacked:learned+xe');
+    assert.deepEqual(past.tuned, model.tuned);
+  });
+
+  it('rises with either verdict, so a confident cross-encoder can carry a pair the classifier doubts', () => {
+    const model = committed();
+    const at = (xe: number, learned: number) => stackedScore(model, xe, learned, 0.8);
+    assert.ok(at(0.9, 0.5) > at(0.5, 0.5) && at(0.5, 0.9) > at(0.5, 0.5));
+    assert.ok(at(0.999, 0.3) >= model.tuned.verifierThreshold, 'a sure cross-encoder over a doubtful classifier is served');
+    assert.ok(at(0.01, 0.999) < model.tuned.verifierThreshold, 'a cross-encoder sure of a refusal is not outvoted by a sure classifier');
+  });
+
+  it('takes certain verdicts (0 or 1) without an infinite or NaN score', () => {
+    const model = committed();
+    for (const [xe, learned] of [[0, 1], [1, 0], [1, 1], [0, 0]] as const) {
+      const s = stackedScore(model, xe, learned, 0.9);
+      assert.ok(Number.isFinite(s) && s > 0 && s < 1, `${xe}, ${learned}: ${s}`);
+    }
+  });
+});
+
+describe('finding the weights', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'semcache-stacked-'));
+    mkdirSync(join(dir, 'onnx'));
+    writeFileSync(join(dir, 'onnx', 'model.onnx'), 'another model');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has none for another cross-encoder model, another embedder, or a directory without a model', () => {
+    assert.equal(findStackedModel(MINILM, dir), null);
+    assert.equal(findStackedModel('builtin/hashed-ngrams', DEFAULT_CROSS_ENCODER_DIR), null);
+    assert.equal(findStackedModel(MINILM, join(dir, 'missing')), null);
+  });
+
+  it('rejects a file fitted on other inputs than this build computes', () => {
+    const file = loadStackedFile();
+    const path = join(dir, 'stacked.json');
+    writeFileSync(path, JSON.stringify({ ...file, models: file.models.map((m) => ({ ...m, inputs: ['similarity'] })) }));
+    assert.throws(() => loadStackedFile(path), /fitted on other inputs/);
+    assert.doesNotThrow(() => StackedFileSchema.parse(loadStackedFile(STACKED_FILE)));
+  });
+});
+
+describe('the stacked verifier on the committed models and the real MiniLM embedder', () => {
+  let embedder: Embedder;
+  let v: StackedVerifier;
+  before(async () => {
+    embedder = await OnnxLocalEmbedder.load({ model: 'all-minilm-l6-v2-int8' });
+    v = new StackedVerifier(PairClassifier.forEmbedder(embedder.identity), await CrossEncoderVerifier.load({ dir: DEFAULT_CROSS_ENCODER_DIR }), committed());
+    assert.equal(embedderName(embedder.identity), MINILM);
+  });
+  after(async () => {
+    await v.close();
+    await embedder.close?.();
+  });
+
+  /** Served at the tuned thresholds, as the engine decides: similarity, the guard, then the score. */
+  async function served(query: string, candidate: string): Promise<{ served: boolean; score: number; similarity: number }> {
+    const [queryVector, candidateVector] = (await embedder.embed([query, candidate])) as [Float32Array, Float32Array];
+    const similarity = queryVector.reduce((s, x, i) => s + x * candidateVector[i]!, 0);
+    const score = await v.score({ query, candidate, similarity, queryVector, candidateVector });
+    const { candidateThreshold, verifierThreshold } = v.tuned!;
+    return { served: similarity >= candidateThreshold && checkFalseHit(query, candidate) === null && score >= verifierThreshold, score, similarity };
+  }
+
+  it('serves close paraphrases', async () => {
+    for (const [query, candidate] of [
+      ['How can I lose weight fast?', 'How do I lose weight fast?'],
+      ['How do I turn on 2FA for my account?', 'How do I enable 2FA on my account?'],
+    ] as const) {
+      const r = await served(query, candidate);
+      assert.ok(r.served, `"${query}" / "${candidate}": similarity ${r.similarity}, score ${r.score}`);
+    }
+  });
+
+  it('refuses the leaks issue 15 names: "what is" against "what causes", an added scope, a lower-case swap', async () => {
+    for (const [query, candidate] of [
+      ['What causes diabetes?', 'What is diabetes?'],
+      ['Where can I buy a bike in Edinburgh?', 'Where can I buy a bike?'],
+      ['Which is better, civil or mechanical engineering?', 'Which is better, metallurgical or mechanical engineering?'],
+    ] as const) {
+      const r = await served(query, candidate);
+      assert.equal(r.served, false, `"${query}" / "${candidate}": similarity ${r.similarity}, score ${r.score}`);
+    }
+  });
+});

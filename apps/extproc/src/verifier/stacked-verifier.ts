@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LogisticSchema } from './pair-classifier.ts';
+import type { Verifier, VerifierInput } from './verifier.ts';
+
+/** What the combination reads, in order: each verifier's verdict as log-odds, and the embedder's similarity. */
+export const STACKED_INPUTS: readonly string[] = ['cross-encoder-logit', 'classifier-logit', 'similarity'];
+
+/**
+ * Scores this close to 0 or 1 are the int8 models' rounding, not more certainty: clamped, one extreme verdict
+ * cannot outvote the other inputs.
+ */
+const MAX_LOGIT = 9;
+const logit = (p: number): number => Math.max(-MAX_LOGIT, Math.min(MAX_LOGIT, Math.log(p / (1 - p))));
+
+const Thresholds = z.object({ candidateThreshold: z.number().min(0).max(1), verifierThreshold: z.number().min(0).max(1) });
+
+export const StackedModelSchema = z.object({
+  /** `provider/model` of the embedder whose similarity and classifier it was fitted with. */
+  embedder: z.string(),
+  /** sha256 of the cross-encoder's onnx/model.onnx it was fitted on: another model's scores mean other things. */
+  crossEncoderSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** A pair the classifier scores below this is refused without asking the cross-encoder. */
+  gate: z.number().min(0).max(1),
+  inputs: z.array(z.string()),
+  scorer: LogisticSchema,
+  /** Tune pairs read, and of them those fitted on (past the guard and the gate, at a similarity of 0.3 or more). */
+  trainedOn: z.object({ tune: z.number().int(), fitted: z.number().int() }),
+  /** Chosen on the out-of-fold scores of the tune pairs, never on validation. */
+  tuned: Thresholds,
+});
+export type StackedModel = z.infer<typeof StackedModelSchema>;
+
+export const StackedFileSchema = z.object({ command: z.string(), models: z.array(StackedModelSchema) });
+export type StackedFile = z.infer<typeof StackedFileSchema>;
+
+export const STACKED_FILE = join(import.meta.dirname, 'models', 'stacked-verifier.json');
+
+/** The combined score of one pair past the gate; the trainer and the benchmark call it too, so they score as served. */
+export function stackedScore(model: StackedModel, crossEncoder: number, classifier: number, similarity: number): number {
+  const { mean, scale, weights, bias } = model.scorer;
+  const x = [logit(crossEncoder), logit(classifier), similarity];
+  let z = bias;
+  for (let i = 0; i < x.length; i++) z += weights[i]! * ((x[i]! - mean[i]!) / scale[i]!);
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The inputs the scorer was fitted on, for the trainer: the same transform as stackedScore. */
+export const stackedInputs = (crossEncoder: number, classifier: number, similarity: number): Float64Array =>
+  Float64Array.of(logit(crossEncoder), logit(classifier), similarity);
+
+export const fileSha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The weights fitted for this embedder and this cross-encoder model file, or null where there are none. */
+export function findStackedModel(embedder: string, crossEncoderDir: string, file: StackedFile = loadStackedFile()): StackedModel | null {
+  const own = file.models.filter((m) => m.embedder === embedder);
+  if (own.length === 0) return null;
+  const onnx = join(crossEncoderDir, 'onnx', 'model.onnx');
+  // A missing model is the cross-encoder's own start-up error to report, with the file's name.
+  if (!existsSync(onnx)) return null;
+  const sha = fileSha256(onnx);
+  return own.find((m) => m.crossEncoderSha256 === sha) ?? null;
+}
+
+export function loadStackedFile(path = STACKED_FILE): StackedFile {
+  const file = StackedFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  for (const m of file.models) {
+    if (m.inputs.join(',') !== STACKED_INPUTS.join(',')) throw new Error(`stacked verifier ${m.embedder}: fitted on other inputs than this build computes; retrain it`);
+  }
+  return file;
+}
+
+/**
+ * The learned classifier and the cross-encoder combined: one logistic model over both verdicts and the
+ * similarity, fitted on tune pairs, instead of two thresholds in a row. A pair the classifier is nearly sure of
+ * refusing (under the gate) never reaches the slower cross-encoder; past it, a confident cross-encoder can carry
+ * a pair the classifier doubts, and the other way round, which a chain of two cuts cannot.
+ */
+export class StackedVerifier implements Verifier {
+  readonly id: string;
+  readonly tuned: Verifier['tuned'];
+  readonly #classifier: Verifier;
+  readonly #crossEncoder: Verifier;
+  readonly #model: StackedModel;
+
+  constructor(classifier: Verifier, crossEncoder: Verifier, model: StackedModel) {
+    this.id = `stacked:${classifier.id}+${crossEncoder.id}`;
+    this.tuned = model.tuned;
+    this.#classifier = classifier;
+    this.#crossEncoder = crossEncoder;
+    this.#model = model;
+  }
+
+  async score(input: VerifierInput): Promise<number> {
+    const classifier = await this.#classifier.score(input);
+    if (classifier < this.#model.gate) return 0;
+    return stackedScore(this.#model, await this.#crossEncoder.score(input), classifier, input.similarity);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#classifier.close?.(), this.#crossEncoder.close?.()]);
+  }
+}
