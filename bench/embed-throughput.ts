@@ -3,10 +3,12 @@
  * (every lookup embeds its prompt), lookup p50/p99 and the p50 of semantic hits alone. The cache holds the
  * shared paraphrase origins; each query is a paraphrase never asked before, so no lookup takes the exact tier.
  * Load generator and engine share the process and the two cores, as the ext_proc server would.
+ * `--verifier` turns on the default verifier (`verifierModel.kind` auto, loaded per embedder as the server loads it),
+ * so that the semantic-hit p50 includes its verdict; without it the verifier is off.
  * `--compare` runs each ONNX model twice, loaded with the settings before length runs and the adaptive window
  * (`before`) and with the defaults (`after`), the two alternating at each concurrency for `--rounds` rounds, so a
  * busy machine's load falls on both alike; `--compare=after,threads-2` picks other variants (see VARIANTS).
- *   npm run bench:embed-throughput [-- --quick] [-- --threads=N] [-- --compare[=a,b]] [-- --rounds=N] [-- --seconds=S]
+ *   npm run bench:embed-throughput [-- --quick] [-- --threads=N] [-- --compare[=a,b]] [-- --rounds=N] [-- --seconds=S] [-- --verifier]
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +20,14 @@ import type { Embedder } from '../apps/extproc/src/embedders/embedder.ts';
 import { MANIFEST_FILE, MODEL_CATALOG, modelsRoot } from '../apps/extproc/src/embedders/model-catalog.ts';
 import { OnnxLocalEmbedder, type OnnxLocalOptions } from '../apps/extproc/src/embedders/onnx-local.ts';
 import { checkFalseHit } from '../apps/extproc/src/guard/false-hit-guard.ts';
+import { createVerifier } from '../apps/extproc/src/verifier/create-verifier.ts';
+import type { Verifier } from '../apps/extproc/src/verifier/verifier.ts';
 import { quantile } from './lib/load.ts';
 import { loadParaphrases } from './quality/datasets.ts';
 import { markdownTable } from './quality/report.ts';
 
 const quick = process.argv.includes('--quick');
+const withVerifier = process.argv.includes('--verifier');
 const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
 const threads = threadsArg ? Number(threadsArg.slice('--threads='.length)) : undefined;
 const CONCURRENCY = [1, 16, 64];
@@ -67,8 +72,9 @@ async function subjects(): Promise<Subject[][]> {
 }
 
 /** A fresh engine per run holding every stored origin, so that no query is an alias from an earlier run. */
-function filledEngine(embedder: Embedder, vectors: readonly Float32Array[]): CacheEngine {
-  const engine = new CacheEngine({ config: loadConfig({}, { 'defaults.maxEntries': 100_000 }), embedder, guard: checkFalseHit });
+function filledEngine(embedder: Embedder, vectors: readonly Float32Array[], verifier: Verifier | undefined): CacheEngine {
+  const config = loadConfig({}, { 'defaults.maxEntries': 100_000, 'defaults.verifier': verifier !== undefined });
+  const engine = new CacheEngine({ config, embedder, guard: checkFalseHit, ...(verifier ? { verifier } : {}) });
   engine.namespaces.resolve(PARTITION);
   set.stored.forEach((prompt, i) => {
     engine.store({ namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', exactKey: exactKeyOf('fp', prompt), vector: vectors[i]! }, answer);
@@ -78,8 +84,8 @@ function filledEngine(embedder: Embedder, vectors: readonly Float32Array[]): Cac
 
 interface Sample { all: number[]; semantic: number[]; seconds: number }
 
-async function measure(embedder: Embedder, vectors: readonly Float32Array[], concurrency: number, into: Sample): Promise<void> {
-  const engine = filledEngine(embedder, vectors);
+async function measure(embedder: Embedder, vectors: readonly Float32Array[], verifier: Verifier | undefined, concurrency: number, into: Sample): Promise<void> {
+  const engine = filledEngine(embedder, vectors, verifier);
   let next = 0;
   const started = performance.now();
   const end = started + DURATION_MS;
@@ -103,12 +109,14 @@ const queries = set.positives.map((p) => p.query);
 const p50 = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
 console.log(`# Embedding throughput through the cache engine${quick ? ' (quick)' : ''}\n`);
 console.log(`${set.stored.length} cached prompts, ${queries.length} distinct paraphrase queries, ${DURATION_MS} ms per run, ` +
-  `onnxruntime threads ${threads ?? 'default (1)'}, variants ${variants.join(', ')}, ${rounds} round(s), Node ${process.version}\n`);
+  `onnxruntime threads ${threads ?? 'default (1)'}, variants ${variants.join(', ')}, ${rounds} round(s), verifier ${withVerifier ? 'on (the default kind)' : 'off'}, Node ${process.version}\n`);
 for (const group of await subjects()) {
   const vectors = await group[0]!.embedder.embed(set.stored);
+  const verifier = withVerifier ? await createVerifier(loadConfig({}), group[0]!.embedder.identity) : undefined;
+  if (verifier) console.log(`${group[0]!.name}: verifier ${verifier.id}\n`);
   for (const concurrency of CONCURRENCY) {
     const samples = group.map((): Sample => ({ all: [], semantic: [], seconds: 0 }));
-    for (let r = 0; r < rounds; r++) for (const [i, s] of group.entries()) await measure(s.embedder, vectors, concurrency, samples[i]!);
+    for (let r = 0; r < rounds; r++) for (const [i, s] of group.entries()) await measure(s.embedder, vectors, verifier, concurrency, samples[i]!);
     for (const [i, { name, variant }] of group.entries()) {
       const { all, semantic, seconds } = samples[i]!;
       all.sort((a, b) => a - b);
@@ -126,6 +134,7 @@ for (const group of await subjects()) {
     }
   }
   for (const s of group) await s.embedder.close?.();
+  await verifier?.close?.();
 }
 console.log(markdownTable(['embedder', 'settings', 'concurrency', 'lookups', 'prompts/s', 'lookup p50 ms', 'lookup p99 ms', 'semantic hits', 'semantic-hit p50 ms'], rows));
 if (ratios.length > 0) {

@@ -4,8 +4,8 @@ import { ModelWorker } from './model-worker.ts';
 import type { EchoReply, EchoRequest } from './testdata/echo-protocol.ts';
 
 const ECHO = new URL('./testdata/echo-worker.ts', import.meta.url);
-const echo = (setup: string, stallMs?: number) =>
-  new ModelWorker<EchoRequest, EchoReply>(ECHO, setup, stallMs === undefined ? { name: 'echo worker' } : { name: 'echo worker', stallMs });
+const echo = (setup: string, opts: { stallMs?: number; closeGraceMs?: number } = {}) =>
+  new ModelWorker<EchoRequest, EchoReply>(ECHO, setup, { name: 'echo worker', ...opts });
 
 it('resolves start() with the ready message, and each request with its own reply, a failed one included', async () => {
   const w = echo('hello');
@@ -29,14 +29,39 @@ it('a crash rejects every request in flight with the exit code, and the next req
   }
 });
 
-it('a request past stallMs ends the worker, and the next request gets a fresh one', async () => {
-  const w = echo('x', 100);
+it('a request past stallMs is refused at once, and the next request gets a fresh worker while the slow one finishes', async () => {
+  const w = echo('x', { stallMs: 100 });
   try {
-    await assert.rejects(w.request({ text: 'hang' }), /echo worker exited with code 1/);
+    const t0 = performance.now();
+    await assert.rejects(w.request({ text: 'slow' }), /echo worker: a request ran longer than 100 ms/);
+    assert.ok(performance.now() - t0 < 290, 'refused at the stall, not when the run ends');
     assert.equal((await w.request({ text: 'after' })).type, 'echo');
+    await assert.rejects(w.request({ text: 'hang' }), /ran longer than 100 ms/);
+    assert.equal((await w.request({ text: 'again' })).type, 'echo');
   } finally {
     await w.close();
   }
+});
+
+// Ending a thread in the middle of a native model run aborts the whole process: close() waits for the run.
+it('close() lets a request in flight finish, then ends the thread', async () => {
+  const w = echo('x');
+  await w.start();
+  const inFlight = w.request({ text: 'slow' });
+  await new Promise((r) => setTimeout(r, 50));
+  await w.close();
+  assert.deepEqual(await inFlight, { type: 'echo', id: 0, text: 'slow' });
+});
+
+it('close() ends a thread that never answers once closeGraceMs have passed', async () => {
+  const w = echo('x', { closeGraceMs: 100 });
+  await w.start();
+  const inFlight = w.request({ text: 'hang' });
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = performance.now();
+  await w.close();
+  assert.ok(performance.now() - t0 >= 40, 'waited for the grace period');
+  await assert.rejects(inFlight, /echo worker exited with code 1/);
 });
 
 it("a model that does not load rejects start() and requests with the worker's reason", async () => {
