@@ -13,7 +13,7 @@ import { CrossEncoderVerifier, DEFAULT_CROSS_ENCODER_DIR } from '../../apps/extp
 import { NliVerifier } from '../../apps/extproc/src/verifier/nli/nli-verifier.ts';
 import { embedderName, PairClassifier } from '../../apps/extproc/src/verifier/pair-classifier.ts';
 import { findStackedModel, stackedScore, type StackedModel } from '../../apps/extproc/src/verifier/stacked-verifier.ts';
-import type { Verifier } from '../../apps/extproc/src/verifier/verifier.ts';
+import { scoreOf, type Verifier } from '../../apps/extproc/src/verifier/verifier.ts';
 import { markdownTable } from '../lib/markdown-table.ts';
 import type { OutsidePair } from '../quality/outside-split.ts';
 import { bestSettings, quality, settingsForRecall, type PairRecord, type Quality } from './decision.ts';
@@ -86,7 +86,7 @@ export async function modelScores(spec: CrossEncoderSpec, v: Verifier, pairs: re
   const todo = pairs.filter((p, i) => sims[i]! >= LOWEST_CANDIDATE && (spec.withoutGuard || guardAllows(p)) && cached[pairKey(p)] === undefined);
   for (let c = 0; c < todo.length; c += 200) {
     const chunk = todo.slice(c, c + 200);
-    const scores = await pool(chunk, 16, async (p) => v.score({ query: p.b, candidate: p.a, similarity: 1 }));
+    const scores = await pool(chunk, 16, async (p) => scoreOf(await v.score({ query: p.b, candidate: p.a, similarity: 1 })));
     chunk.forEach((p, i) => { cached[pairKey(p)] = scores[i]!; });
     mkdirSync(CACHE_DIR, { recursive: true });
     writeFileSync(file, JSON.stringify(cached));

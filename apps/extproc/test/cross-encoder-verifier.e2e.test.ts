@@ -6,6 +6,9 @@ import pino from 'pino';
 import { loadConfig } from '../src/config/load-config.ts';
 import { startServer } from '../src/server.ts';
 import { CrossEncoderVerifier, DEFAULT_CROSS_ENCODER_DIR } from '../src/verifier/cross-encoder/cross-encoder-verifier.ts';
+import { PairClassifier } from '../src/verifier/pair-classifier.ts';
+import { findStackedModel, StackedVerifier } from '../src/verifier/stacked-verifier.ts';
+import type { Verifier } from '../src/verifier/verifier.ts';
 import { lastLookup } from './admin-http.ts';
 import { resetHarness, startHarness, type Harness } from './harness.ts';
 
@@ -121,6 +124,28 @@ describe('the default verifier with the MiniLM embedder (auto: stacked) through 
     assert.equal(other.source, 'upstream');
     assert.equal((await lookupOf(h, OTHER)).outcome, 'verified-miss');
     assert.equal(h.upstream.calls.length, 2);
+  });
+});
+
+describe('the stacked verifier with a cross-encoder that does not answer in time, through the real gRPC server', () => {
+  it('lets the classifier decide alone, says so on the lookup and in /metrics, and the paraphrase is served', async () => {
+    const stuck: Verifier = { id: 'cross-encoder/stuck', tuned: null, score: () => new Promise<number>(() => {}) };
+    const classifier = PairClassifier.forEmbedder({ provider: 'builtin', model: 'hashed-ngrams', version: '1', dimensions: 256 });
+    const model = findStackedModel('onnx-local/all-minilm-l6-v2-int8', DEFAULT_CROSS_ENCODER_DIR)!;
+    const verifier = new StackedVerifier(classifier, stuck, model, { maxCrossEncoderWaiting: 4, crossEncoderBudgetMs: 20 });
+    // The built-in classifier's own thresholds, so its verdict alone is what decides.
+    const h = await startHarness({ 'embedder.provider': 'builtin', 'defaults.verifier': true, 'admin.adminTokens': [ADMIN], 'metrics.requireToken': false }, { verifier });
+    try {
+      await h.chat(STORED);
+      const hit = await h.chat(PARAPHRASE);
+      assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic');
+      const event = await lookupOf(h, PARAPHRASE);
+      assert.deepEqual([event.verifier, event.verifierFallback], [verifier.id, 'cross-encoder-slow']);
+      const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+      assert.match(metrics, /semcache_verifier_fallbacks_total\{namespace="gpt-test",reason="cross-encoder-slow"\} 1/);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -247,6 +247,10 @@ export const ConfigSchema = z.object({
     batchWindowMs: z.number().min(0).max(50).default(1).describe('how long a cross-encoder verdict waits for others to share one message to the worker'),
     maxBatch: z.number().int().min(1).max(256).default(16).describe('cross-encoder pairs per message to the worker at most (one or two per lookup)'),
     maxQueued: z.number().int().min(1).default(64).describe('lookups waiting for a cross-encoder verdict beyond this are refused at once (verifier-failed)'),
+    stackedMaxWaiting: z.number().int().min(0).default(4)
+      .describe('stacked: cross-encoder verdicts outstanding at most; past it the classifier decides alone at its own tuned point (verifierFallback cross-encoder-busy)'),
+    stackedBudgetMs: z.number().min(1).default(30)
+      .describe('stacked: a cross-encoder verdict slower than this is not waited for; the classifier decides alone (cross-encoder-slow); keep it under defaults.verifierTimeoutMs'),
   }).prefault({}),
   lookupLog: z.object({
     capacity: z.number().int().positive().default(10_000).describe('recent lookups kept for the dashboard (near misses, histogram, what-if)'),

@@ -25,6 +25,8 @@ export const LookupEventSchema = z.object({
   /** The verifier that judged the best candidate (absent when none did), and its score in [0, 1]. */
   verifier: z.string().nullable().optional(),
   verifierScore: z.number().nullable().optional(),
+  /** Set when a fallback stage of the verifier decided, and why (e.g. `cross-encoder-busy`): the stacked verifier's classifier alone. */
+  verifierFallback: z.string().optional(),
   /** On a hit of a priced model: what the cached answer's tokens cost at the configured prices. */
   costSaved: z.number().nonnegative().optional(),
 });

@@ -84,7 +84,7 @@ export function LiveScreen() {
                 <tr key={e.id} data-testid="lookup-row">
                   <td className="small num">{formatClock(e.time)}</td>
                   <td><OutcomeBadge outcome={e.outcome} />{e.reason && <div className="small muted">{e.reason}</div>}
-                    {e.verifierScore != null && <div className="small muted" data-testid="verifier-score">verifier {e.verifierScore.toFixed(3)}</div>}</td>
+                    {e.verifierScore != null && <div className="small muted" data-testid="verifier-score">verifier {e.verifierScore.toFixed(3)}{e.verifierFallback && ` (classifier alone: ${e.verifierFallback})`}</div>}</td>
                   <td className="num small">{formatSimilarity(e.similarity)}<div className="muted">≥ {e.threshold.toFixed(3)}</div></td>
                   <td><span className="clip">{e.prompt}</span></td>
                   <td className="hide-narrow"><span className="clip muted">{e.candidatePrompt ?? '–'}</span></td>

@@ -512,7 +512,7 @@ export class CacheEngine {
       searchMicros: Math.round(timings.searchMicros ?? 0),
       lookupMicros: Math.round(micros(this.#lookupStarted.get(req) ?? performance.now())),
       tokensSaved: (outcome === 'exact' || outcome === 'semantic') ? (best?.entry.usage?.totalTokens ?? 0) : 0,
-      ...(verdict ? { verifier: verdict.verifier, verifierScore: verdict.score } : {}),
+      ...(verdict ? { verifier: verdict.verifier, verifierScore: verdict.score, ...(verdict.fallback ? { verifierFallback: verdict.fallback } : {}) } : {}),
       costSaved,
     };
     this.log.record(event);

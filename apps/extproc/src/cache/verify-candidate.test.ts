@@ -7,9 +7,17 @@ const input = { query: 'How do I enable 2FA?', candidate: 'How do I turn on 2FA?
 const verifier = (score: Verifier['score']): Verifier => ({ id: 'test', tuned: null, score });
 
 test('a score at or above the threshold accepts, below refuses, both with the score', async () => {
-  assert.deepEqual(await runVerifier(verifier(() => 0.7), input, 0.7, 50), { accept: true, verifier: 'test', score: 0.7, reason: null });
-  assert.deepEqual(await runVerifier(verifier(() => 0.69), input, 0.7, 50), { accept: false, verifier: 'test', score: 0.69, reason: 'verifier-refused' });
+  assert.deepEqual(await runVerifier(verifier(() => 0.7), input, 0.7, 50), { accept: true, verifier: 'test', score: 0.7, reason: null, fallback: null });
+  assert.deepEqual(await runVerifier(verifier(() => 0.69), input, 0.7, 50), { accept: false, verifier: 'test', score: 0.69, reason: 'verifier-refused', fallback: null });
   assert.equal((await runVerifier(verifier(async () => 0.9), input, 0.7, 50)).accept, true, 'an asynchronous verifier is awaited');
+});
+
+test("a fallback stage's score is judged the same, and the verdict says which fallback gave it", async () => {
+  assert.deepEqual(await runVerifier(verifier(async () => ({ score: 0.8, fallback: 'cross-encoder-busy' })), input, 0.7, 50),
+    { accept: true, verifier: 'test', score: 0.8, reason: null, fallback: 'cross-encoder-busy' });
+  assert.deepEqual(await runVerifier(verifier(() => ({ score: 0.2, fallback: 'cross-encoder-slow' })), input, 0.7, 50),
+    { accept: false, verifier: 'test', score: 0.2, reason: 'verifier-refused', fallback: 'cross-encoder-slow' });
+  assert.equal((await runVerifier(verifier(() => ({ score: Number.NaN, fallback: 'x' })), input, 0.1, 50)).reason, 'verifier-failed');
 });
 
 test('a throw, a rejection, NaN or a non-number refuses the candidate as a failure', async () => {
@@ -20,7 +28,7 @@ test('a throw, a rejection, NaN or a non-number refuses the candidate as a failu
     () => 'yes' as unknown as number,
   ];
   for (const score of failing) {
-    assert.deepEqual(await runVerifier(verifier(score), input, 0.1, 50), { accept: false, verifier: 'test', score: null, reason: 'verifier-failed' });
+    assert.deepEqual(await runVerifier(verifier(score), input, 0.1, 50), { accept: false, verifier: 'test', score: null, reason: 'verifier-failed', fallback: null });
   }
 });
 

@@ -160,7 +160,13 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
     help: "The verifier's verdicts on the lookup's best candidate: accepted, verifier-refused, verifier-failed, verifier-timeout.",
     labelNames: ['namespace', 'verdict'], registers,
   });
+  const fallbacks = new Counter({
+    name: 'semcache_verifier_fallbacks_total',
+    help: "Verdicts a fallback stage gave because the verifier's main one could not in time: cross-encoder-busy, cross-encoder-slow (the stacked verifier's classifier alone).",
+    labelNames: ['namespace', 'reason'], registers,
+  });
   const verdictsBy = childrenOf((namespace, verdict) => verdicts.labels(namespace!, verdict!));
+  const fallbacksBy = childrenOf((namespace, reason) => fallbacks.labels(namespace!, reason!));
   const lookupsBy = childrenOf((namespace, outcome) => lookups.labels(namespace!, outcome!));
   const hitsBy = childrenOf((namespace) => hits.labels(namespace!));
   const missesBy = childrenOf((namespace) => misses.labels(namespace!));
@@ -178,6 +184,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
       missesBy(namespace).inc();
     }
     if (e.verifier) verdictsBy(namespace, e.outcome === 'verified-miss' ? (e.reason ?? 'verifier-refused') : 'accepted').inc();
+    if (e.verifierFallback) fallbacksBy(namespace, e.verifierFallback).inc();
     if (e.lookupMicros !== undefined) lookupSecondsBy(e.outcome).observe(e.lookupMicros / 1e6);
     if (e.embedMicros > 0) embedSeconds.observe(e.embedMicros / 1e6);
     if (e.searchMicros > 0) searchSeconds.observe(e.searchMicros / 1e6);

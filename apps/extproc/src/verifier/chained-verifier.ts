@@ -1,4 +1,4 @@
-import type { Verifier, VerifierInput } from './verifier.ts';
+import { scoreOf, type FallbackScore, type Verifier, type VerifierInput } from './verifier.ts';
 
 /**
  * The learned classifier first, the cross-encoder only on what it accepts: the cheap verdict spares the slow one
@@ -20,8 +20,8 @@ export class ChainedVerifier implements Verifier {
     this.#second = second;
   }
 
-  async score(input: VerifierInput): Promise<number> {
-    if ((await this.#first.score(input)) < this.#firstThreshold) return 0;
+  async score(input: VerifierInput): Promise<number | FallbackScore> {
+    if (scoreOf(await this.#first.score(input)) < this.#firstThreshold) return 0;
     return this.#second.score(input);
   }
 

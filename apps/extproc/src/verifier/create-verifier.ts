@@ -26,7 +26,7 @@ export async function createVerifier(config: Config, embedder: EmbedderIdentity)
   const run = { threads: opts.threads, batchWindowMs: opts.batchWindowMs, maxBatch: opts.maxBatch, maxQueued: opts.maxQueued };
   if (kind === 'stacked') {
     const crossEncoder = await CrossEncoderVerifier.load({ ...run, dir: crossEncoderDir });
-    if (stacked) return new StackedVerifier(learned, crossEncoder, stacked);
+    if (stacked) return new StackedVerifier(learned, crossEncoder, stacked, { maxCrossEncoderWaiting: opts.stackedMaxWaiting, crossEncoderBudgetMs: opts.stackedBudgetMs });
     await crossEncoder.close();
     throw new Error(`stacked verifier: no weights fitted for embedder ${name} with the cross-encoder in ${crossEncoderDir} (npm run train:stacked fits them)`);
   }

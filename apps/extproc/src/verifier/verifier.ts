@@ -9,6 +9,14 @@ export interface VerifierInput {
   readonly candidateVector?: Float32Array;
 }
 
+/** A score that a fallback stage gave, and why it did (the stage meant to judge was busy or slow). */
+export interface FallbackScore {
+  readonly score: number;
+  readonly fallback: string;
+}
+
+export const scoreOf = (s: number | FallbackScore): number => (typeof s === 'number' ? s : s.score);
+
 /**
  * The last stage before a semantic hit: a model that says how likely the candidate's answer is right for the
  * query. Implementations are swappable; the engine compares the score with the namespace's verifier threshold
@@ -18,7 +26,7 @@ export interface Verifier {
   /** Recorded on every lookup event it judged, e.g. `pair-classifier/builtin@1`. */
   readonly id: string;
   /** In [0, 1]: higher is more likely the same question. */
-  score(input: VerifierInput): number | Promise<number>;
+  score(input: VerifierInput): number | FallbackScore | Promise<number | FallbackScore>;
   /**
    * Settings measured for this verifier with the active embedder, used where a namespace sets none: the
    * similarity a candidate needs to be judged at all, and the score it needs to be served.
