@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { NamespaceInfo } from '@semcache/shared';
 import { startHarness, type Harness } from '../../extproc/test/harness.ts';
+import { DEFAULT_CROSS_ENCODER_DIR } from '../../extproc/src/verifier/cross-encoder/cross-encoder-verifier.ts';
+import { PairClassifier } from '../../extproc/src/verifier/pair-classifier.ts';
+import { findStackedModel, StackedVerifier } from '../../extproc/src/verifier/stacked-verifier.ts';
+import type { Verifier } from '../../extproc/src/verifier/verifier.ts';
 import { buildDashboard, launchChromium, openPage, SHOTS, signIn } from './browser.ts';
 
 const ADMIN_TOKEN = 'e2e-verifier-token-0123456789abcdef';
@@ -62,5 +66,38 @@ describe("the verifier's verdicts in the dashboard, in headless Chromium against
     assert.equal(ns.settings.verifierCandidateThreshold, 0.75);
     const hit = await h.chat(REFUSED, {}, { headers: { 'x-semantic-cache': 'no-store' } });
     assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic', 'the next request is decided without the verifier');
+  });
+});
+
+describe('a verdict the stacked verifier gave without its cross-encoder, in the live lookups', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  before(async () => {
+    await buildDashboard();
+    const stuck: Verifier = { id: 'cross-encoder/stuck', tuned: null, score: () => new Promise<number>(() => {}) };
+    const classifier = PairClassifier.forEmbedder({ provider: 'builtin', model: 'hashed-ngrams', version: '1', dimensions: 256 });
+    const model = findStackedModel('onnx-local/all-minilm-l6-v2-int8', DEFAULT_CROSS_ENCODER_DIR)!;
+    const verifier = new StackedVerifier(classifier, stuck, model, { maxCrossEncoderWaiting: 4, crossEncoderBudgetMs: 20 });
+    h = await startHarness({ 'admin.adminTokens': [ADMIN_TOKEN], 'defaults.verifier': true }, { verifier });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('says the classifier decided alone, and why', async () => {
+    await h.chat('How do I lose weight fast?');
+    const hit = await h.chat('How can I lose weight fast?');
+    assert.equal(hit.headers['x-semantic-cache'], 'hit-semantic');
+    const page = await openPage(browser, { viewport: { width: 1280, height: 800 } });
+    const base = `http://127.0.0.1:${h.server.httpPort}`;
+    await signIn(page, base, ADMIN_TOKEN, NS);
+    await page.goto(`${base}/#/live`);
+    const row = page.getByTestId('lookup-row').filter({ hasText: 'How can I lose weight fast?' });
+    await row.waitFor();
+    assert.match(await row.getByTestId('verifier-score').innerText(), /^verifier 0\.\d{3} \(classifier alone: cross-encoder-slow\)$/);
   });
 });
