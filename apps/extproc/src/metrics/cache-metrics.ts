@@ -162,7 +162,7 @@ export function createCacheMetrics(opts: CacheMetricsOptions): CacheMetrics {
   });
   const fallbacks = new Counter({
     name: 'semcache_verifier_fallbacks_total',
-    help: "Verdicts a fallback stage gave because the verifier's main one could not in time: cross-encoder-busy, cross-encoder-slow (the stacked verifier's classifier alone).",
+    help: "Verdicts a fallback stage gave because the verifier's main one could not: cross-encoder-busy, cross-encoder-slow, cross-encoder-failed (the stacked verifier's classifier alone).",
     labelNames: ['namespace', 'reason'], registers,
   });
   const verdictsBy = childrenOf((namespace, verdict) => verdicts.labels(namespace!, verdict!));

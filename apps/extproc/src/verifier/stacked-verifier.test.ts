@@ -105,6 +105,14 @@ describe('the stacked verifier under load', () => {
     assert.equal(busy.asked, 0);
   });
 
+  it('a cross-encoder that fails is the classifier deciding alone, not a refusal', async () => {
+    const failing = new Fixed('xe', () => Promise.reject(new Error('worker exited with code 1')));
+    const v = new StackedVerifier(new Fixed('learned', 0.95, OWN), failing, committed(), opts);
+    const r = await v.score(input('a', 'b'));
+    assert.equal(typeof r === 'object' && r.fallback, 'cross-encoder-failed');
+    assert.ok(scoreOf(r) > committed().tuned.verifierThreshold, 'the classifier at 0.95 accepts alone');
+  });
+
   it('a cross-encoder that fails after the budget leaves no unhandled rejection', async () => {
     const failing = new Fixed('xe', () => new Promise((_, reject) => setTimeout(() => reject(new Error('worker gone')), 60)));
     const v = new StackedVerifier(new Fixed('learned', 0.95, OWN), failing, committed(), opts);

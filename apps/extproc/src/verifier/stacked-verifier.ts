@@ -73,7 +73,7 @@ export function loadStackedFile(path = STACKED_FILE): StackedFile {
 }
 
 export interface StackedOptions {
-  /** Cross-encoder verdicts outstanding at most; past it the classifier decides alone (`cross-encoder-busy`). */
+  /** Cross-encoder verdicts outstanding at most; past it the classifier decides alone (`cross-encoder-busy`; a failed one: `cross-encoder-failed`). */
   readonly maxCrossEncoderWaiting: number;
   /** A cross-encoder verdict slower than this is not waited for; the classifier decides alone (`cross-encoder-slow`). */
   readonly crossEncoderBudgetMs: number;
@@ -89,7 +89,7 @@ const SLOW = Symbol('slow');
  *
  * Under load the cross-encoder's one worker queues: rather than let every verdict time out (a busy cache that
  * never hits), a verdict that would wait behind too many others, or that the cross-encoder is too slow to give,
- * is the classifier's alone at its own tuned operating point (measured: recall 0.282 at a false-hit rate of
+ * (or that it fails to give) is the classifier's alone at its own tuned operating point (measured: recall 0.282 at a false-hit rate of
  * 0.0166 on validation, against the stacked 0.354 at 0.0172), rescaled so that its threshold falls on this
  * verifier's. The cross-encoder's late verdict is dropped.
  */
@@ -126,6 +126,9 @@ export class StackedVerifier implements Verifier {
         return this.#alone(classifier, input.similarity, 'cross-encoder-slow');
       }
       return stackedScore(this.#model, scoreOf(crossEncoder), classifier, input.similarity);
+    } catch {
+      // A crashed cross-encoder worker (the next verdict starts a fresh one) leaves the classifier's judgement.
+      return this.#alone(classifier, input.similarity, 'cross-encoder-failed');
     } finally {
       clearTimeout(timer);
     }
