@@ -11,7 +11,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CacheEngine, type LookupRequest } from '../apps/extproc/src/cache/cache-engine.ts';
-import { exactKeyOf } from '../apps/extproc/src/cache/normalize.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
 import type { Embedder } from '../apps/extproc/src/embedders/embedder.ts';
@@ -71,7 +70,7 @@ function filledEngine(embedder: Embedder, vectors: readonly Float32Array[]): Cac
   const engine = new CacheEngine({ config: loadConfig({}, { 'defaults.maxEntries': 100_000 }), embedder, guard: checkFalseHit });
   engine.namespaces.resolve(PARTITION);
   set.stored.forEach((prompt, i) => {
-    engine.store({ namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', exactKey: exactKeyOf('fp', prompt), vector: vectors[i]! }, answer);
+    engine.store({ namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', vector: vectors[i]! }, answer);
   });
   return engine;
 }

@@ -13,7 +13,7 @@ import { LabelStore } from './label-store.ts';
 import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
-import { exactKeyOf } from './normalize.ts';
+import { exactMatchKey, type ExactKey } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
 import { asFloat32 } from './vector-slab.ts';
@@ -42,7 +42,7 @@ export interface LookupRequest {
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'vector' | 'exactOnly'> & {
   /** Stored with the entry; none when absent. */
   tags?: string[];
   /** The namespace's epoch at the lookup: an answer asked for before an epoch flush is not stored after it. */
@@ -159,7 +159,7 @@ export class CacheEngine {
       return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
     this.online.lookedUp(ns.name, ns.settings);
-    const exactKey = exactKeyOf(req.fingerprint, req.prompt);
+    const exactKey = exactMatchKey(req.fingerprint, req.prompt);
     const now = this.now();
     let refusedStale = false;
     if (mode !== 'refresh') {
@@ -175,7 +175,7 @@ export class CacheEngine {
 
     const storable = !(mode === 'no-store' || (refusedStale && !fresh.mayReplace));
     const pendingOf = (vector: Float32Array, exactOnly: boolean): PendingStore | null => !storable ? null : {
-      namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
+      namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
       // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
       tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
@@ -252,7 +252,7 @@ export class CacheEngine {
    * where `explorable` (the request's store) allows.
    */
   #semanticHit(
-    ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate, threshold: number,
+    ns: Namespace, req: LookupRequest, exactKey: ExactKey, c: Candidate, threshold: number,
     timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null, explorable: PendingStore | null,
   ): LookupResult {
     const decision = this.online.decide(ns.name, ns.settings, threshold, { observations: c.entry.observations ?? [], similarity: c.similarity }, explorable !== null);
@@ -286,7 +286,6 @@ export class CacheEngine {
       endpoint: pending.endpoint,
       prompt: pending.prompt,
       fingerprint: pending.fingerprint,
-      exactKey: pending.exactKey,
       vector: pending.vector,
       ...(pending.exactOnly ? { exactOnly: true } : {}),
       response: answer.response,
@@ -386,16 +385,16 @@ export class CacheEngine {
       // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
       if (change.entry.epoch < ns.epoch) return;
       if (ns.advanceEpoch(change.entry.epoch)) this.flush(ns);
-      const alias = ns.getExact(change.entry.exactKey)?.entry;
+      const found = ns.getExact(exactMatchKey(change.entry.fingerprint, change.entry.prompt));
       // Two replicas may check the same entry at once: each keeps what the other found.
       const known = ns.get(change.entry.key)?.observations;
       this.online.learnFrom(ns.name, newObservations(known, change.entry.observations));
       const entry = known ? { ...change.entry, observations: mergeObservations(known, change.entry.observations) } : change.entry;
-      if (alias && alias.exactKey !== entry.exactKey) {
+      if (found?.alias) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
-        ns.remove(alias.key);
+        ns.remove(found.entry.key);
         ns.add(entry);
-        ns.add(alias);
+        ns.add(found.entry);
       } else {
         ns.add(entry);
       }

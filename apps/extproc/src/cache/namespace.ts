@@ -1,16 +1,30 @@
 import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats } from '@semcache/shared';
 import { entrySizeBytes, type CacheEntry } from './entry.ts';
+import { exactMatchKey, matchesExact, type ExactKey } from './normalize.ts';
 import type { Partition } from './partition.ts';
+import { SharedStrings } from './shared-strings.ts';
 import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
-import { asFloat32, VectorSlab, type EntryVector } from './vector-slab.ts';
+import { asFloat32, SlabRow, VectorSlab, type StoredVector } from './vector-slab.ts';
 
-export interface ExactLink {
+/** A paraphrase that hit an entry: its own normalised prompt, which a repeat must match (the entry's fingerprint too). */
+interface AliasLink {
   key: bigint;
   similarity: number;
+  normalized: string;
+}
+
+export interface ExactMatch {
+  entry: CacheEntry;
+  /** 1 for the entry's own prompt; a paraphrase's similarity when it first hit the entry. */
+  similarity: number;
+  alias: boolean;
 }
 
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
+
+/** Candidates of an i8 index rescored at f16 (bench/index-scale.ts measures recall@1 against it). */
+const RESCORED = 32;
 
 /**
  * `lru`: over an entry count; `memory`: over a byte budget (both least recently used first); `superseded`:
@@ -46,10 +60,14 @@ export class Namespace {
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
   readonly #entries = new Map<bigint, CacheEntry>();
-  /** Exact key -> entry, with the similarity that first matched it (1 for the stored prompt itself). */
-  readonly #exact = new Map<string, ExactLink>();
-  /** Exact keys of paraphrases that hit an entry, so that their repeats skip embedding; removed with it. */
-  readonly #aliases = new Map<bigint, string[]>();
+  /** Exact digest -> the entry whose own prompt it is (confirmed on the prompt when found). */
+  readonly #exact = new Map<bigint, CacheEntry>();
+  /** Exact digest of a paraphrase that hit an entry -> that entry, so that its repeats skip embedding. */
+  readonly #aliasLinks = new Map<bigint, AliasLink>();
+  /** An entry's paraphrases' digests: they go with it. */
+  readonly #aliases = new Map<bigint, bigint[]>();
+  /** One copy of each fingerprint, content type and model revision, however many entries carry it. */
+  readonly #strings = new SharedStrings();
   /** Created with the first vector: a remote embedder's dimensions are known only once it has answered. */
   #index: VectorIndex | null = null;
   /** An index loaded from a file while the entries it holds are applied (see `adoptIndex`). */
@@ -107,35 +125,42 @@ export class Namespace {
     return this.#entries.get(key);
   }
 
-  getExact(exactKey: string): { entry: CacheEntry; similarity: number } | undefined {
-    const link = this.#exact.get(exactKey);
-    const entry = link && this.#entries.get(link.key);
-    return entry && link ? { entry, similarity: link.similarity } : undefined;
+  /** The entry stored for this exact prompt, or that it hit as a paraphrase; a digest alone never matches. */
+  getExact(key: ExactKey): ExactMatch | undefined {
+    const own = this.#exact.get(key.digest);
+    if (own && matchesExact(key, own.fingerprint, own.prompt)) return { entry: own, similarity: 1, alias: false };
+    const link = this.#aliasLinks.get(key.digest);
+    const entry = link && link.normalized === key.normalized ? this.#entries.get(link.key) : undefined;
+    return entry && link && entry.fingerprint === key.fingerprint ? { entry, similarity: link.similarity, alias: true } : undefined;
   }
 
   /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit. */
-  addAlias(exactKey: string, entry: CacheEntry, similarity: number): void {
-    if (this.#exact.has(exactKey)) return;
+  addAlias(key: ExactKey, entry: CacheEntry, similarity: number): void {
+    if (this.#exact.has(key.digest) || this.#aliasLinks.has(key.digest)) return;
     const aliases = this.#aliases.get(entry.key) ?? [];
     if (aliases.length >= MAX_ALIASES_PER_ENTRY) return;
-    aliases.push(exactKey);
+    aliases.push(key.digest);
     this.#aliases.set(entry.key, aliases);
-    this.#exact.set(exactKey, { key: entry.key, similarity });
+    this.#aliasLinks.set(key.digest, { key: entry.key, similarity, normalized: key.normalized });
   }
 
-  /** Adds an entry; an entry with the same exact key is replaced, and its key returned. */
+  /** Adds an entry; an entry with the same exact prompt (its own or as a paraphrase) is replaced, and its key returned. */
   add(entry: CacheEntry): bigint | null {
-    const previous = this.#exact.get(entry.exactKey)?.key;
+    const exact = exactMatchKey(entry.fingerprint, entry.prompt);
+    const previous = this.getExact(exact)?.entry.key;
     if (previous !== undefined) this.remove(previous);
     if (!entry.exactOnly) {
-      this.#index ??= new VectorIndex(entry.vector.length, this.#precision(entry.vector.length));
+      const vector = entry.vector instanceof SlabRow ? entry.vector.slab.view(entry.vector.slot) : entry.vector;
+      this.#index ??= new VectorIndex(vector.length, this.#precision(vector.length));
       this.#slab ??= new VectorSlab(this.#index.dimensions, this.#index.precision);
       // Keys are random and never reused for another vector: one the adopted index holds is this entry's.
-      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, asFloat32(entry.vector));
-      entry.vector = this.#slab.store(entry.vector);
+      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, asFloat32(vector));
+      entry.vector = this.#slab.store(vector);
     }
+    this.#share(entry);
     this.#entries.set(entry.key, entry);
-    this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
+    // A digest another prompt already holds (a collision) passes to the newer entry; the older stays reachable by search.
+    this.#exact.set(exact.digest, entry);
     this.#bytes += entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current++;
     return previous ?? null;
@@ -145,21 +170,43 @@ export class Namespace {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
-    if (this.#exact.get(entry.exactKey)?.key === key) this.#exact.delete(entry.exactKey);
-    for (const alias of this.#aliases.get(key) ?? []) this.#exact.delete(alias);
+    const digest = exactMatchKey(entry.fingerprint, entry.prompt).digest;
+    if (this.#exact.get(digest)?.key === key) this.#exact.delete(digest);
+    for (const alias of this.#aliases.get(key) ?? []) if (this.#aliasLinks.get(alias)?.key === key) this.#aliasLinks.delete(alias);
     this.#aliases.delete(key);
     this.#index?.remove(key);
-    if (!entry.exactOnly && this.#slab) entry.vector = this.#slab.release(entry.vector);
+    if (entry.vector instanceof SlabRow && entry.vector.slab === this.#slab) entry.vector = this.#slab.release(entry.vector);
+    this.#unshare(entry);
     this.#bytes -= entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current--;
     return entry;
+  }
+
+  /** The entry's repeated strings become the namespace's shared copies. */
+  #share(entry: CacheEntry): void {
+    if (entry.namespace === this.name) entry.namespace = this.name;
+    const s = this.#strings;
+    entry.fingerprint = s.share(entry.fingerprint);
+    entry.contentType = s.share(entry.contentType);
+    if (entry.modelRevision !== null) entry.modelRevision = s.share(entry.modelRevision);
+    if (entry.systemFingerprint !== null) entry.systemFingerprint = s.share(entry.systemFingerprint);
+  }
+
+  #unshare(entry: CacheEntry): void {
+    const s = this.#strings;
+    s.release(entry.fingerprint);
+    s.release(entry.contentType);
+    if (entry.modelRevision !== null) s.release(entry.modelRevision);
+    if (entry.systemFingerprint !== null) s.release(entry.systemFingerprint);
   }
 
   clear(): number {
     const n = this.#entries.size;
     this.#entries.clear();
     this.#exact.clear();
+    this.#aliasLinks.clear();
     this.#aliases.clear();
+    this.#strings.clear();
     this.#index = null;
     this.#adopted = null;
     // The old rows stay with the entries that view them, and go with them: none is reused.
@@ -239,9 +286,20 @@ export class Namespace {
     return this.#entries.values().next().value;
   }
 
-  search(vector: EntryVector, k: number): Neighbour[] {
-    if (!this.#index || vector.length !== this.#index.dimensions) return [];
-    return this.#index.search(asFloat32(vector), k);
+  /**
+   * The nearest entries by the index. An i8 index only steers: its similarities are off by up to ~0.01, so its
+   * nearest `RESCORED` are scored again against the entries' f16 rows and sorted by that.
+   */
+  search(vector: StoredVector, k: number): Neighbour[] {
+    const query = asFloat32(vector);
+    if (!this.#index || query.length !== this.#index.dimensions) return [];
+    if (this.#index.precision !== 'i8') return this.#index.search(query, k);
+    const found = this.#index.search(query, Math.max(k, RESCORED));
+    for (const n of found) {
+      const row = this.#entries.get(n.key)?.vector;
+      if (row instanceof SlabRow) n.similarity = row.slab.dot(row.slot, query);
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   info(): NamespaceInfo {

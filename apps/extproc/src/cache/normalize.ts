@@ -5,6 +5,31 @@ export function normalizePrompt(prompt: string): string {
   return prompt.normalize('NFKC').trim().replace(/\s+/gu, ' ');
 }
 
+const sha256 = (fingerprint: string, normalized: string): Buffer =>
+  createHash('sha256').update(fingerprint).update('\0').update(normalized).digest();
+
+/** The exact key the stored formats carry (other versions read it); this process derives its own from the prompt. */
 export function exactKeyOf(fingerprint: string, prompt: string): string {
-  return createHash('sha256').update(fingerprint).update('\0').update(normalizePrompt(prompt)).digest('base64url');
+  return sha256(fingerprint, normalizePrompt(prompt)).toString('base64url');
+}
+
+/**
+ * What the exact tier matches on. The digest only finds the slot (8 bytes a map key, against the 43-character
+ * key string it replaced); a hit is confirmed on the fingerprint and normalised prompt themselves, so two prompts
+ * whose digests collide are never each other's answer.
+ */
+export interface ExactKey {
+  digest: bigint;
+  fingerprint: string;
+  normalized: string;
+}
+
+export function exactMatchKey(fingerprint: string, prompt: string): ExactKey {
+  const normalized = normalizePrompt(prompt);
+  return { digest: sha256(fingerprint, normalized).readBigUInt64LE(0), fingerprint, normalized };
+}
+
+/** Whether a stored prompt is this key's: the raw prompt alike needs no normalising. */
+export function matchesExact(key: ExactKey, fingerprint: string, prompt: string): boolean {
+  return fingerprint === key.fingerprint && (prompt === key.normalized || normalizePrompt(prompt) === key.normalized);
 }
