@@ -23,6 +23,9 @@ export interface ExactMatch {
 /** Bounds the memory a popular entry's paraphrases can take. */
 const MAX_ALIASES_PER_ENTRY = 32;
 
+/** Most entries have no tags: they share one empty array (32 B each otherwise), frozen so none can grow it. */
+const NO_TAGS = Object.freeze([]) as unknown as string[];
+
 /** Candidates of an i8 index rescored at f16 (bench/index-scale.ts measures recall@1 against it). */
 const RESCORED = 32;
 
@@ -185,6 +188,7 @@ export class Namespace {
   /** The entry's repeated strings become the namespace's shared copies. */
   #share(entry: CacheEntry): void {
     if (entry.namespace === this.name) entry.namespace = this.name;
+    if (entry.tags.length === 0) entry.tags = NO_TAGS;
     const s = this.#strings;
     entry.fingerprint = s.share(entry.fingerprint);
     entry.contentType = s.share(entry.contentType);
