@@ -27,7 +27,7 @@ export interface ExactKey {
 
 export function exactMatchKey(fingerprint: string, prompt: string): ExactKey {
   const normalized = normalizePrompt(prompt);
-  // Through a string: a digest Buffer is a malloc'd backing store each, and a million of them fragment the C heap.
+  // Through a string: a digest Buffer would be a malloc'd backing store per entry, garbage at once.
   return { digest: BigInt(`0x${sha256(fingerprint, normalized, 'hex').slice(0, 16)}`), fingerprint, normalized };
 }
 
