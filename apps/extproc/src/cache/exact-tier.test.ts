@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NamespaceSettings } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
+import { ExactTier } from './exact-tier.ts';
 import { Namespace } from './namespace.ts';
 import { exactMatchKey } from './normalize.ts';
 import { SharedStrings } from './shared-strings.ts';
@@ -68,6 +69,29 @@ describe('exact tier', () => {
     assert.equal(ns.add(entry('q ')), first.key);
     assert.equal(ns.size, 2);
     assert.equal(ns.get(other.key), other);
+  });
+});
+
+describe('exact tier buckets', () => {
+  it('keeps every entry whose digests collide reachable, each only by its own prompt, and drops each alone', () => {
+    const tier = new ExactTier();
+    const a = entry('first');
+    const b = entry('second');
+    const c = entry('third');
+    for (const e of [a, b, c]) tier.add(7, e);
+    const entries = new Map([a, b, c].map((e) => [e.key, e]));
+    const keyOf = (prompt: string) => ({ ...exactMatchKey('fp', prompt), digest: 7 });
+    assert.equal(tier.get(keyOf('second'), entries)?.entry, b);
+    assert.equal(tier.get(keyOf('fourth'), entries), undefined);
+    tier.remove(7, { ...b });
+    assert.equal(tier.get(keyOf('second'), entries)?.entry, b, 'only the very entry stored leaves');
+    tier.remove(7, b);
+    assert.equal(tier.get(keyOf('second'), entries), undefined);
+    assert.equal(tier.get(keyOf('first'), entries)?.entry, a);
+    assert.equal(tier.get(keyOf('third'), entries)?.entry, c);
+    tier.remove(7, a);
+    tier.remove(7, c);
+    assert.equal(tier.get(keyOf('third'), entries), undefined);
   });
 });
 

@@ -1,27 +1,11 @@
 import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats } from '@semcache/shared';
 import { entrySizeBytes, type CacheEntry } from './entry.ts';
-import { exactMatchKey, matchesExact, type ExactKey } from './normalize.ts';
+import { ExactTier, type ExactMatch } from './exact-tier.ts';
+import { exactMatchKey, type ExactKey } from './normalize.ts';
 import type { Partition } from './partition.ts';
 import { SharedStrings } from './shared-strings.ts';
 import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
 import { asFloat32, SlabRow, VectorSlab, type StoredVector } from './vector-slab.ts';
-
-/** A paraphrase that hit an entry: its own normalised prompt, which a repeat must match (the entry's fingerprint too). */
-interface AliasLink {
-  key: bigint;
-  similarity: number;
-  normalized: string;
-}
-
-export interface ExactMatch {
-  entry: CacheEntry;
-  /** 1 for the entry's own prompt; a paraphrase's similarity when it first hit the entry. */
-  similarity: number;
-  alias: boolean;
-}
-
-/** Bounds the memory a popular entry's paraphrases can take. */
-const MAX_ALIASES_PER_ENTRY = 32;
 
 /** Most entries have no tags: they share one empty array (32 B each otherwise), frozen so none can grow it. */
 const NO_TAGS = Object.freeze([]) as unknown as string[];
@@ -63,12 +47,7 @@ export class Namespace {
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
   readonly #entries = new Map<bigint, CacheEntry>();
-  /** Exact digest -> the entry whose own prompt it is (confirmed on the prompt when found). */
-  readonly #exact = new Map<bigint, CacheEntry>();
-  /** Exact digest of a paraphrase that hit an entry -> that entry, so that its repeats skip embedding. */
-  readonly #aliasLinks = new Map<bigint, AliasLink>();
-  /** An entry's paraphrases' digests: they go with it. */
-  readonly #aliases = new Map<bigint, bigint[]>();
+  readonly #exact = new ExactTier();
   /** One copy of each fingerprint, content type and model revision, however many entries carry it. */
   readonly #strings = new SharedStrings();
   /** Created with the first vector: a remote embedder's dimensions are known only once it has answered. */
@@ -130,21 +109,12 @@ export class Namespace {
 
   /** The entry stored for this exact prompt, or that it hit as a paraphrase; a digest alone never matches. */
   getExact(key: ExactKey): ExactMatch | undefined {
-    const own = this.#exact.get(key.digest);
-    if (own && matchesExact(key, own.fingerprint, own.prompt)) return { entry: own, similarity: 1, alias: false };
-    const link = this.#aliasLinks.get(key.digest);
-    const entry = link && link.normalized === key.normalized ? this.#entries.get(link.key) : undefined;
-    return entry && link && entry.fingerprint === key.fingerprint ? { entry, similarity: link.similarity, alias: true } : undefined;
+    return this.#exact.get(key, this.#entries);
   }
 
   /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit. */
   addAlias(key: ExactKey, entry: CacheEntry, similarity: number): void {
-    if (this.#exact.has(key.digest) || this.#aliasLinks.has(key.digest)) return;
-    const aliases = this.#aliases.get(entry.key) ?? [];
-    if (aliases.length >= MAX_ALIASES_PER_ENTRY) return;
-    aliases.push(key.digest);
-    this.#aliases.set(entry.key, aliases);
-    this.#aliasLinks.set(key.digest, { key: entry.key, similarity, normalized: key.normalized });
+    this.#exact.addAlias(key, entry, similarity);
   }
 
   /** Adds an entry; an entry with the same exact prompt (its own or as a paraphrase) is replaced, and its key returned. */
@@ -152,6 +122,8 @@ export class Namespace {
     const exact = exactMatchKey(entry.fingerprint, entry.prompt);
     const previous = this.getExact(exact)?.entry.key;
     if (previous !== undefined) this.remove(previous);
+    // The same key with another prompt: its old version must leave the exact tier too.
+    else if (this.#entries.has(entry.key)) this.remove(entry.key);
     if (!entry.exactOnly) {
       const vector = entry.vector instanceof SlabRow ? entry.vector.slab.view(entry.vector.slot) : entry.vector;
       this.#index ??= new VectorIndex(vector.length, this.#precision(vector.length));
@@ -162,8 +134,7 @@ export class Namespace {
     }
     this.#share(entry);
     this.#entries.set(entry.key, entry);
-    // A digest another prompt already holds (a collision) passes to the newer entry; the older stays reachable by search.
-    this.#exact.set(exact.digest, entry);
+    this.#exact.add(exact.digest, entry);
     this.#bytes += entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current++;
     return previous ?? null;
@@ -173,10 +144,7 @@ export class Namespace {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
-    const digest = exactMatchKey(entry.fingerprint, entry.prompt).digest;
-    if (this.#exact.get(digest)?.key === key) this.#exact.delete(digest);
-    for (const alias of this.#aliases.get(key) ?? []) if (this.#aliasLinks.get(alias)?.key === key) this.#aliasLinks.delete(alias);
-    this.#aliases.delete(key);
+    this.#exact.remove(exactMatchKey(entry.fingerprint, entry.prompt).digest, entry);
     this.#index?.remove(key);
     if (entry.vector instanceof SlabRow && entry.vector.slab === this.#slab) entry.vector = this.#slab.release(entry.vector);
     this.#unshare(entry);
@@ -208,8 +176,6 @@ export class Namespace {
     const n = this.#entries.size;
     this.#entries.clear();
     this.#exact.clear();
-    this.#aliasLinks.clear();
-    this.#aliases.clear();
     this.#strings.clear();
     this.#index = null;
     this.#adopted = null;

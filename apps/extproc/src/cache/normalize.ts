@@ -15,12 +15,13 @@ export function exactKeyOf(fingerprint: string, prompt: string): string {
 }
 
 /**
- * What the exact tier matches on. The digest only finds the slot (8 bytes a map key, against the 43-character
- * key string it replaced); a hit is confirmed on the fingerprint and normalised prompt themselves, so two prompts
- * whose digests collide are never each other's answer.
+ * What the exact tier matches on. The digest only finds the slot (no object at all as a map key, against the
+ * 43-character key string it replaced); a hit is confirmed on the fingerprint and normalised prompt themselves,
+ * so two prompts whose digests collide are never each other's answer.
  */
 export interface ExactKey {
-  digest: bigint;
+  /** 30 bits: a small integer in V8 with or without pointer compression. */
+  digest: number;
   fingerprint: string;
   normalized: string;
 }
@@ -28,7 +29,7 @@ export interface ExactKey {
 export function exactMatchKey(fingerprint: string, prompt: string): ExactKey {
   const normalized = normalizePrompt(prompt);
   // Through a string: a digest Buffer would be a malloc'd backing store per entry, garbage at once.
-  return { digest: BigInt(`0x${sha256(fingerprint, normalized, 'hex').slice(0, 16)}`), fingerprint, normalized };
+  return { digest: Number.parseInt(sha256(fingerprint, normalized, 'hex').slice(0, 8), 16) >>> 2, fingerprint, normalized };
 }
 
 /** Whether a stored prompt is this key's: the raw prompt alike needs no normalising. */

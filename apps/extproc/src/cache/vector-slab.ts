@@ -27,8 +27,9 @@ function halves(): Float32Array {
 const CHUNK_ROWS = 4096;
 
 /**
- * Where a stored entry's vector is: 20 bytes, where a typed-array view of the row took ~100. It keeps its slab,
- * so an entry still held after its namespace was cleared reads its own row, never a reused one.
+ * Where a stored entry's vector is: 40 bytes (Node builds V8 without pointer compression), where a typed-array
+ * view of the row took ~100. It keeps its slab, so an entry still held after its namespace was cleared reads its
+ * own row, never a reused one.
  */
 export class SlabRow {
   readonly slab: VectorSlab;
