@@ -280,6 +280,7 @@ export class CacheEngine {
     const ns = this.namespaces.find(pending.namespace);
     if (!ns || !ns.settings.enabled || (pending.epoch !== undefined && pending.epoch !== ns.epoch)) return null;
     const now = this.now();
+    // Every field, in the order decodeEntry gives them: one hidden class, with all of them in the object.
     const entry: CacheEntry = {
       key: newKey(),
       namespace: ns.name,
@@ -287,7 +288,7 @@ export class CacheEngine {
       prompt: pending.prompt,
       fingerprint: pending.fingerprint,
       vector: pending.vector,
-      ...(pending.exactOnly ? { exactOnly: true } : {}),
+      exactOnly: pending.exactOnly,
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,
@@ -299,6 +300,7 @@ export class CacheEngine {
       lastHitAt: null,
       hitCount: 0,
       expiresAt: now + (pending.ttlSeconds ?? ns.settings.ttlSeconds) * 1000,
+      observations: undefined,
     };
     this.#add(ns, entry);
     return entry;
