@@ -15,7 +15,7 @@ import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactMatchKey, type ExactKey } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
-import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
+import { precisionFor, servesAs, type IndexPrecision, type IndexPrecisionSetting } from './vector-index.ts';
 import { asFloat32 } from './vector-slab.ts';
 import { inChildSpan } from '../tracing/spans.ts';
 import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
@@ -105,6 +105,7 @@ export class CacheEngine {
   readonly labels = new LabelStore();
   readonly online: OnlinePolicy;
   readonly now: () => number;
+  readonly #indexPrecision: IndexPrecisionSetting;
   readonly #guard: FalseHitGuard | undefined;
   readonly #verifier: Verifier | undefined;
   readonly #verifierTimeoutMs: number;
@@ -128,6 +129,7 @@ export class CacheEngine {
     this.#modelAllowed = modelMatcher(opts.config.allowedModels);
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.#verifier = opts.verifier;
+    this.#indexPrecision = opts.indexPrecision ?? 'auto';
     this.#verifierTimeoutMs = opts.config.defaults.verifierTimeoutMs;
     const tuned = opts.verifier?.tuned ?? undefined;
     this.namespaces = new NamespaceRegistry({
@@ -137,7 +139,7 @@ export class CacheEngine {
       defaultVerifierThreshold: tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
       ...(tuned ? { defaultVerifierCandidateThreshold: tuned.candidateThreshold } : {}),
       now: this.now,
-      indexPrecision: (dimensions) => precisionFor(opts.indexPrecision ?? 'auto', dimensions),
+      indexPrecision: (dimensions) => precisionFor(this.#indexPrecision, dimensions),
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
       onDelete: (name) => this.online.forget(name),
     });
@@ -240,6 +242,11 @@ export class CacheEngine {
     if (outcome === 'guarded') ns.counters.guarded++;
     else ns.counters.misses++;
     return this.#miss(name, req, outcome, guardReason, threshold, timings, pending, best);
+  }
+
+  /** Whether a saved index at this precision may be adopted (see `servesAs`). */
+  servesSavedIndex(dimensions: number, saved: IndexPrecision): boolean {
+    return servesAs(this.#indexPrecision, dimensions, saved);
   }
 
   /** The verifier that judges this namespace's candidates, or null when it has none or has it off. */
