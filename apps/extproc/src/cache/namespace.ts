@@ -5,7 +5,7 @@ import { exactMatchKey, type ExactKey } from './normalize.ts';
 import type { Partition } from './partition.ts';
 import { SharedStrings } from './shared-strings.ts';
 import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
-import { asFloat32, SlabRow, VectorSlab, type StoredVector } from './vector-slab.ts';
+import { asFloat32, SlabRow, vectorOf, VectorSlab, type StoredVector } from './vector-slab.ts';
 
 /** Most entries have no tags: they share one empty array (32 B each otherwise), frozen so none can grow it. */
 const NO_TAGS = Object.freeze([]) as unknown as string[];
@@ -125,7 +125,7 @@ export class Namespace {
     // The same key with another prompt: its old version must leave the exact tier too.
     else if (this.#entries.has(entry.key)) this.remove(entry.key);
     if (!entry.exactOnly) {
-      const vector = entry.vector instanceof SlabRow ? entry.vector.slab.view(entry.vector.slot) : entry.vector;
+      const vector = vectorOf(entry.vector);
       this.#index ??= new VectorIndex(vector.length, this.#precision(vector.length));
       this.#slab ??= new VectorSlab(this.#index.dimensions, this.#index.precision);
       // Keys are random and never reused for another vector: one the adopted index holds is this entry's.
@@ -179,7 +179,7 @@ export class Namespace {
     this.#strings.clear();
     this.#index = null;
     this.#adopted = null;
-    // The old rows stay with the entries that view them, and go with them: none is reused.
+    // The old rows stay with the entries that hold them (a SlabRow keeps its slab), and go with them: none is reused.
     this.#slab = null;
     this.#bytes = 0;
     this.#current = 0;
@@ -257,8 +257,8 @@ export class Namespace {
   }
 
   /**
-   * The nearest entries by the index. An i8 index only steers: its similarities are off by up to ~0.01, so its
-   * nearest `RESCORED` are scored again against the entries' f16 rows and sorted by that.
+   * The nearest entries by the index. An i8 index only steers (alone it found the nearest for 0.970 of real MiniLM
+   * queries at 1M): its nearest `RESCORED` are scored again against the entries' f16 rows and sorted by that.
    */
   search(vector: StoredVector, k: number): Neighbour[] {
     const query = asFloat32(vector);
