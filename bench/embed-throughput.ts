@@ -13,7 +13,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CacheEngine, type LookupRequest } from '../apps/extproc/src/cache/cache-engine.ts';
-import { exactKeyOf } from '../apps/extproc/src/cache/normalize.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
 import type { Embedder } from '../apps/extproc/src/embedders/embedder.ts';
@@ -77,7 +76,7 @@ function filledEngine(embedder: Embedder, vectors: readonly Float32Array[], veri
   const engine = new CacheEngine({ config, embedder, guard: checkFalseHit, ...(verifier ? { verifier } : {}) });
   engine.namespaces.resolve(PARTITION);
   set.stored.forEach((prompt, i) => {
-    engine.store({ namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', exactKey: exactKeyOf('fp', prompt), vector: vectors[i]! }, answer);
+    engine.store({ namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', vector: vectors[i]! }, answer);
   });
   return engine;
 }

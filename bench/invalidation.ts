@@ -9,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import type { Embedder } from '../apps/extproc/src/embedders/embedder.ts';
 import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import { EngineAdmin } from '../apps/extproc/src/cache/engine-admin.ts';
-import { exactKeyOf } from '../apps/extproc/src/cache/normalize.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { markdownTable } from './lib/markdown-table.ts';
 import { gaussian, randomUnit, seededRandom } from './lib/random-vectors.ts';
@@ -38,7 +37,7 @@ function filled(n: number): { engine: CacheEngine; admin: EngineAdmin } {
   for (let i = 0; i < n; i++) {
     const prompt = `question number ${i}`;
     engine.store({
-      namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp', exactKey: exactKeyOf('fp', prompt),
+      namespace: 'm', endpoint: 'chat', prompt, fingerprint: 'fp',
       vector: randomUnit(DIMENSIONS, normal), tags: i % 10 === 0 ? ['hot', 'release-5'] : ['release-5'],
     }, answer);
   }
@@ -75,7 +74,7 @@ for (const n of SIZES) {
   // An answer stored between the bump and the reclaim: the superseded entries then go one by one, in batches.
   const busy = filled(n);
   busy.engine.bumpEpoch(busy.engine.namespaces.get('m'));
-  busy.engine.store({ namespace: 'm', endpoint: 'chat', prompt: 'new', fingerprint: 'fp', exactKey: exactKeyOf('fp', 'new'), vector: randomUnit(DIMENSIONS, normal) },
+  busy.engine.store({ namespace: 'm', endpoint: 'chat', prompt: 'new', fingerprint: 'fp', vector: randomUnit(DIMENSIONS, normal) },
     { response: '{}', contentType: 'application/json', usage: null });
   const [longest, batchedMs] = await timed(() => reclaimAll(busy.engine, 'm'));
 

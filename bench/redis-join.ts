@@ -16,6 +16,7 @@ import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import type { Namespace } from '../apps/extproc/src/cache/namespace.ts';
 import { entryId } from '../apps/extproc/src/cache/entry.ts';
 import { BYTES_PER_VALUE, precisionFor } from '../apps/extproc/src/cache/vector-index.ts';
+import { asFloat32, vectorOf } from '../apps/extproc/src/cache/vector-slab.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
 import { createRedisConnections } from '../apps/extproc/src/stores/redis-connection.ts';
@@ -64,9 +65,9 @@ function checkIndex(ns: Namespace): { sampled: number; selfFound: number; recall
   const picked = all.filter((_, i) => i % step === 0);
   const selfFound = picked.filter((e) => ns.search(e.vector, K)[0]?.key === e.key).length;
   const queries = new Float32Array(picked.length * DIMENSIONS);
-  picked.forEach((e, i) => queries.set(nearby(new Float32Array(e.vector), 0.9, normal), i * DIMENSIONS));
+  picked.forEach((e, i) => queries.set(nearby(asFloat32(e.vector), 0.9, normal), i * DIMENSIONS));
   const stored = new Float32Array(all.length * DIMENSIONS);
-  all.forEach((e, i) => stored.set(e.vector, i * DIMENSIONS));
+  all.forEach((e, i) => stored.set(vectorOf(e.vector), i * DIMENSIONS));
   const truth = [...exactTop1(stored, queries, DIMENSIONS, 2)].map((row) => all[Number(row)]!.key);
   return { sampled: picked.length, selfFound, recall: recallAt1(searchEach(ns, queries, DIMENSIONS).top, truth) };
 }

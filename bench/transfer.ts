@@ -8,7 +8,6 @@
  */
 import pino from 'pino';
 import type { ImportProgress } from '@semcache/shared';
-import { exactKeyOf } from '../apps/extproc/src/cache/normalize.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { startServer, type RunningServer } from '../apps/extproc/src/server.ts';
 import { markdownTable } from './lib/markdown-table.ts';
@@ -36,7 +35,7 @@ async function fill(s: RunningServer): Promise<void> {
     const prompts = Array.from({ length: Math.min(256, ENTRIES - start) }, (_, k) => `${question((start + k) % MAX_QUESTIONS)} case ${start + k}`);
     const vectors = await s.engine.embedder.embed(prompts);
     prompts.forEach((prompt, k) => s.engine.store(
-      { namespace: ns.name, endpoint: 'chat', prompt, fingerprint: 'fp', exactKey: exactKeyOf('fp', prompt), vector: vectors[k]! },
+      { namespace: ns.name, endpoint: 'chat', prompt, fingerprint: 'fp', vector: vectors[k]! },
       { response: JSON.stringify({ choices: [{ message: { content: filler } }] }), contentType: 'application/json', usage: null },
     ));
   }

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { CacheEngine } from '../../apps/extproc/src/cache/cache-engine.ts';
 import type { CacheEntry } from '../../apps/extproc/src/cache/entry.ts';
-import { exactKeyOf } from '../../apps/extproc/src/cache/normalize.ts';
 import { VectorIndex } from '../../apps/extproc/src/cache/vector-index.ts';
+import { vectorOf } from '../../apps/extproc/src/cache/vector-slab.ts';
 import { readPrompts } from './prompt-embeddings.ts';
 import { embeddingLike, gaussian, seededRandom } from './random-vectors.ts';
 
@@ -43,7 +43,7 @@ export function makeEntries(n: number, now = Date.now()): ScaleEntries {
     payloadBytes += Buffer.byteLength(prompt) + Buffer.byteLength(response);
     entries.push({
       key: BigInt(i + 1) * 7919n,
-      namespace: NAMESPACE, endpoint: 'chat', prompt, fingerprint, exactKey: exactKeyOf(fingerprint, prompt),
+      namespace: NAMESPACE, endpoint: 'chat', prompt, fingerprint,
       vector: draw(), response, contentType: 'application/json',
       usage: { promptTokens: 24, completionTokens: 150, totalTokens: 174 },
       createdAt: now, lastHitAt: null, hitCount: 0, expiresAt: now + 7 * 86_400_000,
@@ -61,7 +61,7 @@ export function populate(engine: CacheEngine, entries: readonly CacheEntry[], th
   const ns = engine.namespaces.obtain(NAMESPACE);
   const index = new VectorIndex(DIMENSIONS, ns.precisionFor(DIMENSIONS));
   const flat = new Float32Array(entries.length * DIMENSIONS);
-  entries.forEach((e, i) => flat.set(e.vector, i * DIMENSIONS));
+  entries.forEach((e, i) => flat.set(vectorOf(e.vector), i * DIMENSIONS));
   const keys = BigUint64Array.from(entries, (e) => e.key);
   index.addMany(keys, flat, threads);
   ns.adoptIndex(index);

@@ -216,7 +216,7 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   index: z.object({
     precision: z.enum(['auto', 'f32', 'f16', 'i8']).default('auto')
-      .describe('how the vector index stores each vector: auto (f16 from 256 dimensions, else f32: measured in docs/benchmarks.md), f32, f16 (half the memory) or i8 (a quarter; loses recall)'),
+      .describe('how the vector index stores each vector: auto (i8 from 256 dimensions, also taking an index saved at f16; else f32: measured in docs/benchmarks.md), f32, f16 (half the memory) or i8 (a quarter; it only steers the search: its nearest 32 are rescored against the entries\' f16 copies)'),
   }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
   allowedModels: z.array(z.string().min(1)).default([])

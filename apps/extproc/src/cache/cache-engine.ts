@@ -13,9 +13,9 @@ import { LabelStore } from './label-store.ts';
 import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
-import { exactKeyOf } from './normalize.ts';
+import { exactMatchKey, type ExactKey } from './normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
-import { precisionFor, type IndexPrecisionSetting } from './vector-index.ts';
+import { precisionFor, servesAs, type IndexPrecision, type IndexPrecisionSetting } from './vector-index.ts';
 import { asFloat32 } from './vector-slab.ts';
 import { inChildSpan } from '../tracing/spans.ts';
 import { mergeObservations, newObservations, OnlinePolicy, onlineFloor } from '../online/online-policy.ts';
@@ -42,7 +42,7 @@ export interface LookupRequest {
 }
 
 /** What is needed to store the answer of a miss without embedding the prompt twice. */
-export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'exactKey' | 'vector' | 'exactOnly'> & {
+export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' | 'fingerprint' | 'vector' | 'exactOnly'> & {
   /** Stored with the entry; none when absent. */
   tags?: string[];
   /** The namespace's epoch at the lookup: an answer asked for before an epoch flush is not stored after it. */
@@ -105,6 +105,7 @@ export class CacheEngine {
   readonly labels = new LabelStore();
   readonly online: OnlinePolicy;
   readonly now: () => number;
+  readonly #indexPrecision: IndexPrecisionSetting;
   readonly #guard: FalseHitGuard | undefined;
   readonly #verifier: Verifier | undefined;
   readonly #verifierTimeoutMs: number;
@@ -128,6 +129,7 @@ export class CacheEngine {
     this.#modelAllowed = modelMatcher(opts.config.allowedModels);
     this.log = new LookupLog(opts.config.lookupLog.capacity, opts.config.lookupLog.maxBytes);
     this.#verifier = opts.verifier;
+    this.#indexPrecision = opts.indexPrecision ?? 'auto';
     this.#verifierTimeoutMs = opts.config.defaults.verifierTimeoutMs;
     const tuned = opts.verifier?.tuned ?? undefined;
     this.namespaces = new NamespaceRegistry({
@@ -137,7 +139,7 @@ export class CacheEngine {
       defaultVerifierThreshold: tuned?.verifierThreshold ?? FALLBACK_VERIFIER_THRESHOLD,
       ...(tuned ? { defaultVerifierCandidateThreshold: tuned.candidateThreshold } : {}),
       now: this.now,
-      indexPrecision: (dimensions) => precisionFor(opts.indexPrecision ?? 'auto', dimensions),
+      indexPrecision: (dimensions) => precisionFor(this.#indexPrecision, dimensions),
       onRemove: (ns, entry, reason) => this.#emit({ type: 'remove', namespace: ns.name, key: entry.key, reason }),
       onDelete: (name) => this.online.forget(name),
     });
@@ -159,7 +161,7 @@ export class CacheEngine {
       return this.#miss(name, req, 'bypass', mode === 'bypass' ? 'requested' : 'disabled', threshold);
     }
     this.online.lookedUp(ns.name, ns.settings);
-    const exactKey = exactKeyOf(req.fingerprint, req.prompt);
+    const exactKey = exactMatchKey(req.fingerprint, req.prompt);
     const now = this.now();
     let refusedStale = false;
     if (mode !== 'refresh') {
@@ -175,7 +177,7 @@ export class CacheEngine {
 
     const storable = !(mode === 'no-store' || (refusedStale && !fresh.mayReplace));
     const pendingOf = (vector: Float32Array, exactOnly: boolean): PendingStore | null => !storable ? null : {
-      namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, exactKey, vector,
+      namespace: name, endpoint: req.endpoint, prompt: req.prompt, fingerprint: req.fingerprint, vector,
       ttlSeconds: fresh.ttlSeconds, ...(exactOnly ? { exactOnly: true } : {}),
       // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
       tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
@@ -242,6 +244,11 @@ export class CacheEngine {
     return this.#miss(name, req, outcome, guardReason, threshold, timings, pending, best);
   }
 
+  /** Whether a saved index at this precision may be adopted (see `servesAs`). */
+  servesSavedIndex(dimensions: number, saved: IndexPrecision): boolean {
+    return servesAs(this.#indexPrecision, dimensions, saved);
+  }
+
   /** The verifier that judges this namespace's candidates, or null when it has none or has it off. */
   verifierOf(ns: Namespace): Verifier | null {
     return this.#verifier && (ns.settings.verifier ?? true) ? this.#verifier : null;
@@ -252,7 +259,7 @@ export class CacheEngine {
    * where `explorable` (the request's store) allows.
    */
   #semanticHit(
-    ns: Namespace, req: LookupRequest, exactKey: string, c: Candidate, threshold: number,
+    ns: Namespace, req: LookupRequest, exactKey: ExactKey, c: Candidate, threshold: number,
     timings: { embedMicros: number; searchMicros: number }, verdict: Verdict | null, explorable: PendingStore | null,
   ): LookupResult {
     const decision = this.online.decide(ns.name, ns.settings, threshold, { observations: c.entry.observations ?? [], similarity: c.similarity }, explorable !== null);
@@ -280,15 +287,15 @@ export class CacheEngine {
     const ns = this.namespaces.find(pending.namespace);
     if (!ns || !ns.settings.enabled || (pending.epoch !== undefined && pending.epoch !== ns.epoch)) return null;
     const now = this.now();
+    // Every field, in the order decodeEntry gives them: one hidden class, with all of them in the object.
     const entry: CacheEntry = {
       key: newKey(),
       namespace: ns.name,
       endpoint: pending.endpoint,
       prompt: pending.prompt,
       fingerprint: pending.fingerprint,
-      exactKey: pending.exactKey,
       vector: pending.vector,
-      ...(pending.exactOnly ? { exactOnly: true } : {}),
+      exactOnly: pending.exactOnly,
       response: answer.response,
       contentType: answer.contentType,
       usage: answer.usage,
@@ -300,6 +307,7 @@ export class CacheEngine {
       lastHitAt: null,
       hitCount: 0,
       expiresAt: now + (pending.ttlSeconds ?? ns.settings.ttlSeconds) * 1000,
+      observations: undefined,
     };
     this.#add(ns, entry);
     return entry;
@@ -386,16 +394,16 @@ export class CacheEngine {
       // Stored before a flush it had not heard of: never served, so not kept. A later epoch means one missed here.
       if (change.entry.epoch < ns.epoch) return;
       if (ns.advanceEpoch(change.entry.epoch)) this.flush(ns);
-      const alias = ns.getExact(change.entry.exactKey)?.entry;
+      const found = ns.getExact(exactMatchKey(change.entry.fingerprint, change.entry.prompt));
       // Two replicas may check the same entry at once: each keeps what the other found.
       const known = ns.get(change.entry.key)?.observations;
       this.online.learnFrom(ns.name, newObservations(known, change.entry.observations));
       const entry = known ? { ...change.entry, observations: mergeObservations(known, change.entry.observations) } : change.entry;
-      if (alias && alias.exactKey !== entry.exactKey) {
+      if (found?.alias) {
         // Only a local alias of another entry: the origin kept that entry, so this replica keeps it too.
-        ns.remove(alias.key);
+        ns.remove(found.entry.key);
         ns.add(entry);
-        ns.add(alias);
+        ns.add(found.entry);
       } else {
         ns.add(entry);
       }

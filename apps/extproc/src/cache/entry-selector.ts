@@ -1,5 +1,6 @@
 import type { EntrySelector } from '@semcache/shared';
 import type { CacheEntry } from './entry.ts';
+import { vectorOf } from './vector-slab.ts';
 
 /**
  * Whether an entry matches an eviction selector: every criterion given must hold. `query` is the embedding of
@@ -27,8 +28,9 @@ export function selectorMatcher(selector: EntrySelector, now: number, query: Flo
  * that match, not the approximate nearest few. A too-long prompt's entry has no vector of its prompt: never similar.
  */
 function similarity(e: CacheEntry, query: Float32Array): number {
-  if (e.exactOnly || e.vector.length !== query.length) return -Infinity;
+  const vector = vectorOf(e.vector);
+  if (e.exactOnly || vector.length !== query.length) return -Infinity;
   let dot = 0;
-  for (let i = 0; i < query.length; i++) dot += e.vector[i]! * query[i]!;
+  for (let i = 0; i < query.length; i++) dot += vector[i]! * query[i]!;
   return dot;
 }

@@ -1,4 +1,4 @@
-import type { EntryVector } from './vector-slab.ts';
+import { vectorByteLength, type StoredVector } from './vector-slab.ts';
 import type { EndpointKind, EntryDetail, EntrySummary, Observation, Usage } from '@semcache/shared';
 
 /** A cached answer with everything needed to serve it, expire it and show it to an operator. */
@@ -8,10 +8,8 @@ export interface CacheEntry {
   endpoint: EndpointKind;
   prompt: string;
   fingerprint: string;
-  /** Namespace-scoped exact-match key: fingerprint plus normalised prompt. */
-  exactKey: string;
-  /** At the index's precision once stored (a row of its namespace's slab). */
-  vector: EntryVector;
+  /** At the index's precision once stored (a row of its namespace's slab; read it with `vectorOf`). */
+  vector: StoredVector;
   /** A prompt past the embedder's token window: answered by the exact tier only, never indexed. */
   exactOnly?: true;
   response: string;
@@ -40,7 +38,7 @@ export function parseEntryId(id: string): bigint | null {
 
 export function entrySizeBytes(e: CacheEntry): number {
   const meta = e.tags.reduce((n, t) => n + t.length, 0) + (e.modelRevision?.length ?? 0) + (e.systemFingerprint?.length ?? 0);
-  return (e.prompt.length + e.response.length + e.fingerprint.length + e.exactKey.length + meta) * 2 + e.vector.byteLength + 200;
+  return (e.prompt.length + e.response.length + e.fingerprint.length + meta) * 2 + vectorByteLength(e.vector) + 200;
 }
 
 export function toSummary(e: CacheEntry): EntrySummary {

@@ -88,7 +88,7 @@ describe('namespace epochs', () => {
     engine.apply({ type: 'epoch', namespace: 'm', epoch: 2 });
     assert.equal(ns.epoch, 3);
     engine.reclaimSuperseded(ns, 10);
-    engine.apply({ type: 'add', entry: { ...old, key: old.key + 1n, exactKey: 'other' } });
+    engine.apply({ type: 'add', entry: { ...old, key: old.key + 1n, prompt: 'another prompt' } });
     assert.equal(ns.size, 0, 'stored in epoch 0, never served: not kept');
     engine.apply({ type: 'add', entry: { ...old, epoch: 5 } });
     assert.equal(ns.epoch, 5, 'an entry of a later epoch means a bump this replica missed');

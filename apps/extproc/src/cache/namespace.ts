@@ -1,16 +1,17 @@
 import type { EmbedderIdentity, NamespaceInfo, NamespaceSettings, NamespaceStats } from '@semcache/shared';
 import { entrySizeBytes, type CacheEntry } from './entry.ts';
+import { ExactTier, type ExactMatch } from './exact-tier.ts';
+import { exactMatchKey, type ExactKey } from './normalize.ts';
 import type { Partition } from './partition.ts';
+import { SharedStrings } from './shared-strings.ts';
 import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
-import { asFloat32, VectorSlab, type EntryVector } from './vector-slab.ts';
+import { asFloat32, SlabRow, vectorOf, VectorSlab, type StoredVector } from './vector-slab.ts';
 
-export interface ExactLink {
-  key: bigint;
-  similarity: number;
-}
+/** Most entries have no tags: they share one empty array (32 B each otherwise), frozen so none can grow it. */
+const NO_TAGS = Object.freeze([]) as unknown as string[];
 
-/** Bounds the memory a popular entry's paraphrases can take. */
-const MAX_ALIASES_PER_ENTRY = 32;
+/** Candidates of an i8 index rescored at f16 (bench/index-scale.ts measures recall@1 against it). */
+const RESCORED = 32;
 
 /**
  * `lru`: over an entry count; `memory`: over a byte budget (both least recently used first); `superseded`:
@@ -46,10 +47,9 @@ export class Namespace {
   };
   /** Map iteration order is the LRU order: the first entry is the least recently used. */
   readonly #entries = new Map<bigint, CacheEntry>();
-  /** Exact key -> entry, with the similarity that first matched it (1 for the stored prompt itself). */
-  readonly #exact = new Map<string, ExactLink>();
-  /** Exact keys of paraphrases that hit an entry, so that their repeats skip embedding; removed with it. */
-  readonly #aliases = new Map<bigint, string[]>();
+  readonly #exact = new ExactTier();
+  /** One copy of each fingerprint, content type and model revision, however many entries carry it. */
+  readonly #strings = new SharedStrings();
   /** Created with the first vector: a remote embedder's dimensions are known only once it has answered. */
   #index: VectorIndex | null = null;
   /** An index loaded from a file while the entries it holds are applied (see `adoptIndex`). */
@@ -107,35 +107,34 @@ export class Namespace {
     return this.#entries.get(key);
   }
 
-  getExact(exactKey: string): { entry: CacheEntry; similarity: number } | undefined {
-    const link = this.#exact.get(exactKey);
-    const entry = link && this.#entries.get(link.key);
-    return entry && link ? { entry, similarity: link.similarity } : undefined;
+  /** The entry stored for this exact prompt, or that it hit as a paraphrase; a digest alone never matches. */
+  getExact(key: ExactKey): ExactMatch | undefined {
+    return this.#exact.get(key, this.#entries);
   }
 
   /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit. */
-  addAlias(exactKey: string, entry: CacheEntry, similarity: number): void {
-    if (this.#exact.has(exactKey)) return;
-    const aliases = this.#aliases.get(entry.key) ?? [];
-    if (aliases.length >= MAX_ALIASES_PER_ENTRY) return;
-    aliases.push(exactKey);
-    this.#aliases.set(entry.key, aliases);
-    this.#exact.set(exactKey, { key: entry.key, similarity });
+  addAlias(key: ExactKey, entry: CacheEntry, similarity: number): void {
+    this.#exact.addAlias(key, entry, similarity);
   }
 
-  /** Adds an entry; an entry with the same exact key is replaced, and its key returned. */
+  /** Adds an entry; an entry with the same exact prompt (its own or as a paraphrase) is replaced, and its key returned. */
   add(entry: CacheEntry): bigint | null {
-    const previous = this.#exact.get(entry.exactKey)?.key;
+    const exact = exactMatchKey(entry.fingerprint, entry.prompt);
+    const previous = this.getExact(exact)?.entry.key;
     if (previous !== undefined) this.remove(previous);
+    // The same key with another prompt: its old version must leave the exact tier too.
+    else if (this.#entries.has(entry.key)) this.remove(entry.key);
     if (!entry.exactOnly) {
-      this.#index ??= new VectorIndex(entry.vector.length, this.#precision(entry.vector.length));
+      const vector = vectorOf(entry.vector);
+      this.#index ??= new VectorIndex(vector.length, this.#precision(vector.length));
       this.#slab ??= new VectorSlab(this.#index.dimensions, this.#index.precision);
       // Keys are random and never reused for another vector: one the adopted index holds is this entry's.
-      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, asFloat32(entry.vector));
-      entry.vector = this.#slab.store(entry.vector);
+      if (this.#index !== this.#adopted || !this.#index.contains(entry.key)) this.#index.add(entry.key, asFloat32(vector));
+      entry.vector = this.#slab.store(vector);
     }
+    this.#share(entry);
     this.#entries.set(entry.key, entry);
-    this.#exact.set(entry.exactKey, { key: entry.key, similarity: 1 });
+    this.#exact.add(exact.digest, entry);
     this.#bytes += entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current++;
     return previous ?? null;
@@ -145,24 +144,42 @@ export class Namespace {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
-    if (this.#exact.get(entry.exactKey)?.key === key) this.#exact.delete(entry.exactKey);
-    for (const alias of this.#aliases.get(key) ?? []) this.#exact.delete(alias);
-    this.#aliases.delete(key);
+    this.#exact.remove(exactMatchKey(entry.fingerprint, entry.prompt).digest, entry);
     this.#index?.remove(key);
-    if (!entry.exactOnly && this.#slab) entry.vector = this.#slab.release(entry.vector);
+    if (entry.vector instanceof SlabRow && entry.vector.slab === this.#slab) entry.vector = this.#slab.release(entry.vector);
+    this.#unshare(entry);
     this.#bytes -= entrySizeBytes(entry);
     if (this.isCurrent(entry)) this.#current--;
     return entry;
+  }
+
+  /** The entry's repeated strings become the namespace's shared copies. */
+  #share(entry: CacheEntry): void {
+    if (entry.namespace === this.name) entry.namespace = this.name;
+    if (entry.tags.length === 0) entry.tags = NO_TAGS;
+    const s = this.#strings;
+    entry.fingerprint = s.share(entry.fingerprint);
+    entry.contentType = s.share(entry.contentType);
+    if (entry.modelRevision !== null) entry.modelRevision = s.share(entry.modelRevision);
+    if (entry.systemFingerprint !== null) entry.systemFingerprint = s.share(entry.systemFingerprint);
+  }
+
+  #unshare(entry: CacheEntry): void {
+    const s = this.#strings;
+    s.release(entry.fingerprint);
+    s.release(entry.contentType);
+    if (entry.modelRevision !== null) s.release(entry.modelRevision);
+    if (entry.systemFingerprint !== null) s.release(entry.systemFingerprint);
   }
 
   clear(): number {
     const n = this.#entries.size;
     this.#entries.clear();
     this.#exact.clear();
-    this.#aliases.clear();
+    this.#strings.clear();
     this.#index = null;
     this.#adopted = null;
-    // The old rows stay with the entries that view them, and go with them: none is reused.
+    // The old rows stay with the entries that hold them (a SlabRow keeps its slab), and go with them: none is reused.
     this.#slab = null;
     this.#bytes = 0;
     this.#current = 0;
@@ -239,9 +256,20 @@ export class Namespace {
     return this.#entries.values().next().value;
   }
 
-  search(vector: EntryVector, k: number): Neighbour[] {
-    if (!this.#index || vector.length !== this.#index.dimensions) return [];
-    return this.#index.search(asFloat32(vector), k);
+  /**
+   * The nearest entries by the index. An i8 index only steers (alone it found the nearest for 0.970 of real MiniLM
+   * queries at 1M): its nearest `RESCORED` are scored again against the entries' f16 rows and sorted by that.
+   */
+  search(vector: StoredVector, k: number): Neighbour[] {
+    const query = asFloat32(vector);
+    if (!this.#index || query.length !== this.#index.dimensions) return [];
+    if (this.#index.precision !== 'i8') return this.#index.search(query, k);
+    const found = this.#index.search(query, Math.max(k, RESCORED));
+    for (const n of found) {
+      const row = this.#entries.get(n.key)?.vector;
+      if (row instanceof SlabRow) n.similarity = row.slab.dot(row.slot, query);
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 
   info(): NamespaceInfo {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { precisionFor, VectorIndex, type IndexPrecision } from './vector-index.ts';
+import { precisionFor, servesAs, VectorIndex, type IndexPrecision } from './vector-index.ts';
 
 /** Unit vectors from a fixed sequence, so every run indexes the same data. */
 function vectors(n: number, dimensions: number): Float32Array[] {
@@ -56,9 +56,15 @@ describe('VectorIndex precisions', () => {
   });
 
   it('auto picks the measured precision per dimension, and an explicit one always wins', () => {
-    assert.equal(precisionFor('auto', 384), 'f16');
+    assert.equal(precisionFor('auto', 384), 'i8');
     assert.equal(precisionFor('auto', 64), 'f32');
     assert.equal(precisionFor('i8', 384), 'i8');
     assert.equal(precisionFor('f32', 1024), 'f32');
+  });
+
+  it('auto serves with an index saved at f16 as well as i8; an explicit precision only with its own', () => {
+    assert.ok(servesAs('auto', 384, 'f16') && servesAs('auto', 384, 'i8'));
+    assert.ok(!servesAs('auto', 384, 'f32') && !servesAs('auto', 64, 'f16') && servesAs('auto', 64, 'f32'));
+    assert.ok(!servesAs('i8', 384, 'f16') && !servesAs('f16', 384, 'i8') && servesAs('f16', 384, 'f16'));
   });
 });

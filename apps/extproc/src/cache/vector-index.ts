@@ -5,20 +5,34 @@ export interface Neighbour {
   similarity: number;
 }
 
-/** How the index stores each vector: f32 as given, f16 half the bytes, i8 a quarter (see bench/index-scale.ts). */
+/**
+ * How the index stores each vector: f32 as given, f16 half the bytes, i8 a quarter (see bench/index-scale.ts).
+ * Under f16 and i8 the entries keep their own f16 copy; an i8 index only steers the search, and its nearest
+ * candidates are scored again against those copies (`Namespace.search`).
+ */
 export type IndexPrecision = 'f32' | 'f16' | 'i8';
 
 /** `auto`: the precision measured best for the embedder's dimensions (see `precisionFor`). */
 export type IndexPrecisionSetting = 'auto' | IndexPrecision;
 
 /**
- * From bench/index-scale.ts (docs/benchmarks.md): at 384 dimensions f16 keeps recall@1 where f32 has it
- * (0.997 on real MiniLM embeddings at 100k) in half the vector bytes; i8 loses recall. Below 256 dimensions
- * the graph's links are a larger share of each entry and halving the vector saves little, so f32 stays.
+ * From bench/index-scale.ts (docs/benchmarks.md): at 384 dimensions an i8 index whose candidates are rescored
+ * at f16 keeps recall@1 where f16 and f32 have it (0.997 on real MiniLM embeddings at 100k, 0.995 at 1M) with
+ * ~380 B less index per entry; i8 alone loses recall (0.983, 0.970). Below 256 dimensions the graph's links are
+ * a larger share of each entry and a smaller vector saves little, so f32 stays.
  */
 export function precisionFor(setting: IndexPrecisionSetting, dimensions: number): IndexPrecision {
   if (setting !== 'auto') return setting;
-  return dimensions >= 256 ? 'f16' : 'f32';
+  return dimensions >= 256 ? 'i8' : 'f32';
+}
+
+/**
+ * Whether an index saved at `saved` serves under this setting. `auto` also takes the f16 index it chose before
+ * i8: the entries keep f16 copies under either, and inserting a million vectors again takes hours.
+ */
+export function servesAs(setting: IndexPrecisionSetting, dimensions: number, saved: IndexPrecision): boolean {
+  const wanted = precisionFor(setting, dimensions);
+  return saved === wanted || (setting === 'auto' && wanted === 'i8' && saved === 'f16');
 }
 
 const SCALAR: Record<IndexPrecision, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };

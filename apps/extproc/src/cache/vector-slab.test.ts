@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asFloat32, VectorSlab } from './vector-slab.ts';
+import { asFloat32, vectorByteLength, vectorOf, VectorSlab } from './vector-slab.ts';
 
 function unit(seed: number, dimensions: number): Float32Array {
   const v = Float32Array.from({ length: dimensions }, (_, i) => Math.sin(seed * 7.3 + i * 1.1));
@@ -14,14 +14,14 @@ const maxError = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
 describe('VectorSlab', () => {
   it('keeps f32 rows exactly and f16 (and i8) rows as halves, within f16 rounding', () => {
     const v = unit(1, 384);
-    const f32 = new VectorSlab(384, 'f32').store(v);
+    const f32 = vectorOf(new VectorSlab(384, 'f32').store(v));
     assert.ok(f32 instanceof Float32Array);
     assert.deepEqual(f32, v);
     for (const precision of ['f16', 'i8'] as const) {
       const row = new VectorSlab(384, precision).store(v);
-      assert.ok(row instanceof Float16Array, precision);
-      assert.equal(row.byteLength, 768);
-      assert.ok(maxError(asFloat32(row), v) < 2 ** -11, `${precision}: ${maxError(row, v)}`);
+      assert.ok(vectorOf(row) instanceof Float16Array, precision);
+      assert.equal(vectorByteLength(row), 768);
+      assert.ok(maxError(asFloat32(row), v) < 2 ** -11, `${precision}: ${maxError(asFloat32(row), v)}`);
     }
   });
 
@@ -29,7 +29,7 @@ describe('VectorSlab', () => {
     const slab = new VectorSlab(8, 'f16');
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ source: unit(i, 8), row: slab.store(unit(i, 8)) }));
     assert.equal(slab.size, 10_000);
-    for (const { source, row } of rows) assert.ok(maxError(row, source) < 2 ** -11);
+    for (const { source, row } of rows) assert.ok(maxError(vectorOf(row), source) < 2 ** -11);
   });
 
   it('reuses a released row, and the released entry keeps a copy of its own vector, not the next one', () => {
@@ -39,15 +39,26 @@ describe('VectorSlab', () => {
     const copy = slab.release(a);
     assert.equal(slab.size, 1);
     const b = slab.store(unit(3, 16));
-    assert.equal(b.buffer, a.buffer, 'the row was reused');
-    assert.equal(b.byteOffset, a.byteOffset);
+    assert.equal(b.slot, a.slot, 'the row was reused');
     assert.ok(maxError(copy, unit(1, 16)) < 2 ** -11, 'the copy is the released vector');
-    assert.ok(maxError(b, unit(3, 16)) < 2 ** -11);
-    assert.ok(maxError(kept, unit(2, 16)) < 2 ** -11, 'the other row is untouched');
-    assert.notEqual(copy.buffer, b.buffer);
+    assert.ok(maxError(vectorOf(b), unit(3, 16)) < 2 ** -11);
+    assert.ok(maxError(vectorOf(kept), unit(2, 16)) < 2 ** -11, 'the other row is untouched');
+    assert.notEqual(copy.buffer, vectorOf(b).buffer);
   });
 
-  it('refuses a vector of other dimensions', () => {
+  it('scores a row against a query as the dot product of its view', () => {
+    const slab = new VectorSlab(384, 'f16');
+    const rows = [slab.store(unit(1, 384)), slab.store(unit(2, 384))];
+    const query = unit(3, 384);
+    for (const row of rows) {
+      const expected = asFloat32(row).reduce((sum, x, i) => sum + x * query[i]!, 0);
+      assert.ok(Math.abs(slab.dot(row.slot, query) - expected) < 1e-6);
+    }
+  });
+
+  it('refuses a vector of other dimensions, and a row of another slab', () => {
     assert.throws(() => new VectorSlab(16, 'f16').store(new Float32Array(8)), /8 dimensions, the slab 16/);
+    const row = new VectorSlab(16, 'f16').store(unit(1, 16));
+    assert.throws(() => new VectorSlab(16, 'f16').release(row), /not of this slab/);
   });
 });

@@ -1,24 +1,58 @@
 import type { IndexPrecision } from './vector-index.ts';
 
-/** An entry's vector: its own Float32Array in transit, a row of its namespace's slab once stored there. */
+/** A vector as a typed array of its own: in transit, and an entry's once it has left its namespace. */
 export type EntryVector = Float32Array | Float16Array;
+
+/** An entry's vector: its own typed array, or its row of its namespace's slab while stored there. */
+export type StoredVector = EntryVector | SlabRow;
 
 /** Node 24 has Float16Array; on Node 22 (which package.json still allows) rows stay f32, as large as before. */
 const HALVES = typeof Float16Array === 'function';
+
+/**
+ * Every f16 bit pattern's value: V8 reads a Float16Array element an order of magnitude slower than a Float32Array's,
+ * and rescoring reads thousands of them per lookup. 256 KiB, made once.
+ */
+let halfValues: Float32Array | null = null;
+function halves(): Float32Array {
+  if (!halfValues) {
+    const all = new Uint16Array(65_536);
+    for (let i = 0; i < all.length; i++) all[i] = i;
+    halfValues = new Float32Array(new Float16Array(all.buffer));
+  }
+  return halfValues;
+}
 
 /** Rows per chunk: growing never copies what is stored, and a chunk (3 MiB at 384 f16 values) is one allocation. */
 const CHUNK_ROWS = 4096;
 
 /**
+ * Where a stored entry's vector is: 40 bytes (Node builds V8 without pointer compression), where a typed-array
+ * view of the row took ~100. It keeps its slab, so an entry still held after its namespace was cleared reads its
+ * own row, never a reused one.
+ */
+export class SlabRow {
+  readonly slab: VectorSlab;
+  readonly slot: number;
+
+  constructor(slab: VectorSlab, slot: number) {
+    this.slab = slab;
+    this.slot = slot;
+  }
+}
+
+/**
  * The vectors of one namespace's entries, end to end in chunks at the index's precision, so that an entry costs
- * its vector's bytes and one view rather than a Float32Array and ArrayBuffer of its own (usearch keeps its own
- * copy and cannot give it back). i8 rows are kept as f16: read back at i8, a vector written to a snapshot or to
- * Redis would lose what the next load needs.
+ * its vector's bytes and a `SlabRow` rather than a Float32Array and ArrayBuffer of its own (usearch keeps its own
+ * copy and cannot give it back). i8 rows are kept as f16: they are the precise copy that an i8 index's
+ * candidates are rescored against, and what a snapshot or Redis gets, which the next load needs.
  */
 export class VectorSlab {
   readonly dimensions: number;
   readonly #f16: boolean;
   readonly #chunks: EntryVector[] = [];
+  /** The f16 chunks' bits, for `dot`. */
+  readonly #bits: Uint16Array[] = [];
   readonly #free: number[] = [];
   #next = 0;
 
@@ -27,8 +61,8 @@ export class VectorSlab {
     this.#f16 = precision !== 'f32' && HALVES;
   }
 
-  /** Copies the vector into a free row and returns a view of that row. */
-  store(vector: ArrayLike<number>): EntryVector {
+  /** Copies the vector into a free row. */
+  store(vector: ArrayLike<number>): SlabRow {
     if (vector.length !== this.dimensions) {
       throw new Error(`vector has ${vector.length} dimensions, the slab ${this.dimensions}`);
     }
@@ -36,23 +70,47 @@ export class VectorSlab {
     const chunk = Math.floor(slot / CHUNK_ROWS);
     if (chunk === this.#chunks.length) {
       const values = CHUNK_ROWS * this.dimensions;
-      this.#chunks.push(this.#f16 ? new Float16Array(values) : new Float32Array(values));
+      const rows = this.#f16 ? new Float16Array(values) : new Float32Array(values);
+      this.#chunks.push(rows);
+      if (rows instanceof Float16Array) this.#bits.push(new Uint16Array(rows.buffer));
     }
+    this.#chunks[chunk]!.set(vector, (slot % CHUNK_ROWS) * this.dimensions);
+    return new SlabRow(this, slot);
+  }
+
+  /** A view of the row (not a copy: it changes if the row is released and reused). */
+  view(slot: number): EntryVector {
     const start = (slot % CHUNK_ROWS) * this.dimensions;
-    const row = this.#chunks[chunk]!.subarray(start, start + this.dimensions);
-    row.set(vector);
-    return row;
+    return this.#chunks[Math.floor(slot / CHUNK_ROWS)]!.subarray(start, start + this.dimensions);
+  }
+
+  /** The row's dot product with `query` (its cosine similarity, both being unit vectors), without a view. */
+  dot(slot: number, query: Float32Array): number {
+    const start = (slot % CHUNK_ROWS) * this.dimensions;
+    let sum = 0;
+    if (this.#f16) {
+      const bits = this.#bits[Math.floor(slot / CHUNK_ROWS)]!;
+      const value = halves();
+      for (let i = 0; i < this.dimensions; i++) sum += value[bits[start + i]!]! * query[i]!;
+    } else {
+      const chunk = this.#chunks[Math.floor(slot / CHUNK_ROWS)]!;
+      for (let i = 0; i < this.dimensions; i++) sum += chunk[start + i]! * query[i]!;
+    }
+    return sum;
+  }
+
+  get rowBytes(): number {
+    return this.dimensions * (this.#f16 ? 2 : 4);
   }
 
   /**
    * Gives the row back for reuse and returns a copy of the vector it held: whoever still holds the entry
    * (a lookup in flight, a listener, an entry added again) keeps its own vector, not the next entry's.
    */
-  release(view: EntryVector): EntryVector {
-    const chunk = this.#chunks.findIndex((c) => c.buffer === view.buffer);
-    if (chunk < 0 || view.length !== this.dimensions) return view;
-    const copy = view.slice();
-    this.#free.push(chunk * CHUNK_ROWS + view.byteOffset / view.BYTES_PER_ELEMENT / this.dimensions);
+  release(row: SlabRow): EntryVector {
+    if (row.slab !== this) throw new Error('the row is not of this slab');
+    const copy = this.view(row.slot).slice();
+    this.#free.push(row.slot);
     return copy;
   }
 
@@ -62,7 +120,17 @@ export class VectorSlab {
   }
 }
 
+/** The vector as a typed array at the precision it is held (a view of a slab row: read it before the row can go). */
+export function vectorOf(vector: StoredVector): EntryVector {
+  return vector instanceof SlabRow ? vector.slab.view(vector.slot) : vector;
+}
+
+export function vectorByteLength(vector: StoredVector): number {
+  return vector instanceof SlabRow ? vector.slab.rowBytes : vector.byteLength;
+}
+
 /** The vector as Float32 values: what usearch, the embedders and the stored formats take. */
-export function asFloat32(vector: EntryVector): Float32Array {
-  return vector instanceof Float32Array ? vector : new Float32Array(vector);
+export function asFloat32(vector: StoredVector): Float32Array {
+  const v = vectorOf(vector);
+  return v instanceof Float32Array && !(vector instanceof SlabRow) ? v : new Float32Array(v);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheEntry } from '../cache/entry.ts';
+import { vectorOf } from '../cache/vector-slab.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../embedders/builtin-hashed.ts';
 import { appendAddRecord, changeRecord, recordChange } from './data-dir-format.ts';
@@ -23,7 +24,7 @@ async function storedEntries(n: number): Promise<CacheEntry[]> {
 describe('appendAddRecord', () => {
   it('writes the bytes changeRecord writes for an entry whose vector is a row of its slab (f16), read back as f32', async () => {
     const entries = await storedEntries(20);
-    assert.ok(entries[0]!.vector instanceof Float16Array, 'stored at the index precision');
+    assert.ok(vectorOf(entries[0]!.vector) instanceof Float16Array, 'stored at the index precision');
     const encoder = new RecordEncoder(1 << 20);
     for (const entry of entries) assert.equal(appendAddRecord(encoder, entry), true);
     const bytes = Buffer.from(encoder.take());
@@ -33,7 +34,7 @@ describe('appendAddRecord', () => {
       const change = recordChange(record);
       assert.ok(change.type === 'add');
       assert.equal(change.entry.key, entries[i]!.key);
-      assert.deepEqual(change.entry.vector, new Float32Array(entries[i]!.vector));
+      assert.deepEqual(change.entry.vector, new Float32Array(vectorOf(entries[i]!.vector)));
     });
   });
 });

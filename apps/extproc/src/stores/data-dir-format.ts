@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EmbedderIdentitySchema, StoredNamespaceSettingsSchema, PairLabelSchema, type EmbedderIdentity } from '@semcache/shared';
 import type { CacheChange } from '../cache/changes.ts';
 import { parseEntryId, entryId, type CacheEntry } from '../cache/entry.ts';
+import { vectorOf } from '../cache/vector-slab.ts';
 import { decodeEntry, entryMeta, vectorBytes } from './entry-codec.ts';
 import { encodeRecord, type FileRecord, type RecordEncoder } from './record-file.ts';
 
@@ -67,8 +68,9 @@ let scratch = new Float32Array(0);
 
 /** The add record `changeRecord` makes, appended to `encoder` (false when it has no room: take its records first). */
 export function appendAddRecord(encoder: RecordEncoder, entry: CacheEntry): boolean {
-  if (scratch.length !== entry.vector.length) scratch = new Float32Array(entry.vector.length);
-  scratch.set(entry.vector);
+  const vector = vectorOf(entry.vector);
+  if (scratch.length !== vector.length) scratch = new Float32Array(vector.length);
+  scratch.set(vector);
   return encoder.append({ t: 'add', entry: entryMeta(entry) }, new Uint8Array(scratch.buffer));
 }
 

@@ -2,6 +2,7 @@ import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheChange } from '../cache/changes.ts';
+import { vectorOf } from '../cache/vector-slab.ts';
 import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
@@ -123,7 +124,7 @@ function applyRecord(
       return;
     }
     if (!entryFitsEmbedder(change.entry, expected)) {
-      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${change.entry.vector.length} dimensions) is not a unit vector of the configured embedder` });
+      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${vectorOf(change.entry.vector).length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }
   }

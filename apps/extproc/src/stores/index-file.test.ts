@@ -27,8 +27,8 @@ interface Opened {
   problems: string[];
 }
 
-async function open(dir: string, indexPrecision: IndexPrecisionSetting = 'f32'): Promise<Opened> {
-  const engine = new CacheEngine({ config, embedder: new BuiltinHashedEmbedder({ dimensions: DIMENSIONS }), indexPrecision });
+async function open(dir: string, indexPrecision: IndexPrecisionSetting = 'f32', dimensions = DIMENSIONS): Promise<Opened> {
+  const engine = new CacheEngine({ config, embedder: new BuiltinHashedEmbedder({ dimensions }), indexPrecision });
   const lines: { msg: string; problem?: string; entries?: number; indexed?: number; fromSavedIndex?: number }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
   const store = new SnapshotStore({ dir, engine, logger, snapshotIntervalMs: 3_600_000, fsyncIntervalMs: 1000 });
@@ -135,6 +135,22 @@ describe('saved vector indexes', () => {
       await c.store.close();
     });
   }
+
+  it('auto (i8 from 256 dimensions) adopts the f16 index it chose before; an explicit i8 rebuilds it', async () => {
+    const a = await open(dir, 'f16', 256);
+    for (const p of prompts) await put(a.engine, p);
+    await a.store.close();
+    const b = await open(dir, 'auto', 256);
+    assert.deepEqual(b.loaded, { entries: 50, indexed: 50, fromSavedIndex: 50 });
+    assert.deepEqual(b.problems, []);
+    assertIndexed(b.engine, 50);
+    await b.store.close();
+    const c = await open(dir, 'i8', 256);
+    assert.deepEqual(c.loaded, { entries: 50, indexed: 50, fromSavedIndex: 0 });
+    assert.ok(c.problems.some((p) => p.includes('saved at f16, configured precision is i8')), c.problems.join('\n'));
+    assertIndexed(c.engine, 50);
+    await c.store.close();
+  });
 
   it('after a crash, an older saved index gets the entries added since and loses the ones removed since', async () => {
     const a = await open(dir);

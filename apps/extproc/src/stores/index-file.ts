@@ -144,9 +144,8 @@ async function adopt(
     unusable(`${what}: its namespace already has entries`);
     return null;
   }
-  const precision = ns.precisionFor(saved.dimensions);
-  if (precision !== saved.precision) {
-    unusable(`${what}: saved at ${saved.precision}, configured precision is ${precision}`);
+  if (!engine.servesSavedIndex(saved.dimensions, saved.precision)) {
+    unusable(`${what}: saved at ${saved.precision}, configured precision is ${ns.precisionFor(saved.dimensions)}`);
     return null;
   }
   const path = join(dir, saved.file);

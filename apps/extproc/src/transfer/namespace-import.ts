@@ -2,7 +2,6 @@ import { InvalidRequestError, type EmbedderIdentity, type ExportHeader, type Imp
 import { newKey, type CacheEngine } from '../cache/cache-engine.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { Namespace } from '../cache/namespace.ts';
-import { exactKeyOf } from '../cache/normalize.ts';
 import { parsePartitionName, partitionName, type Partition } from '../cache/partition.ts';
 import { isUnitVector } from '../embedders/embedder.ts';
 import { LineError, parseEntryLine, parseHeader } from './export-format.ts';
@@ -191,10 +190,9 @@ export class NamespaceImport {
     const ns = this.#namespace();
     if (!ns) return this.#fail(q.line, `namespace '${this.#name}' was removed meanwhile and the namespace table is full`);
     try {
-      // A new key: the exported one may be in use here. The exact key is derived again, never taken from the
-      // line, so that it always belongs to this prompt and context. The epoch is the target's: the exporter's
-      // numbering means nothing here, and an older one would never be served.
-      this.#engine.add(ns, { ...entry, key: newKey(), namespace: ns.name, exactKey: exactKeyOf(entry.fingerprint, entry.prompt), epoch: ns.epoch });
+      // A new key: the exported one may be in use here. The epoch is the target's: the exporter's numbering
+      // means nothing here, and an older one would never be served.
+      this.#engine.add(ns, { ...entry, key: newKey(), namespace: ns.name, epoch: ns.epoch });
     } catch (err) {
       return this.#fail(q.line, `could not be added: ${(err as Error).message}`);
     }
