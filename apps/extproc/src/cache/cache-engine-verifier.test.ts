@@ -143,6 +143,24 @@ describe('CacheEngine with a verifier', () => {
     assert.notEqual((await engine.lookup(req('q'))).kind, 'hit');
   });
 
+  it('an answer served while the verifier was off goes back to the verifier once it is on, and is an exact hit again once accepted', async () => {
+    const v = new ScriptedVerifier({ near: 0.1 }, { candidateThreshold: 0.5, verifierThreshold: 0.7 });
+    const { engine, req, fill } = setup(v);
+    await fill('near');
+    const ns = engine.namespaces.get('m');
+    ns.updateSettings({ ...ns.settings, verifier: false });
+    assert.equal((await engine.lookup(req('q'))).outcome, 'semantic');
+    assert.equal((await engine.lookup(req('q'))).outcome, 'exact', 'an alias while the verifier is off');
+    ns.updateSettings({ ...ns.settings, verifier: true });
+    const refused = await engine.lookup(req('q'));
+    assert.equal(refused.outcome, 'verified-miss', 'the alias is not replayed past the verifier');
+    assert.equal(v.asked.length, 1);
+    v.scores.near = 0.9;
+    assert.equal((await engine.lookup(req('q'))).outcome, 'semantic');
+    assert.equal((await engine.lookup(req('q'))).outcome, 'exact', 'accepted once, its repeats skip the verifier again');
+    assert.equal(v.asked.length, 2);
+  });
+
   it('candidateThreshold follows the verifier switch', () => {
     const settings = { threshold: 0.9, ttlSeconds: 1, maxEntries: 1, enabled: true, guard: true, clientControls: 'off' as const, maxTtlSeconds: 1, verifierCandidateThreshold: 0.4 };
     assert.equal(candidateThreshold(settings, true), 0.4);

@@ -166,8 +166,9 @@ export class CacheEngine {
     let refusedStale = false;
     if (mode !== 'refresh') {
       const exact = ns.getExact(exactKey);
-      // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity.
-      if (exact && ns.isCurrent(exact.entry) && exact.entry.expiresAt > now && exact.similarity >= threshold) {
+      // An alias of a paraphrase stops serving once the operator raises the threshold above its similarity, and one
+      // served while no verifier judged it goes back to the verifier once one is on.
+      if (exact && ns.isCurrent(exact.entry) && exact.entry.expiresAt > now && exact.similarity >= threshold && (exact.verified || verifier === null)) {
         if (youngEnough(exact.entry.createdAt, now, fresh)) {
           return this.#hit(ns, req, 'exact', exact.entry, exact.similarity, threshold, { embedMicros: 0, searchMicros: 0 });
         }
@@ -275,7 +276,7 @@ export class CacheEngine {
       ns.counters.misses++;
       return this.#miss(ns.name, req, 'miss', 'online-refused', threshold, timings, null, c, verdict);
     }
-    ns.addAlias(exactKey, c.entry, c.similarity);
+    ns.addAlias(exactKey, c.entry, c.similarity, verdict?.accept === true);
     return this.#hit(ns, req, 'semantic', c.entry, c.similarity, threshold, timings, verdict);
   }
 

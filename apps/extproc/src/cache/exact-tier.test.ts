@@ -53,8 +53,10 @@ describe('exact tier', () => {
     const stored = entry('how do I reset my password');
     ns.add(stored);
     const paraphrase = exactMatchKey('fp', 'password reset how');
-    ns.addAlias(paraphrase, stored, 0.93);
-    assert.deepEqual(ns.getExact(paraphrase), { entry: stored, similarity: 0.93, alias: true });
+    ns.addAlias(paraphrase, stored, 0.93, false);
+    assert.deepEqual(ns.getExact(paraphrase), { entry: stored, similarity: 0.93, alias: true, verified: false });
+    ns.addAlias(paraphrase, stored, 0.93, true);
+    assert.equal(ns.getExact(paraphrase)?.verified, true, 'the same paraphrase accepted by a verifier later');
     assert.equal(ns.getExact({ ...paraphrase, normalized: 'something else' }), undefined);
     ns.remove(stored.key);
     assert.equal(ns.getExact(paraphrase), undefined);

@@ -6,6 +6,8 @@ export interface ExactMatch {
   /** 1 for the entry's own prompt; a paraphrase's similarity when it first hit the entry. */
   similarity: number;
   alias: boolean;
+  /** A verifier accepted the paraphrase when it first hit (always so for the entry's own prompt). */
+  verified: boolean;
 }
 
 /** A paraphrase that hit an entry: its own normalised prompt, which a repeat must match (the entry's fingerprint too). */
@@ -13,6 +15,7 @@ interface AliasLink {
   key: bigint;
   similarity: number;
   normalized: string;
+  verified: boolean;
 }
 
 /** Bounds the memory a popular entry's paraphrases can take. */
@@ -36,20 +39,28 @@ export class ExactTier {
     const slot = this.#own.get(key.digest);
     const own = Array.isArray(slot) ? slot.find((e) => matchesExact(key, e.fingerprint, e.prompt))
       : slot && matchesExact(key, slot.fingerprint, slot.prompt) ? slot : undefined;
-    if (own) return { entry: own, similarity: 1, alias: false };
+    if (own) return { entry: own, similarity: 1, alias: false, verified: true };
     const link = this.#aliasLinks.get(key.digest);
     const entry = link && link.normalized === key.normalized ? entries.get(link.key) : undefined;
-    return entry && link && entry.fingerprint === key.fingerprint ? { entry, similarity: link.similarity, alias: true } : undefined;
+    return entry && link && entry.fingerprint === key.fingerprint ? { entry, similarity: link.similarity, alias: true, verified: link.verified } : undefined;
   }
 
-  /** Remembers that this exact prompt matched the entry; a digest already taken is left alone (a search finds it). */
-  addAlias(key: ExactKey, entry: CacheEntry, similarity: number): void {
-    if (this.#own.has(key.digest) || this.#aliasLinks.has(key.digest)) return;
+  /**
+   * Remembers that this exact prompt matched the entry; a digest already taken is left alone (a search finds it),
+   * but the same paraphrase of the same entry, hitting again through a verifier, marks its link verified.
+   */
+  addAlias(key: ExactKey, entry: CacheEntry, similarity: number, verified: boolean): void {
+    const link = this.#aliasLinks.get(key.digest);
+    if (link && link.key === entry.key && link.normalized === key.normalized) {
+      link.verified ||= verified;
+      return;
+    }
+    if (this.#own.has(key.digest) || link) return;
     const aliases = this.#aliases.get(entry.key) ?? [];
     if (aliases.length >= MAX_ALIASES_PER_ENTRY) return;
     aliases.push(key.digest);
     this.#aliases.set(entry.key, aliases);
-    this.#aliasLinks.set(key.digest, { key: entry.key, similarity, normalized: key.normalized });
+    this.#aliasLinks.set(key.digest, { key: entry.key, similarity, normalized: key.normalized, verified });
   }
 
   add(digest: number, entry: CacheEntry): void {

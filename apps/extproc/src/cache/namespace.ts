@@ -112,9 +112,9 @@ export class Namespace {
     return this.#exact.get(key, this.#entries);
   }
 
-  /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit. */
-  addAlias(key: ExactKey, entry: CacheEntry, similarity: number): void {
-    this.#exact.addAlias(key, entry, similarity);
+  /** Remembers that this exact prompt matched the entry, so a repeat is an exact hit; `verified`: a verifier accepted it. */
+  addAlias(key: ExactKey, entry: CacheEntry, similarity: number, verified: boolean): void {
+    this.#exact.addAlias(key, entry, similarity, verified);
   }
 
   /** Adds an entry; an entry with the same exact prompt (its own or as a paraphrase) is replaced, and its key returned. */
