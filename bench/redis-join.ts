@@ -16,6 +16,7 @@ import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import type { Namespace } from '../apps/extproc/src/cache/namespace.ts';
 import { entryId } from '../apps/extproc/src/cache/entry.ts';
 import { BYTES_PER_VALUE, precisionFor } from '../apps/extproc/src/cache/vector-index.ts';
+import { rowPrecision } from '../apps/extproc/src/cache/vector-slab.ts';
 import { asFloat32, vectorOf } from '../apps/extproc/src/cache/vector-slab.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
@@ -137,7 +138,7 @@ for (const n of sizes) {
     const heapPerEntry = (heapAndBuffers() - heap0) / n;
     await store.close();
     const check = checkIndex(engine.namespaces.get(NAMESPACE));
-    const raw = payload / n + DIMENSIONS * BYTES_PER_VALUE[precision];
+    const raw = payload / n + DIMENSIONS * BYTES_PER_VALUE[rowPrecision(precision)];
     rows.push([
       n.toLocaleString('en-US'), fillSeconds.toFixed(1), (redisPerEntry * n / MiB).toFixed(0), redisPerEntry.toFixed(0),
       joinSeconds.toFixed(1), (loaded / joinSeconds).toFixed(0), `${(stall.max / 1e6).toFixed(0)} (p99 ${(stall.percentile(99) / 1e6).toFixed(0)})`, loaded.toLocaleString('en-US'), replicaPerEntry.toFixed(0), heapPerEntry.toFixed(0), raw.toFixed(0),
@@ -154,4 +155,4 @@ console.log(markdownTable(
   ['entries', 'fill s (pipelined)', 'Redis MiB', 'Redis B/entry', 'join s (until loaded)', 'entries/s', 'worst loop delay ms', 'loaded', 'replica RSS B/entry', 'of it JS heap + buffers', 'raw B/entry', 'found by own vector', 'recall@1 near (exact)'],
   rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
 ));
-console.log(`\nraw: prompt + answer + the vector at the index precision. The replica serves from what it has while it joins. Found by own vector: a sample of entries whose own vector finds them first (k = ${K}); recall@1 near: queries at cosine 0.9 to them, against an exact search of every vector the replica holds.`);
+console.log(`\nraw: prompt + answer + the vector at the precision the entries keep it (f16 under an i8 index). The replica serves from what it has while it joins. Found by own vector: a sample of entries whose own vector finds them first (k = ${K}); recall@1 near: queries at cosine 0.9 to them, against an exact search of every vector the replica holds.`);

@@ -16,6 +16,7 @@ import pino from 'pino';
 import lockfile from 'proper-lockfile';
 import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import { BYTES_PER_VALUE, precisionFor, type IndexPrecisionSetting } from '../apps/extproc/src/cache/vector-index.ts';
+import { rowPrecision } from '../apps/extproc/src/cache/vector-slab.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
 import { LOCK_NAME } from '../apps/extproc/src/stores/data-dir-lock.ts';
@@ -37,7 +38,7 @@ const config = loadConfig({}, { logLevel: 'silent', maxEntriesTotal: 10 * N, def
 const MiB = 1024 * 1024;
 const QUERIES = Number(arg('queries') ?? (quick ? 50 : 200));
 /** The raw vector is the precise copy the entries keep (f16 under an i8 index, which only steers the search). */
-const rawPrecision = precision === 'i8' ? 'f16' : precision;
+const rawPrecision = rowPrecision(precision);
 
 /** Nothing is embedded here: the built-in embedder only lends its identity, with the vectors' dimensions. */
 const newEngine = (): CacheEngine =>

@@ -41,6 +41,9 @@ export class SlabRow {
   }
 }
 
+/** The precision a slab keeps rows at under an index of this precision: f16 for f16 and i8 (where Float16Array exists). */
+export const rowPrecision = (index: IndexPrecision): IndexPrecision => (index !== 'f32' && HALVES ? 'f16' : 'f32');
+
 /**
  * The vectors of one namespace's entries, end to end in chunks at the index's precision, so that an entry costs
  * its vector's bytes and a `SlabRow` rather than a Float32Array and ArrayBuffer of its own (usearch keeps its own
@@ -58,7 +61,7 @@ export class VectorSlab {
 
   constructor(dimensions: number, precision: IndexPrecision) {
     this.dimensions = dimensions;
-    this.#f16 = precision !== 'f32' && HALVES;
+    this.#f16 = rowPrecision(precision) === 'f16';
   }
 
   /** Copies the vector into a free row. */
