@@ -267,7 +267,7 @@ export class Namespace {
     const found = this.#index.search(query, Math.max(k, RESCORED));
     for (const n of found) {
       const row = this.#entries.get(n.key)?.vector;
-      if (row instanceof SlabRow) n.similarity = row.slab.dot(row.slot, query);
+      if (row instanceof SlabRow) n.similarity = row.slab.cosine(row.slot, query);
     }
     return found.sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }

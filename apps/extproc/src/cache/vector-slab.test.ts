@@ -46,14 +46,17 @@ describe('VectorSlab', () => {
     assert.notEqual(copy.buffer, vectorOf(b).buffer);
   });
 
-  it('scores a row against a query as the dot product of its view', () => {
+  it("scores a row against a query as the cosine of its view, and a vector against its own row as 1", () => {
     const slab = new VectorSlab(384, 'f16');
     const rows = [slab.store(unit(1, 384)), slab.store(unit(2, 384))];
     const query = unit(3, 384);
     for (const row of rows) {
-      const expected = asFloat32(row).reduce((sum, x, i) => sum + x * query[i]!, 0);
-      assert.ok(Math.abs(slab.dot(row.slot, query) - expected) < 1e-6);
+      const view = asFloat32(row);
+      const norm = Math.sqrt(view.reduce((sum, x) => sum + x * x, 0));
+      const expected = view.reduce((sum, x, i) => sum + x * query[i]!, 0) / norm;
+      assert.ok(Math.abs(slab.cosine(row.slot, query) - expected) < 1e-6);
     }
+    assert.ok(Math.abs(slab.cosine(rows[0]!.slot, unit(1, 384)) - 1) < 1e-6, 'the f16 rounding of the norm is divided out');
   });
 
   it('refuses a vector of other dimensions, and a row of another slab', () => {

@@ -87,19 +87,32 @@ export class VectorSlab {
     return this.#chunks[Math.floor(slot / CHUNK_ROWS)]!.subarray(start, start + this.dimensions);
   }
 
-  /** The row's dot product with `query` (its cosine similarity, both being unit vectors), without a view. */
-  dot(slot: number, query: Float32Array): number {
+  /**
+   * The row's cosine similarity with the unit vector `query`, without a view. The row's own norm is divided out:
+   * rounding a unit vector to f16 moves its norm by up to ~1e-4, and a prompt asked again must score 1 against
+   * its own row, as it does in an f16 index (which rounds the query the same way).
+   */
+  cosine(slot: number, query: Float32Array): number {
     const start = (slot % CHUNK_ROWS) * this.dimensions;
     let sum = 0;
+    let norm = 0;
     if (this.#f16) {
       const bits = this.#bits[Math.floor(slot / CHUNK_ROWS)]!;
       const value = halves();
-      for (let i = 0; i < this.dimensions; i++) sum += value[bits[start + i]!]! * query[i]!;
+      for (let i = 0; i < this.dimensions; i++) {
+        const v = value[bits[start + i]!]!;
+        sum += v * query[i]!;
+        norm += v * v;
+      }
     } else {
       const chunk = this.#chunks[Math.floor(slot / CHUNK_ROWS)]!;
-      for (let i = 0; i < this.dimensions; i++) sum += chunk[start + i]! * query[i]!;
+      for (let i = 0; i < this.dimensions; i++) {
+        const v = chunk[start + i]!;
+        sum += v * query[i]!;
+        norm += v * v;
+      }
     }
-    return sum;
+    return norm === 0 ? 0 : sum / Math.sqrt(norm);
   }
 
   get rowBytes(): number {
