@@ -7,6 +7,8 @@ import type { Neighbour } from '../../apps/extproc/src/cache/vector-index.ts';
 /** What the engine asks for first (SEARCH_K[0] in cache-engine.ts). */
 export const K = 8;
 export const CONCURRENCY = 16;
+/** The most distances one exact search may hold at once (256 MiB of floats). */
+const MAX_MATRIX_VALUES = 2 ** 26;
 
 export interface Searchable {
   search(vector: Float32Array, k: number): Neighbour[];
@@ -16,8 +18,15 @@ const rowOf = (v: Float32Array, dims: number, i: number): Float32Array => v.suba
 
 /** The key (row number, unless `keys` maps rows to keys) of the exact nearest stored row of each query, on `threads` threads. */
 export function exactTop1(stored: Float32Array, queries: Float32Array, dims: number, threads: number): BigUint64Array {
-  if (queries.length === 0) return new BigUint64Array(0);
-  return exactSearch(stored, queries, dims, 1, MetricKind.Cos, threads).keys;
+  const n = queries.length / dims;
+  const out = new BigUint64Array(n);
+  // usearch fills a queries x stored distance matrix: 2,000 queries against 1M vectors (8 GB) ended in std::bad_alloc.
+  const chunk = Math.max(1, Math.floor(MAX_MATRIX_VALUES / Math.max(1, stored.length / dims)));
+  for (let i = 0; i < n; i += chunk) {
+    const part = queries.subarray(i * dims, Math.min(n, i + chunk) * dims);
+    out.set(exactSearch(stored, part, dims, 1, MetricKind.Cos, threads).keys, i);
+  }
+  return out;
 }
 
 /** One lookup at a time: each one's best key and its time in µs (sorted). */
