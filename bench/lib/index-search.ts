@@ -23,7 +23,8 @@ export function exactTop1(stored: Float32Array, queries: Float32Array, dims: num
   // usearch fills a queries x stored distance matrix: 2,000 queries against 1M vectors (8 GB) ended in std::bad_alloc.
   const chunk = Math.max(1, Math.floor(MAX_MATRIX_VALUES / Math.max(1, stored.length / dims)));
   for (let i = 0; i < n; i += chunk) {
-    const part = queries.subarray(i * dims, Math.min(n, i + chunk) * dims);
+    // A copy: usearch reads a typed array from the start of its buffer, whatever the view's offset.
+    const part = queries.slice(i * dims, Math.min(n, i + chunk) * dims);
     out.set(exactSearch(stored, part, dims, 1, MetricKind.Cos, threads).keys, i);
   }
   return out;
