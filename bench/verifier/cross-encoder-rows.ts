@@ -4,7 +4,6 @@
  * machine), settings chosen on tune, figures on validation, and the latency one lookup's verdict adds at
  * concurrency 1 and 16.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../../apps/extproc/src/embedders/embedder.ts';
@@ -12,7 +11,7 @@ import { DEFAULT_NLI_MODEL, modelsRoot } from '../../apps/extproc/src/embedders/
 import { CrossEncoderVerifier, DEFAULT_CROSS_ENCODER_DIR } from '../../apps/extproc/src/verifier/cross-encoder/cross-encoder-verifier.ts';
 import { NliVerifier } from '../../apps/extproc/src/verifier/nli/nli-verifier.ts';
 import { embedderName, PairClassifier } from '../../apps/extproc/src/verifier/pair-classifier.ts';
-import { findStackedModel, stackedScore, type StackedModel } from '../../apps/extproc/src/verifier/stacked-verifier.ts';
+import { fileSha256, findStackedModel, stackedScore, type StackedModel } from '../../apps/extproc/src/verifier/stacked-verifier.ts';
 import { scoreOf, type Verifier } from '../../apps/extproc/src/verifier/verifier.ts';
 import { markdownTable } from '../lib/markdown-table.ts';
 import type { OutsidePair } from '../quality/outside-split.ts';
@@ -53,7 +52,7 @@ export const NLI_SPEC: CrossEncoderSpec = {
 
 /** Scores are cached by the model file's sha256: the lead replaces the development checkpoint in place. */
 export function crossEncoderSpec(): CrossEncoderSpec {
-  const sha = createHash('sha256').update(readFileSync(join(CROSS_ENCODER_DIR, 'onnx', 'model.onnx'))).digest('hex');
+  const sha = fileSha256(join(CROSS_ENCODER_DIR, 'onnx', 'model.onnx'));
   const manifest = JSON.parse(readFileSync(join(CROSS_ENCODER_DIR, 'semcache-model.json'), 'utf8')) as { name: string; symmetric: boolean };
   return {
     short: 'cross-encoder',

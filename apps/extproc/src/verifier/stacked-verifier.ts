@@ -38,18 +38,18 @@ export type StackedFile = z.infer<typeof StackedFileSchema>;
 
 export const STACKED_FILE = join(import.meta.dirname, 'models', 'stacked-verifier.json');
 
+/** The inputs the scorer was fitted on, read by stackedScore and by the trainer, so both transform alike. */
+export const stackedInputs = (crossEncoder: number, classifier: number, similarity: number): Float64Array =>
+  Float64Array.of(logit(crossEncoder), logit(classifier), similarity);
+
 /** The combined score of one pair past the gate; the trainer and the benchmark call it too, so they score as served. */
 export function stackedScore(model: StackedModel, crossEncoder: number, classifier: number, similarity: number): number {
   const { mean, scale, weights, bias } = model.scorer;
-  const x = [logit(crossEncoder), logit(classifier), similarity];
+  const x = stackedInputs(crossEncoder, classifier, similarity);
   let z = bias;
   for (let i = 0; i < x.length; i++) z += weights[i]! * ((x[i]! - mean[i]!) / scale[i]!);
   return 1 / (1 + Math.exp(-z));
 }
-
-/** The inputs the scorer was fitted on, for the trainer: the same transform as stackedScore. */
-export const stackedInputs = (crossEncoder: number, classifier: number, similarity: number): Float64Array =>
-  Float64Array.of(logit(crossEncoder), logit(classifier), similarity);
 
 export const fileSha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
