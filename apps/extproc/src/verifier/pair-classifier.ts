@@ -16,6 +16,13 @@ export const LogisticSchema = z.object({
   bias: z.number(),
 });
 
+/** The log-odds of a logistic model on standardised inputs. */
+export function logisticLogit(m: z.infer<typeof LogisticSchema>, x: Float64Array): number {
+  let z = m.bias;
+  for (let i = 0; i < x.length; i++) z += m.weights[i]! * ((x[i]! - m.mean[i]!) / m.scale[i]!);
+  return z;
+}
+
 /** Each kind is trained by bench/train-verifier.ts, which keeps the one with the best recall on tune. */
 export const PairScorerSchema = z.discriminatedUnion('kind', [
   LogisticSchema,
@@ -120,10 +127,7 @@ export class PairClassifier implements Verifier {
     let z: number;
     if (m.kind === 'trees') z = ensembleLogit(m, x);
     else if (m.kind === 'mlp') z = mlpLogit(m, x, this.#scratch);
-    else {
-      z = m.bias;
-      for (let i = 0; i < x.length; i++) z += m.weights[i]! * ((x[i]! - m.mean[i]!) / m.scale[i]!);
-    }
+    else z = logisticLogit(m, x);
     return 1 / (1 + Math.exp(-z));
   }
 

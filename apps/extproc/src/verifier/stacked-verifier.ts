@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LogisticSchema } from './pair-classifier.ts';
+import { logisticLogit, LogisticSchema } from './pair-classifier.ts';
 import { scoreOf, type FallbackScore, type Verifier, type VerifierInput } from './verifier.ts';
 
 /** What the combination reads, in order: each verifier's verdict as log-odds, and the embedder's similarity. */
@@ -44,11 +44,7 @@ export const stackedInputs = (crossEncoder: number, classifier: number, similari
 
 /** The combined score of one pair past the gate; the trainer and the benchmark call it too, so they score as served. */
 export function stackedScore(model: StackedModel, crossEncoder: number, classifier: number, similarity: number): number {
-  const { mean, scale, weights, bias } = model.scorer;
-  const x = stackedInputs(crossEncoder, classifier, similarity);
-  let z = bias;
-  for (let i = 0; i < x.length; i++) z += weights[i]! * ((x[i]! - mean[i]!) / scale[i]!);
-  return 1 / (1 + Math.exp(-z));
+  return 1 / (1 + Math.exp(-logisticLogit(model.scorer, stackedInputs(crossEncoder, classifier, similarity))));
 }
 
 export const fileSha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
