@@ -47,6 +47,8 @@ export type PendingStore = Pick<CacheEntry, 'namespace' | 'endpoint' | 'prompt' 
   tags?: string[];
   /** The namespace's epoch at the lookup: an answer asked for before an epoch flush is not stored after it. */
   epoch?: number;
+  /** The namespace's serial at the lookup: an answer asked for before it was deleted is not stored in its successor. */
+  namespaceSerial?: number;
   /** Lifetime of the entry; the namespace's TTL when absent. */
   ttlSeconds?: number;
 };
@@ -183,6 +185,7 @@ export class CacheEngine {
       // Tags only label what this request stores, but with clientControls off no client header is trusted at all.
       tags: ns.settings.clientControls === 'off' ? [] : [...(req.tags ?? [])],
       epoch: ns.epoch,
+      namespaceSerial: ns.serial,
     };
     const exactOnlyReason = req.exactOnly ? 'exact-only' : this.embedder.fits?.(req.prompt) === false ? 'too-long' : null;
     if (exactOnlyReason !== null) {
@@ -282,11 +285,13 @@ export class CacheEngine {
 
   /**
    * Stores the answer of a miss; returns the new entry, or null when the namespace is gone or disabled, or was
-   * flushed by an epoch since the lookup (the model may have answered as it did before the flush).
+   * flushed by an epoch since the lookup (the model may have answered as it did before the flush), or deleted
+   * since (and perhaps made again).
    */
   store(pending: PendingStore, answer: StoredAnswer): CacheEntry | null {
     const ns = this.namespaces.find(pending.namespace);
-    if (!ns || !ns.settings.enabled || (pending.epoch !== undefined && pending.epoch !== ns.epoch)) return null;
+    if (!ns || !ns.settings.enabled) return null;
+    if ((pending.epoch !== undefined && pending.epoch !== ns.epoch) || (pending.namespaceSerial !== undefined && pending.namespaceSerial !== ns.serial)) return null;
     const now = this.now();
     // Every field, in the order decodeEntry gives them: one hidden class, with all of them in the object.
     const entry: CacheEntry = {

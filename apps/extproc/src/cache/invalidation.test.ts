@@ -141,3 +141,16 @@ describe('an answer asked for before an epoch flush', () => {
     assert.equal(engine.namespaces.get('m').size, 0);
   });
 });
+
+describe('an answer asked for before its namespace was deleted', () => {
+  it('is not stored in the namespace made again under that name', async () => {
+    const { engine, admin, req, fill } = setup();
+    const r = await engine.lookup(req('a'));
+    assert.ok(r.kind === 'miss' && r.pending);
+    admin.deleteNamespace('m');
+    await fill('b');
+    assert.equal(engine.namespaces.get('m').epoch, r.pending.epoch, 'the same epoch: only the namespace tells them apart');
+    assert.equal(engine.store(r.pending, { response: '{}', contentType: 'application/json', usage: null }), null);
+    assert.deepEqual([...engine.namespaces.get('m').entries()].map((e) => e.prompt), ['b']);
+  });
+});

@@ -21,12 +21,19 @@ export type RemovalReason = 'evicted' | 'expired' | 'lru' | 'memory' | 'replaced
 
 type Counters = Omit<NamespaceStats, 'entries' | 'memoryBytes' | 'hitRate'>;
 
+let namespacesMade = 0;
+
 /**
  * One model (and tenant): its settings, its entries in least-recently-used order, the exact-match map and
  * the vector index. Keeps the three always consistent: every change goes through add/remove.
  */
 export class Namespace {
   readonly name: string;
+  /**
+   * Which namespace of this name it is: one deleted and made again under the same name has another, so that an
+   * answer asked for of the first is never stored in the second.
+   */
+  readonly serial = ++namespacesMade;
   readonly partition: Partition;
   readonly #embedder: () => EmbedderIdentity;
   readonly #precision: (dimensions: number) => IndexPrecision;
