@@ -16,6 +16,7 @@ import {
 } from '@semcache/testkit';
 import type { AnswerCapture } from '../apps/extproc/src/answers/answer-capture.ts';
 import { chooseCapture } from '../apps/extproc/src/answers/choose-capture.ts';
+import { packText } from '../apps/extproc/src/cache/packed-text.ts';
 import { renderAnswer } from '../apps/extproc/src/answers/replay.ts';
 import { wireFormatOf } from '../apps/extproc/src/answers/wire-formats.ts';
 import { ExtProcDriver, type Expect } from './lib/ext-proc-driver.ts';
@@ -126,7 +127,7 @@ function wireCosts(): string[][] {
   const head = { status: 200, contentType: 'text/event-stream', contentEncoding: 'identity', endOfStream: false };
   const rows: string[][] = [];
   for (const e of ENDPOINTS) {
-    const stored = { endpoint: e.name, response: JSON.stringify(e.answer({ method: 'POST', path: e.path, headers: {}, body: e.body('q', false) })), contentType: 'application/json' };
+    const stored = { endpoint: e.name, response: packText(JSON.stringify(e.answer({ method: 'POST', path: e.path, headers: {}, body: e.body('q', false) }))), contentType: 'application/json' };
     for (const stream of e.streams ? [false, true] : [false]) {
       const want = wireFormatOf(e.name).replayOptions(e.body('q', stream));
       const replay = microsPerCall(n, () => renderAnswer(stored, want));

@@ -19,6 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import type { NamespaceSettings } from '@semcache/shared';
 import { Namespace } from '../apps/extproc/src/cache/namespace.ts';
+import { packText } from '../apps/extproc/src/cache/packed-text.ts';
 import { BYTES_PER_VALUE, VectorIndex, type IndexPrecision } from '../apps/extproc/src/cache/vector-index.ts';
 import { BruteForceIndex } from './lib/brute-force.ts';
 import { CONCURRENCY, exactTop1, K, recallAt1, searchConcurrently, searchEach } from './lib/index-search.ts';
@@ -195,7 +196,7 @@ async function measureRescored(
   ns.adoptIndex(index);
   for (let i = 0; i < size; i++) {
     ns.add({
-      key: keys[i]!, namespace: 'bench', endpoint: 'chat', prompt: `p${i}`, fingerprint: 'fp', vector: rowOf(set.stored, i), response: '',
+      key: keys[i]!, namespace: 'bench', endpoint: 'chat', prompt: `p${i}`, fingerprint: 'fp', vector: rowOf(set.stored, i), response: packText(''),
       contentType: 'application/json', usage: null, tags: [], modelRevision: null, systemFingerprint: null, epoch: 0,
       createdAt: 0, lastHitAt: null, hitCount: 0, expiresAt: Number.MAX_SAFE_INTEGER,
     });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheEngine } from '../../apps/extproc/src/cache/cache-engine.ts';
 import type { CacheEntry } from '../../apps/extproc/src/cache/entry.ts';
+import { packText } from '../../apps/extproc/src/cache/packed-text.ts';
 import { VectorIndex } from '../../apps/extproc/src/cache/vector-index.ts';
 import { vectorOf } from '../../apps/extproc/src/cache/vector-slab.ts';
 import { readPrompts } from './prompt-embeddings.ts';
@@ -44,7 +45,7 @@ export function makeEntries(n: number, now = Date.now()): ScaleEntries {
     entries.push({
       key: BigInt(i + 1) * 7919n,
       namespace: NAMESPACE, endpoint: 'chat', prompt, fingerprint,
-      vector: draw(), response, contentType: 'application/json',
+      vector: draw(), response: packText(response), contentType: 'application/json',
       usage: { promptTokens: 24, completionTokens: 150, totalTokens: 174 },
       createdAt: now, lastHitAt: null, hitCount: 0, expiresAt: now + 7 * 86_400_000,
       tags: [], modelRevision: null, systemFingerprint: null, epoch: 0,

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { cutInto, embeddingsAnswer, messagesAnswer, messagesStream, responsesAnswer, responsesStream } from '@semcache/testkit';
 import type { AnswerCapture } from './answer-capture.ts';
 import { chooseCapture } from './choose-capture.ts';
+import { packText } from '../cache/packed-text.ts';
 import { renderAnswer } from './replay.ts';
 import { wireFormatOf } from './wire-formats.ts';
 
@@ -43,7 +44,7 @@ describe('Anthropic Messages answers', () => {
 
   it('renders SSE that assembles back to the same document, ending in message_stop', () => {
     const doc = messagesAnswer({ text: TEXT, usage });
-    const sse = renderAnswer({ endpoint: 'messages', response: JSON.stringify(doc), contentType: 'application/json' }, { stream: true, includeUsage: false });
+    const sse = renderAnswer({ endpoint: 'messages', response: packText(JSON.stringify(doc)), contentType: 'application/json' }, { stream: true, includeUsage: false });
     assert.equal(sse?.contentType, 'text/event-stream');
     const evs = eventsOf(sse!.body.toString());
     assert.deepEqual(evs.map((e) => e.type), ['message_start', 'ping', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
@@ -55,7 +56,7 @@ describe('Anthropic Messages answers', () => {
     const doc = { ...messagesAnswer({ text: TEXT }), content: [
       { type: 'thinking', thinking: 'The user asks about DNS.', signature: 'sig-abc' }, { type: 'redacted_thinking', data: 'opaque' }, { type: 'text', text: TEXT },
     ] };
-    const sse = renderAnswer({ endpoint: 'messages', response: JSON.stringify(doc), contentType: 'application/json' }, { stream: true, includeUsage: false });
+    const sse = renderAnswer({ endpoint: 'messages', response: packText(JSON.stringify(doc)), contentType: 'application/json' }, { stream: true, includeUsage: false });
     const deltas = eventsOf(sse!.body.toString()).filter((e) => e.type === 'content_block_delta').map((e) => (e.data.delta as { type: string }).type);
     assert.deepEqual(deltas, ['thinking_delta', 'signature_delta', 'text_delta']);
     assert.deepEqual(JSON.parse(capture('messages', [sse!.body.toString()]).answer!.response), doc);
@@ -88,7 +89,7 @@ describe('OpenAI Responses answers', () => {
 
   it('renders numbered events ending in response.completed that assemble back to the same response', () => {
     const doc = responsesAnswer({ text: TEXT });
-    const sse = renderAnswer({ endpoint: 'responses', response: JSON.stringify(doc), contentType: 'application/json' }, { stream: true, includeUsage: false });
+    const sse = renderAnswer({ endpoint: 'responses', response: packText(JSON.stringify(doc)), contentType: 'application/json' }, { stream: true, includeUsage: false });
     const evs = eventsOf(sse!.body.toString());
     assert.equal(evs[0]?.type, 'response.created');
     assert.equal(evs.at(-1)?.type, 'response.completed');
@@ -100,7 +101,7 @@ describe('OpenAI Responses answers', () => {
   it("replaces the echoed request fields with this request's, keeping the rest", () => {
     const doc = responsesAnswer({ text: TEXT, metadata: { who: 'first' }, user: 'first-user' });
     const want = wireFormatOf('responses').replayOptions({ model: 'm', input: 'q', metadata: { who: 'second' } });
-    const r = renderAnswer({ endpoint: 'responses', response: JSON.stringify(doc), contentType: 'application/json' }, want);
+    const r = renderAnswer({ endpoint: 'responses', response: packText(JSON.stringify(doc)), contentType: 'application/json' }, want);
     assert.deepEqual(JSON.parse(r!.body.toString()), { ...doc, metadata: { who: 'second' }, user: null });
   });
 
@@ -125,6 +126,6 @@ describe('embeddings answers', () => {
     assert.deepEqual(wire.usage(embeddingsAnswer({ input: 'abcdefgh' }, 0)), { promptTokens: 2, completionTokens: 0, totalTokens: 2 });
     assert.equal(chooseCapture(head, 'embeddings', 100), 'content-type');
     const raw = `${JSON.stringify(embeddingsAnswer({ input: 'a' }, 0))}\n`;
-    assert.equal(renderAnswer({ endpoint: 'embeddings', response: raw, contentType: 'application/json' }, wire.replayOptions({ stream: true }))?.body.toString(), raw);
+    assert.equal(renderAnswer({ endpoint: 'embeddings', response: packText(raw), contentType: 'application/json' }, wire.replayOptions({ stream: true }))?.body.toString(), raw);
   });
 });

@@ -1,4 +1,5 @@
 import type { EndpointKind } from '@semcache/shared';
+import { packedBytes, unpackText, type PackedText } from '../cache/packed-text.ts';
 import type { ReplayOptions } from './wire-format.ts';
 import { wireFormatOf } from './wire-formats.ts';
 
@@ -7,7 +8,7 @@ export type { ReplayOptions } from './wire-format.ts';
 export interface StoredForm {
   endpoint: EndpointKind;
   /** The endpoint's non-stream JSON document. */
-  response: string;
+  response: PackedText;
   contentType: string;
 }
 
@@ -26,10 +27,10 @@ export function readReplayOptions(endpoint: EndpointKind, body: Record<string, u
  * echoes request fields), or SSE; null if unreadable.
  */
 export function renderAnswer(stored: StoredForm, want: ReplayOptions): RenderedAnswer | null {
-  if (!want.stream && !want.echo) return { body: Buffer.from(stored.response, 'utf8'), contentType: stored.contentType };
+  if (!want.stream && !want.echo) return { body: packedBytes(stored.response), contentType: stored.contentType };
   let doc: unknown;
   try {
-    doc = JSON.parse(stored.response);
+    doc = JSON.parse(unpackText(stored.response));
   } catch {
     return null;
   }

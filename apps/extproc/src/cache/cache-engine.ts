@@ -14,6 +14,7 @@ import { LookupLog } from './lookup-log.ts';
 import type { Namespace, RemovalReason } from './namespace.ts';
 import { NamespaceRegistry } from './namespace-registry.ts';
 import { exactMatchKey, type ExactKey } from './normalize.ts';
+import { packText } from './packed-text.ts';
 import { parsePartitionName, partitionName, type Partition } from './partition.ts';
 import { precisionFor, servesAs, type IndexPrecision, type IndexPrecisionSetting } from './vector-index.ts';
 import { asFloat32 } from './vector-slab.ts';
@@ -302,7 +303,7 @@ export class CacheEngine {
       fingerprint: pending.fingerprint,
       vector: pending.vector,
       exactOnly: pending.exactOnly,
-      response: answer.response,
+      response: packText(answer.response),
       contentType: answer.contentType,
       usage: answer.usage,
       tags: pending.tags ?? [],

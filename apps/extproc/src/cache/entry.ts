@@ -1,3 +1,4 @@
+import { packedLength, unpackText, type PackedText } from './packed-text.ts';
 import { vectorByteLength, type StoredVector } from './vector-slab.ts';
 import type { EndpointKind, EntryDetail, EntrySummary, Observation, Usage } from '@semcache/shared';
 
@@ -12,7 +13,7 @@ export interface CacheEntry {
   vector: StoredVector;
   /** A prompt past the embedder's token window: answered by the exact tier only, never indexed. */
   exactOnly?: true;
-  response: string;
+  response: PackedText;
   contentType: string;
   usage: Usage | null;
   /** Case-folded, from the storing request's tags header (where its namespace lets clients tag). */
@@ -38,7 +39,7 @@ export function parseEntryId(id: string): bigint | null {
 
 export function entrySizeBytes(e: CacheEntry): number {
   const meta = e.tags.reduce((n, t) => n + t.length, 0) + (e.modelRevision?.length ?? 0) + (e.systemFingerprint?.length ?? 0);
-  return (e.prompt.length + e.response.length + e.fingerprint.length + meta) * 2 + vectorByteLength(e.vector) + 200;
+  return (e.prompt.length + e.fingerprint.length + meta) * 2 + packedLength(e.response) + vectorByteLength(e.vector) + 200;
 }
 
 export function toSummary(e: CacheEntry): EntrySummary {
@@ -61,5 +62,5 @@ export function toSummary(e: CacheEntry): EntrySummary {
 }
 
 export function toDetail(e: CacheEntry): EntryDetail {
-  return { ...toSummary(e), response: e.response, contentType: e.contentType, fingerprint: e.fingerprint };
+  return { ...toSummary(e), response: unpackText(e.response), contentType: e.contentType, fingerprint: e.fingerprint };
 }

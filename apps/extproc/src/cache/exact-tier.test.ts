@@ -5,6 +5,7 @@ import type { CacheEntry } from './entry.ts';
 import { ExactTier } from './exact-tier.ts';
 import { Namespace } from './namespace.ts';
 import { exactMatchKey } from './normalize.ts';
+import { packText } from './packed-text.ts';
 import { SharedStrings } from './shared-strings.ts';
 import type { IndexPrecision } from './vector-index.ts';
 import { SlabRow } from './vector-slab.ts';
@@ -24,7 +25,7 @@ function unit(seed: number, dimensions = 64): Float32Array {
 let nextKey = 1n;
 function entry(prompt: string, fingerprint = 'fp', vector = unit(Number(nextKey))): CacheEntry {
   return {
-    key: nextKey++, namespace: 'm', endpoint: 'chat', prompt, fingerprint, vector, response: `{"answer":"${prompt}"}`,
+    key: nextKey++, namespace: 'm', endpoint: 'chat', prompt, fingerprint, vector, response: packText(`{"answer":"${prompt}"}`),
     contentType: 'application/json', usage: null, tags: [], modelRevision: null, systemFingerprint: null, epoch: 0,
     createdAt: 0, lastHitAt: null, hitCount: 0, expiresAt: 60_000,
   };

@@ -1,4 +1,5 @@
 import type { CacheEngine, PendingStore, StoredAnswer } from '../cache/cache-engine.ts';
+import { unpackText } from '../cache/packed-text.ts';
 import { sameAnswer } from './answer-match.ts';
 import { withObservation } from './online-policy.ts';
 
@@ -27,7 +28,7 @@ export async function checkAnswer(engine: CacheEngine, check: OnlineCheck, pendi
     return null;
   }
   const same = await sameAnswer(
-    { endpoint: entry.endpoint, cached: entry.response, fresh: answer.response, deterministic: check.deterministic },
+    { endpoint: entry.endpoint, cached: unpackText(entry.response), fresh: answer.response, deterministic: check.deterministic },
     engine.embedder, ns.settings.threshold,
   );
   if (same === null || !live()) {

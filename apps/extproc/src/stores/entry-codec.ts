@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EndpointKindSchema, ObservationSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import { exactKeyOf } from '../cache/normalize.ts';
+import { packText, unpackText } from '../cache/packed-text.ts';
 import { asFloat32, vectorOf, type EntryVector, type StoredVector } from '../cache/vector-slab.ts';
 import { isUnitVector } from '../embedders/embedder.ts';
 
@@ -42,7 +43,7 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     prompt: e.prompt,
     fingerprint: e.fingerprint,
     exactKey: exactKeyOf(e.fingerprint, e.prompt),
-    response: e.response,
+    response: unpackText(e.response),
     contentType: e.contentType,
     usage: e.usage,
     createdAt: e.createdAt,
@@ -75,7 +76,7 @@ export function decodeEntry(meta: unknown, vector: Buffer): CacheEntry {
   // object (a spread of the parsed object put most of them in a property array of their own, ~140 B).
   return {
     key: parseEntryId(m.id)!, namespace: m.namespace, endpoint: m.endpoint, prompt: m.prompt, fingerprint: m.fingerprint,
-    vector: copy, exactOnly: m.exactOnly, response: m.response, contentType: m.contentType, usage: m.usage, tags: m.tags,
+    vector: copy, exactOnly: m.exactOnly, response: packText(m.response), contentType: m.contentType, usage: m.usage, tags: m.tags,
     modelRevision: m.modelRevision, systemFingerprint: m.systemFingerprint, epoch: m.epoch, createdAt: m.createdAt,
     lastHitAt: m.lastHitAt, hitCount: m.hitCount, expiresAt: m.expiresAt, observations: m.observations,
   };

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { CacheEngine } from '../cache/cache-engine.ts';
 import { EngineAdmin } from '../cache/engine-admin.ts';
 import { entryId, type CacheEntry } from '../cache/entry.ts';
+import { unpackText } from '../cache/packed-text.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../embedders/builtin-hashed.ts';
 import lockfile from 'proper-lockfile';
@@ -149,7 +150,7 @@ describe('SnapshotStore', () => {
     assert.ok((await stat(join(dir, SNAPSHOT_FILE))).size > 4 * 1024 * 1024, 'spans several 1 MiB chunks');
     await crash(dir);
     const b = await open(dir, 256);
-    const back = new Map([...b.engine.namespaces.get('m').entries()].map((e) => [entryId(e.key), e.response]));
+    const back = new Map([...b.engine.namespaces.get('m').entries()].map((e) => [entryId(e.key), unpackText(e.response)]));
     assert.deepEqual(back, stored);
     const probe = b.engine.namespaces.get('m').entries().next().value!;
     assert.equal(b.engine.namespaces.get('m').search(probe.vector, 1)[0]?.key, probe.key);
