@@ -1,9 +1,9 @@
 /**
  * Index scale: lookup latency, memory per entry and recall@1 of the usearch index the cache uses
- * (apps/extproc/src/cache/vector-index.ts) at each precision (f32, f16, i8) against an exact search over the
+ * (apps/extproc/src/cache/vector-index.ts) at each precision (f32, f16, i8, b1) against an exact search over the
  * same vectors, at 10k and 100k entries of 384 dimensions (1M with --1m), on three kinds of data:
  * - embedding-like: topics in a low-dimensional latent space, as sentence embeddings are;
- * - MiniLM prompts: real all-MiniLM-L6-v2 embeddings of real prompts (bench/lib/prompt-embeddings.ts, 20k),
+ * - MiniLM prompts: real all-MiniLM-L6-v2 embeddings of real prompts (bench/lib/prompt-embeddings.ts, 20k or --real-prompts),
  *   and beyond those synthetic neighbours made of them (see `realPlus`); queries are real embeddings of held-out
  *   real prompts, so the index is real where the queries land and denser than any real 40k set around them;
  * - uniform random unit vectors (no structure at all: an approximate index's worst case, a stress test; up to
@@ -13,14 +13,14 @@
  * searches on its one event loop, so at 16 a lookup also waits for the ones ahead of it.
  * The index is built with `addMany` on `--threads` threads (2); the engine adds one entry at a time.
  * Each row is also written to stderr as JSON when it is measured, so a long run that is stopped keeps its rows.
- *   node --expose-gc bench/index-scale.ts [--quick] [--1m] [--sizes=100000,1000000] [--queries=500] [--precisions=f32,f16,i8]
- *     [--data=embedding-like,minilm,uniform] [--threads=2]
+ *   node --expose-gc bench/index-scale.ts [--quick] [--1m] [--sizes=100000,1000000] [--queries=500] [--precisions=f32,f16,i8,b1]
+ *     [--data=embedding-like,minilm,uniform] [--threads=2] [--real-prompts=20000]
  */
 import { performance } from 'node:perf_hooks';
 import type { NamespaceSettings } from '@semcache/shared';
 import { Namespace } from '../apps/extproc/src/cache/namespace.ts';
 import { packText } from '../apps/extproc/src/cache/packed-text.ts';
-import { BYTES_PER_VALUE, VectorIndex, type IndexPrecision } from '../apps/extproc/src/cache/vector-index.ts';
+import { BYTES_PER_VALUE, steersOnly, VectorIndex, type IndexPrecision } from '../apps/extproc/src/cache/vector-index.ts';
 import { BruteForceIndex } from './lib/brute-force.ts';
 import { CONCURRENCY, exactTop1, K, recallAt1, searchConcurrently, searchEach } from './lib/index-search.ts';
 import { quantile } from './lib/load.ts';
@@ -36,12 +36,12 @@ const sizes = quick ? [2_000]
   : arg('sizes') ? arg('sizes')!.split(',').map(Number)
   : [10_000, 100_000, ...(args.includes('--1m') ? [1_000_000] : [])];
 const queries = Number(arg('queries') ?? (quick ? 100 : 500));
-const precisions = (arg('precisions') ?? 'f32,f16,i8').split(',') as IndexPrecision[];
+const precisions = (arg('precisions') ?? 'f32,f16,i8,b1').split(',') as IndexPrecision[];
 const threads = Number(arg('threads') ?? 2);
 const PARAPHRASE_SIMILARITY = 0.9;
 /** The exact scan's timing is only for comparison: a few queries are enough, and at 1M each takes ~0.3 s. */
 const SCAN_TIMED = 20;
-const REAL_PROMPTS = 20_000;
+const REAL_PROMPTS = Number(arg('real-prompts') ?? 20_000);
 
 type Data = 'embedding-like' | 'MiniLM prompts' | 'uniform random';
 const DATA_ARG: Record<string, Data> = { 'embedding-like': 'embedding-like', minilm: 'MiniLM prompts', uniform: 'uniform random' };
@@ -169,7 +169,7 @@ async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]
       scan: { p50: NaN, p99: NaN },
     });
     process.stderr.write(`${JSON.stringify(out.at(-1))}\n`);
-    if (precision === 'i8') {
+    if (steersOnly(precision)) {
       out.push(await measureRescored(kind, size, set, index, keys, buildSeconds, rssPerEntry, truthFresh, truthNear));
       process.stderr.write(`${JSON.stringify(out.at(-1))}\n`);
     }
@@ -182,8 +182,8 @@ async function measure(kind: Data, size: number, set: DataSet): Promise<Result[]
 }
 
 /**
- * The same i8 index adopted by a namespace whose entries hold the vectors at f16, as the cache does with
- * `index.precision: i8`: its search rescores the index's nearest candidates against those rows. Memory: the
+ * The same i8 or b1 index adopted by a namespace whose entries hold the vectors at f16, as the cache does with
+ * `index.precision: i8` or `b1`: its search rescores the index's nearest candidates against those rows. Memory: the
  * index's own figure plus what the namespace's f16 rows and (minimal) entries added.
  */
 async function measureRescored(
@@ -192,7 +192,7 @@ async function measureRescored(
 ): Promise<Result> {
   const rss0 = process.memoryUsage().rss;
   const ns = new Namespace('bench', { model: 'bench', tenant: null }, { threshold: 0.9, ttlSeconds: 3600, maxEntries: size, enabled: true } as NamespaceSettings,
-    () => ({ provider: 'bench', model: 'bench', version: '1', dimensions: DIMENSIONS }), 0, () => 'i8');
+    () => ({ provider: 'bench', model: 'bench', version: '1', dimensions: DIMENSIONS }), 0, () => index.precision);
   ns.adoptIndex(index);
   for (let i = 0; i < size; i++) {
     ns.add({
@@ -209,7 +209,7 @@ async function measureRescored(
   const c1 = Float64Array.from([...fresh.micros, ...near.micros]).sort();
   const c16 = await searchConcurrently(ns, set.fresh, DIMENSIONS);
   return {
-    data: kind, size, precision: 'i8', rescored: true, buildSeconds, rssPerEntry: indexRss + slabPerEntry,
+    data: kind, size, precision: index.precision, rescored: true, buildSeconds, rssPerEntry: indexRss + slabPerEntry,
     c1: { p50: quantile(c1, 0.5), p99: quantile(c1, 0.99) },
     c16: { p50: quantile(c16.micros, 0.5), p99: quantile(c16.micros, 0.99), perSecond: c16.perSecond },
     recallFresh: recallAt1(fresh.top, truthFresh), recallNear: recallAt1(near.top, truthNear),
@@ -236,7 +236,7 @@ console.log(markdownTable(
   ['data', 'entries', 'precision', 'c=1 p50 ms', 'c=1 p99 ms', `c=${CONCURRENCY} p50 ms`, `c=${CONCURRENCY} p99 ms`, `c=${CONCURRENCY} lookups/s`,
     'recall@1 fresh', 'recall@1 near', 'index RSS B/entry', 'vector B', 'build s', 'scan p50 ms'],
   results.map((r) => [
-    r.data, r.size.toLocaleString('en-US'), r.rescored ? 'i8, rescored at f16' : r.precision, fmtMs(r.c1.p50), fmtMs(r.c1.p99), fmtMs(r.c16.p50), fmtMs(r.c16.p99),
+    r.data, r.size.toLocaleString('en-US'), r.rescored ? `${r.precision}, rescored at f16` : r.precision, fmtMs(r.c1.p50), fmtMs(r.c1.p99), fmtMs(r.c16.p50), fmtMs(r.c16.p99),
     r.c16.perSecond.toFixed(0), r.recallFresh.toFixed(3), r.recallNear.toFixed(3), r.rssPerEntry.toFixed(0),
     String(DIMENSIONS * BYTES_PER_VALUE[r.precision]), r.buildSeconds.toFixed(1), fmtMs(r.scan.p50),
   ]),

@@ -110,22 +110,24 @@ describe('stored vectors', () => {
     assert.ok(Array.from(e.vector).every((x, i) => Math.abs(x - v[i]!) < 2 ** -10));
   });
 
-  it('an i8 index: its candidates come back scored against the f16 rows, best first', () => {
-    const ns = namespace('i8');
-    const entries = Array.from({ length: 200 }, (_, i) => entry(`p${i}`, 'fp', unit(i)));
-    for (const e of entries) ns.add(e);
-    const query = unit(17).map((x, i) => x + 0.02 * Math.cos(i));
-    const norm = Math.hypot(...query);
-    const q = query.map((x) => x / norm);
-    const exact = (v: Float32Array): number => v.reduce((s, x, i) => s + x * q[i]!, 0);
-    const found = ns.search(q, 8);
-    assert.equal(found[0]!.key, entries[17]!.key);
-    for (const n of found) {
-      const e = entries.find((x) => x.key === n.key)!;
-      assert.ok(Math.abs(n.similarity - exact(unit(Number(e.prompt.slice(1))))) < 2e-3, `${n.similarity}`);
-    }
-    for (let i = 1; i < found.length; i++) assert.ok(found[i - 1]!.similarity >= found[i]!.similarity);
-  });
+  for (const precision of ['i8', 'b1'] as const) {
+    it(`an ${precision} index: its candidates come back scored against the f16 rows, best first`, () => {
+      const ns = namespace(precision);
+      const entries = Array.from({ length: 200 }, (_, i) => entry(`p${i}`, 'fp', unit(i)));
+      for (const e of entries) ns.add(e);
+      const query = unit(17).map((x, i) => x + 0.02 * Math.cos(i));
+      const norm = Math.hypot(...query);
+      const q = query.map((x) => x / norm);
+      const exact = (v: Float32Array): number => v.reduce((s, x, i) => s + x * q[i]!, 0);
+      const found = ns.search(q, 8);
+      assert.equal(found[0]!.key, entries[17]!.key);
+      for (const n of found) {
+        const e = entries.find((x) => x.key === n.key)!;
+        assert.ok(Math.abs(n.similarity - exact(unit(Number(e.prompt.slice(1))))) < 2e-3, `${n.similarity}`);
+      }
+      for (let i = 1; i < found.length; i++) assert.ok(found[i - 1]!.similarity >= found[i]!.similarity);
+    });
+  }
 });
 
 describe('SharedStrings', () => {

@@ -4,13 +4,13 @@ import { ExactTier, type ExactMatch } from './exact-tier.ts';
 import { exactMatchKey, type ExactKey } from './normalize.ts';
 import type { Partition } from './partition.ts';
 import { SharedStrings } from './shared-strings.ts';
-import { VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
+import { steersOnly, VectorIndex, type IndexPrecision, type Neighbour } from './vector-index.ts';
 import { asFloat32, SlabRow, vectorOf, VectorSlab, type StoredVector } from './vector-slab.ts';
 
 /** Most entries have no tags: they share one empty array (32 B each otherwise), frozen so none can grow it. */
 const NO_TAGS = Object.freeze([]) as unknown as string[];
 
-/** Candidates of an i8 index rescored at f16 (bench/index-scale.ts measures recall@1 against it). */
+/** Candidates of an i8 or b1 index rescored at f16 (bench/index-scale.ts measures recall@1 against it). */
 const RESCORED = 32;
 
 /**
@@ -264,13 +264,14 @@ export class Namespace {
   }
 
   /**
-   * The nearest entries by the index. An i8 index only steers (alone it found the nearest for 0.970 of real MiniLM
-   * queries at 1M): its nearest `RESCORED` are scored again against the entries' f16 rows and sorted by that.
+   * The nearest entries by the index. An i8 or b1 index only steers (i8 alone found the nearest for 0.970 of real
+   * MiniLM queries at 1M; b1's similarities are sign correlations): its nearest `RESCORED` are scored again against
+   * the entries' f16 rows and sorted by that.
    */
   search(vector: StoredVector, k: number): Neighbour[] {
     const query = asFloat32(vector);
     if (!this.#index || query.length !== this.#index.dimensions) return [];
-    if (this.#index.precision !== 'i8') return this.#index.search(query, k);
+    if (!steersOnly(this.#index.precision)) return this.#index.search(query, k);
     const found = this.#index.search(query, Math.max(k, RESCORED));
     for (const n of found) {
       const row = this.#entries.get(n.key)?.vector;

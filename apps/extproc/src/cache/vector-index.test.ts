@@ -23,7 +23,7 @@ const DIMENSIONS = 384;
 const stored = vectors(1000, DIMENSIONS);
 
 describe('VectorIndex precisions', () => {
-  for (const precision of ['f32', 'f16', 'i8'] as IndexPrecision[]) {
+  for (const precision of ['f32', 'f16', 'i8', 'b1'] as IndexPrecision[]) {
     it(`finds an exact duplicate first, at similarity ~1, at ${precision}, also once saved and loaded`, async () => {
       const index = new VectorIndex(DIMENSIONS, precision);
       stored.forEach((v, i) => index.add(BigInt(i), v));
@@ -45,6 +45,16 @@ describe('VectorIndex precisions', () => {
     });
   }
 
+  it('b1 compares signs: its similarity is their correlation, 1 for the same signs and -1 for the opposite', () => {
+    const index = new VectorIndex(DIMENSIONS, 'b1');
+    const v = stored[3]!;
+    index.add(1n, v);
+    index.add(2n, v.map((x) => -x));
+    const half = v.map((x, i) => (i < DIMENSIONS / 2 ? x : -x));
+    index.add(3n, half);
+    assert.deepEqual(index.search(v, 3).map((n) => [n.key, n.similarity]), [[1n, 1], [3n, 0], [2n, -1]]);
+  });
+
   it('adds many vectors at once, keyed as given', () => {
     const index = new VectorIndex(DIMENSIONS, 'f16');
     const flat = new Float32Array(stored.length * DIMENSIONS);
@@ -56,14 +66,17 @@ describe('VectorIndex precisions', () => {
   });
 
   it('auto picks the measured precision per dimension, and an explicit one always wins', () => {
-    assert.equal(precisionFor('auto', 384), 'i8');
+    assert.equal(precisionFor('auto', 384), 'b1');
+    assert.equal(precisionFor('auto', 1536), 'b1');
+    assert.equal(precisionFor('auto', 256), 'i8');
     assert.equal(precisionFor('auto', 64), 'f32');
     assert.equal(precisionFor('i8', 384), 'i8');
     assert.equal(precisionFor('f32', 1024), 'f32');
   });
 
-  it('auto serves with an index saved at f16 as well as i8; an explicit precision only with its own', () => {
-    assert.ok(servesAs('auto', 384, 'f16') && servesAs('auto', 384, 'i8'));
+  it('auto serves with an index saved at f16, i8 or b1; an explicit precision only with its own', () => {
+    assert.ok(servesAs('auto', 384, 'f16') && servesAs('auto', 384, 'i8') && servesAs('auto', 384, 'b1') && servesAs('auto', 256, 'f16'));
+    assert.ok(!servesAs('b1', 384, 'i8') && servesAs('b1', 384, 'b1'));
     assert.ok(!servesAs('auto', 384, 'f32') && !servesAs('auto', 64, 'f16') && servesAs('auto', 64, 'f32'));
     assert.ok(!servesAs('i8', 384, 'f16') && !servesAs('f16', 384, 'i8') && servesAs('f16', 384, 'f16'));
   });

@@ -6,37 +6,44 @@ export interface Neighbour {
 }
 
 /**
- * How the index stores each vector: f32 as given, f16 half the bytes, i8 a quarter (see bench/index-scale.ts).
- * Under f16 and i8 the entries keep their own f16 copy; an i8 index only steers the search, and its nearest
- * candidates are scored again against those copies (`Namespace.search`).
+ * How the index stores each vector: f32 as given, f16 half the bytes, i8 a quarter, b1 one bit a value (its sign,
+ * compared by Hamming distance; see bench/index-scale.ts). Under f16, i8 and b1 the entries keep their own f16
+ * copy; an i8 or b1 index only steers the search, and its nearest candidates are scored again against those
+ * copies (`Namespace.search`).
  */
-export type IndexPrecision = 'f32' | 'f16' | 'i8';
+export type IndexPrecision = 'f32' | 'f16' | 'i8' | 'b1';
+
+/** An index that only steers: the similarities it gives are rough, its candidates are rescored. */
+export const steersOnly = (precision: IndexPrecision): boolean => precision === 'i8' || precision === 'b1';
 
 /** `auto`: the precision measured best for the embedder's dimensions (see `precisionFor`). */
 export type IndexPrecisionSetting = 'auto' | IndexPrecision;
 
 /**
- * From bench/index-scale.ts (docs/benchmarks.md): at 384 dimensions an i8 index whose candidates are rescored
- * at f16 keeps recall@1 where f16 and f32 have it (0.997 on real MiniLM embeddings at 100k, 0.995 at 1M) with
- * ~380 B less index per entry; i8 alone loses recall (0.983, 0.970). Below 256 dimensions the graph's links are
- * a larger share of each entry and a smaller vector saves little, so f32 stays.
+ * From bench/index-scale.ts (docs/benchmarks.md), on real MiniLM embeddings (384 dimensions): an index that
+ * only steers, its candidates rescored at f16, keeps recall@1 near where f16 has it with far less index per
+ * entry: i8 1.000 at 1M with ~380 B less than f16, b1 0.996 with ~340 B less again (and a faster search and
+ * build); alone they lose recall (i8 0.986, b1 0.796). b1 was measured at 384 dimensions only: from 256 to 383,
+ * where a sign has more to carry, i8 stays. Below 256 the graph's links are a larger share of each entry and a
+ * smaller vector saves little, so f32 stays.
  */
 export function precisionFor(setting: IndexPrecisionSetting, dimensions: number): IndexPrecision {
   if (setting !== 'auto') return setting;
+  if (dimensions >= 384) return 'b1';
   return dimensions >= 256 ? 'i8' : 'f32';
 }
 
 /**
- * Whether an index saved at `saved` serves under this setting. `auto` also takes the f16 index it chose before
- * i8: the entries keep f16 copies under either, and inserting a million vectors again takes hours.
+ * Whether an index saved at `saved` serves under this setting. `auto` also takes an f16, i8 or b1 index it chose
+ * before: the entries keep f16 copies under each, and inserting a million vectors again takes hours.
  */
 export function servesAs(setting: IndexPrecisionSetting, dimensions: number, saved: IndexPrecision): boolean {
   const wanted = precisionFor(setting, dimensions);
-  return saved === wanted || (setting === 'auto' && wanted === 'i8' && saved === 'f16');
+  return saved === wanted || (setting === 'auto' && wanted !== 'f32' && saved !== 'f32');
 }
 
-const SCALAR: Record<IndexPrecision, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };
-export const BYTES_PER_VALUE: Record<IndexPrecision, number> = { f32: 4, f16: 2, i8: 1 };
+const SCALAR: Record<IndexPrecision, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8, b1: ScalarKind.B1 };
+export const BYTES_PER_VALUE: Record<IndexPrecision, number> = { f32: 4, f16: 2, i8: 1, b1: 1 / 8 };
 
 const BYTES_PER_GRAPH_LINK = 8;
 const CONNECTIVITY = 16;
@@ -59,7 +66,7 @@ function beamFor(size: number): number {
   return 128;
 }
 
-/** One HNSW index (usearch, cosine) per namespace; keys are entry ids. */
+/** One HNSW index (usearch: cosine, Hamming at b1) per namespace; keys are entry ids. */
 export class VectorIndex {
   readonly dimensions: number;
   readonly precision: IndexPrecision;
@@ -74,7 +81,7 @@ export class VectorIndex {
   static #create(dimensions: number, precision: IndexPrecision): Index {
     return new Index({
       dimensions,
-      metric: MetricKind.Cos,
+      metric: precision === 'b1' ? MetricKind.Hamming : MetricKind.Cos,
       quantization: SCALAR[precision],
       connectivity: CONNECTIVITY,
       expansion_add: 128,
@@ -139,9 +146,11 @@ export class VectorIndex {
     const size = this.size;
     if (size === 0 || k <= 0) return [];
     const found = this.#index.search(vector, Math.min(Math.max(k, beamFor(size)), size), 1);
+    // Hamming distance counts differing signs: 1 - 2h/d is the signs' correlation, a cosine's rough stand-in.
+    const toSimilarity = this.precision === 'b1' ? (h: number) => 1 - (2 * h) / this.dimensions : (d: number) => 1 - d;
     const out: Neighbour[] = [];
     for (let i = 0; i < found.keys.length && i < k; i++) {
-      out.push({ key: found.keys[i]!, similarity: 1 - found.distances[i]! });
+      out.push({ key: found.keys[i]!, similarity: toSimilarity(found.distances[i]!) });
     }
     return out;
   }

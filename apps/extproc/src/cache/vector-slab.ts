@@ -41,13 +41,13 @@ export class SlabRow {
   }
 }
 
-/** The precision a slab keeps rows at under an index of this precision: f16 for f16 and i8 (where Float16Array exists). */
+/** The precision a slab keeps rows at under an index of this precision: f16 for f16, i8 and b1 (where Float16Array exists). */
 export const rowPrecision = (index: IndexPrecision): IndexPrecision => (index !== 'f32' && HALVES ? 'f16' : 'f32');
 
 /**
  * The vectors of one namespace's entries, end to end in chunks at the index's precision, so that an entry costs
  * its vector's bytes and a `SlabRow` rather than a Float32Array and ArrayBuffer of its own (usearch keeps its own
- * copy and cannot give it back). i8 rows are kept as f16: they are the precise copy that an i8 index's
+ * copy and cannot give it back). i8 and b1 rows are kept as f16: they are the precise copy that such an index's
  * candidates are rescored against, and what a snapshot or Redis gets, which the next load needs.
  */
 export class VectorSlab {

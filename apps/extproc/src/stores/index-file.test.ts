@@ -152,6 +152,26 @@ describe('saved vector indexes', () => {
     await c.store.close();
   });
 
+  it('auto (b1 from 384 dimensions) adopts the i8 index it chose before; an explicit b1 rebuilds it', async () => {
+    const a = await open(dir, 'i8', 384);
+    for (const p of prompts) await put(a.engine, p);
+    await a.store.close();
+    const b = await open(dir, 'auto', 384);
+    assert.deepEqual(b.loaded, { entries: 50, indexed: 50, fromSavedIndex: 50 });
+    assert.deepEqual(b.problems, []);
+    assertIndexed(b.engine, 50);
+    await b.store.close();
+    const c = await open(dir, 'b1', 384);
+    assert.deepEqual(c.loaded, { entries: 50, indexed: 50, fromSavedIndex: 0 });
+    assert.ok(c.problems.some((p) => p.includes('saved at i8, configured precision is b1')), c.problems.join('\n'));
+    assertIndexed(c.engine, 50);
+    await c.store.close();
+    const d = await open(dir, 'auto', 384);
+    assert.deepEqual(d.loaded, { entries: 50, indexed: 50, fromSavedIndex: 50 }, 'and the b1 index it saved');
+    assertIndexed(d.engine, 50);
+    await d.store.close();
+  });
+
   it('after a crash, an older saved index gets the entries added since and loses the ones removed since', async () => {
     const a = await open(dir);
     for (const p of prompts.slice(0, 30)) await put(a.engine, p);

@@ -28,7 +28,7 @@ const ManifestEntrySchema = z.object({
   namespace: z.string().min(1),
   file: z.string().regex(INDEX_FILE),
   dimensions: z.number().int().positive(),
-  precision: z.enum(['f32', 'f16', 'i8']),
+  precision: z.enum(['f32', 'f16', 'i8', 'b1']),
   bytes: z.number().int().nonnegative(),
   crc: z.number().int().nonnegative(),
 });
