@@ -66,17 +66,16 @@ describe('VectorIndex precisions', () => {
   });
 
   it('auto picks the measured precision per dimension, and an explicit one always wins', () => {
-    assert.equal(precisionFor('auto', 384), 'b1');
-    assert.equal(precisionFor('auto', 1536), 'b1');
-    assert.equal(precisionFor('auto', 256), 'i8');
+    assert.equal(precisionFor('auto', 384), 'i8');
+    assert.equal(precisionFor('b1', 384), 'b1');
     assert.equal(precisionFor('auto', 64), 'f32');
     assert.equal(precisionFor('i8', 384), 'i8');
     assert.equal(precisionFor('f32', 1024), 'f32');
   });
 
-  it('auto serves with an index saved at f16, i8 or b1; an explicit precision only with its own', () => {
-    assert.ok(servesAs('auto', 384, 'f16') && servesAs('auto', 384, 'i8') && servesAs('auto', 384, 'b1') && servesAs('auto', 256, 'f16'));
-    assert.ok(!servesAs('b1', 384, 'i8') && servesAs('b1', 384, 'b1'));
+  it('auto serves with an index saved at f16 as well as i8; an explicit precision only with its own', () => {
+    assert.ok(servesAs('auto', 384, 'f16') && servesAs('auto', 384, 'i8') && !servesAs('auto', 384, 'b1'));
+    assert.ok(!servesAs('b1', 384, 'i8') && servesAs('b1', 384, 'b1') && !servesAs('i8', 384, 'b1'));
     assert.ok(!servesAs('auto', 384, 'f32') && !servesAs('auto', 64, 'f16') && servesAs('auto', 64, 'f32'));
     assert.ok(!servesAs('i8', 384, 'f16') && !servesAs('f16', 384, 'i8') && servesAs('f16', 384, 'f16'));
   });

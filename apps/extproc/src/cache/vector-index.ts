@@ -14,32 +14,31 @@ export interface Neighbour {
 export type IndexPrecision = 'f32' | 'f16' | 'i8' | 'b1';
 
 /** An index that only steers: the similarities it gives are rough, its candidates are rescored. */
-export const steersOnly = (precision: IndexPrecision): boolean => precision === 'i8' || precision === 'b1';
+export const steersOnly = (precision: IndexPrecision): precision is 'i8' | 'b1' => precision === 'i8' || precision === 'b1';
 
 /** `auto`: the precision measured best for the embedder's dimensions (see `precisionFor`). */
 export type IndexPrecisionSetting = 'auto' | IndexPrecision;
 
 /**
- * From bench/index-scale.ts (docs/benchmarks.md), on real MiniLM embeddings (384 dimensions): an index that
- * only steers, its candidates rescored at f16, keeps recall@1 near where f16 has it with far less index per
- * entry: i8 1.000 at 1M with ~380 B less than f16, b1 0.996 with ~340 B less again (and a faster search and
- * build); alone they lose recall (i8 0.986, b1 0.796). b1 was measured at 384 dimensions only: from 256 to 383,
- * where a sign has more to carry, i8 stays. Below 256 the graph's links are a larger share of each entry and a
- * smaller vector saves little, so f32 stays.
+ * From bench/index-scale.ts (docs/benchmarks.md), at 384 dimensions: an i8 index whose candidates are rescored
+ * at f16 keeps recall@1 where f16 and f32 have it (real MiniLM embeddings: 0.997 at 100k, 0.995-1.000 at 1M)
+ * with ~380 B less index per entry; i8 alone loses recall (0.983, 0.970). b1 rescored saves ~340 B more and
+ * searches faster, but at 1M found the nearest for 0.953 of fresh embedding-like queries (0.996 of real MiniLM
+ * ones): an operator's choice, not the default. Below 256 dimensions the graph's links are a larger share of each
+ * entry and a smaller vector saves little, so f32 stays.
  */
 export function precisionFor(setting: IndexPrecisionSetting, dimensions: number): IndexPrecision {
   if (setting !== 'auto') return setting;
-  if (dimensions >= 384) return 'b1';
   return dimensions >= 256 ? 'i8' : 'f32';
 }
 
 /**
- * Whether an index saved at `saved` serves under this setting. `auto` also takes an f16, i8 or b1 index it chose
- * before: the entries keep f16 copies under each, and inserting a million vectors again takes hours.
+ * Whether an index saved at `saved` serves under this setting. `auto` also takes the f16 index it chose before
+ * i8: the entries keep f16 copies under either, and inserting a million vectors again takes hours.
  */
 export function servesAs(setting: IndexPrecisionSetting, dimensions: number, saved: IndexPrecision): boolean {
   const wanted = precisionFor(setting, dimensions);
-  return saved === wanted || (setting === 'auto' && wanted !== 'f32' && saved !== 'f32');
+  return saved === wanted || (setting === 'auto' && wanted === 'i8' && saved === 'f16');
 }
 
 const SCALAR: Record<IndexPrecision, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8, b1: ScalarKind.B1 };
