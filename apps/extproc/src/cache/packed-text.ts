@@ -12,7 +12,7 @@ export function packText(text: string): PackedText {
 }
 
 export function unpackText(packed: PackedText): string {
-  return Buffer.from(packed, 'latin1').toString('utf8');
+  return packedBytes(packed).toString('utf8');
 }
 
 /** The text's UTF-8 bytes, without decoding it. */

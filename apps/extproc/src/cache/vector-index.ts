@@ -146,10 +146,10 @@ export class VectorIndex {
     if (size === 0 || k <= 0) return [];
     const found = this.#index.search(vector, Math.min(Math.max(k, beamFor(size)), size), 1);
     // Hamming distance counts differing signs: 1 - 2h/d is the signs' correlation, a cosine's rough stand-in.
-    const toSimilarity = this.precision === 'b1' ? (h: number) => 1 - (2 * h) / this.dimensions : (d: number) => 1 - d;
+    const scale = this.precision === 'b1' ? 2 / this.dimensions : 1;
     const out: Neighbour[] = [];
     for (let i = 0; i < found.keys.length && i < k; i++) {
-      out.push({ key: found.keys[i]!, similarity: toSimilarity(found.distances[i]!) });
+      out.push({ key: found.keys[i]!, similarity: 1 - scale * found.distances[i]! });
     }
     return out;
   }
