@@ -12,8 +12,10 @@ export abstract class LoopbackServer {
 
   protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
 
-  async start(): Promise<this> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
+  /** How long an idle keep-alive connection stays open, exactly (Node's 1 s grace dropped), as a model server's would. */
+  async start(opts: { keepAliveTimeoutMs?: number } = {}): Promise<this> {
+    const keepAlive = opts.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeout: opts.keepAliveTimeoutMs, keepAliveTimeoutBuffer: 0 };
+    const server = http.createServer(keepAlive, (req, res) => void this.handle(req, res));
     this.#server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;

@@ -7,6 +7,8 @@ export interface StackOptions {
   serverEnv?: Record<string, string>;
   configFile?: string;
   overlayYaml?: EnvoyProcessOptions['overlayYaml'];
+  /** The fake model's keep-alive timeout (Node's default otherwise: 5 s plus a 1 s grace). */
+  upstreamKeepAliveMs?: number;
 }
 
 /** Client -> real Envoy -> the fake model, with the cache server (its own process, as `npm start` runs it) as ext_proc. */
@@ -29,7 +31,7 @@ export interface EnvoyStack {
 }
 
 export async function startEnvoyStack(binary: EnvoyBinary, opts: StackOptions = {}): Promise<EnvoyStack> {
-  const upstream = await new FakeUpstream().start();
+  const upstream = await new FakeUpstream().start({ keepAliveTimeoutMs: opts.upstreamKeepAliveMs });
   const serverEnv = { PERSIST: 'false', ...opts.serverEnv };
   let server = await spawnServer(serverEnv);
   const grpcPort = server.grpcPort;

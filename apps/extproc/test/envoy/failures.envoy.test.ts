@@ -90,3 +90,18 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: an embedder slower than 
     assert.equal((await ask(s, 'What is a ReplicaSet')).cache, 'hit-exact');
   });
 });
+
+describe(`Envoy ${binary.version} on deploy/envoy.yaml: a model server that closes idle connections after 5 s (uvicorn's default)`, () => {
+  let s: EnvoyStack;
+  before(async () => { s = await startEnvoyStack(binary, { upstreamKeepAliveMs: 5000 }); });
+  after(async () => { await s.close(); });
+
+  it('Envoy closes the idle connection first, so no request is sent on a connection the server is closing (a 503)', async () => {
+    assert.equal((await ask(s, 'What is a ReplicaSet')).status, 200);
+    await new Promise((r) => setTimeout(r, 4600));
+    const stats = await s.envoy.stats('cluster.llm_backend.upstream_cx_');
+    assert.equal(stats['cluster.llm_backend.upstream_cx_idle_timeout'], 1);
+    assert.equal(stats['cluster.llm_backend.upstream_cx_destroy_remote'], 0);
+    assert.equal((await ask(s, 'What is a StatefulSet')).status, 200);
+  });
+});

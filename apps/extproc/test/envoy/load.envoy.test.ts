@@ -52,7 +52,11 @@ for (const binary of allEnvoys()) {
         }));
         agent.destroy();
         assert.deepEqual(errors, []);
-        assert.deepEqual([...statuses], [[200, TOTAL]]);
+        if (statuses.size !== 1) {
+          // Envoy's response code details say which hop failed (an upstream reset, the ext_proc stream, ...).
+          const failed = (await s.settledAccessLog()).filter((line) => !line.includes('" 200 '));
+          assert.fail(`statuses ${JSON.stringify([...statuses])}; Envoy logged:\n${failed.join('\n')}`);
+        }
         assert.equal(wrongOutcome, 0, 'a hit that fell back to the model or a miss that was not looked up');
         assert.equal(s.upstream.calls.length, HOT.length + TOTAL / MISS_EVERY);
         const stats = await s.extProcStats();
