@@ -29,15 +29,22 @@ export interface ReadResult {
   damage: Damage | null;
 }
 
-export function encodeRecord(json: unknown, blob: Buffer = Buffer.alloc(0)): Buffer {
-  const text = Buffer.from(JSON.stringify(json), 'utf8');
-  const out = Buffer.allocUnsafe(FRAME + text.length + blob.length);
-  out.writeUInt32LE(text.length, 0);
-  out.writeUInt32LE(blob.length, 4);
-  out.writeUInt32LE(crc32(blob, crc32(text)), 8);
-  text.copy(out, FRAME);
-  blob.copy(out, FRAME + text.length);
+export function encodeRecord(json: unknown, blob: Uint8Array = new Uint8Array(0)): Buffer {
+  const text = JSON.stringify(json);
+  const out = Buffer.allocUnsafe(FRAME + Buffer.byteLength(text, 'utf8') + blob.length);
+  writeRecord(out, 0, text, blob);
   return out;
+}
+
+/** Frames one record into `buf` at `start`, which must have room for it; returns where the record ends. */
+function writeRecord(buf: Buffer, start: number, text: string, blob: Uint8Array): number {
+  const textLen = buf.write(text, start + FRAME, 'utf8');
+  buf.set(blob, start + FRAME + textLen);
+  const end = start + FRAME + textLen + blob.length;
+  buf.writeUInt32LE(textLen, start);
+  buf.writeUInt32LE(blob.length, start + 4);
+  buf.writeUInt32LE(crc32(buf.subarray(start + FRAME, end)), start + 8);
+  return end;
 }
 
 /**
@@ -66,14 +73,7 @@ export class RecordEncoder {
       if (this.#used > 0) return false;
       this.#buf = Buffer.allocUnsafe(worst);
     }
-    const start = this.#used;
-    const textLen = this.#buf.write(text, start + FRAME, 'utf8');
-    this.#buf.set(blob, start + FRAME + textLen);
-    const end = start + FRAME + textLen + blob.length;
-    this.#buf.writeUInt32LE(textLen, start);
-    this.#buf.writeUInt32LE(blob.length, start + 4);
-    this.#buf.writeUInt32LE(crc32(this.#buf.subarray(start + FRAME, end)), start + 8);
-    this.#used = end;
+    this.#used = writeRecord(this.#buf, this.#used, text, blob);
     return true;
   }
 
