@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { allEnvoys, keepAlivePost, type PostOutcome } from '@semcache/testkit';
+import { allEnvoys, keepAlivePost, newestEnvoy } from '@semcache/testkit';
 import { startEnvoyStack, type EnvoyStack } from './envoy-stack.ts';
 
 const TOTAL = 20_000;
@@ -69,3 +69,37 @@ for (const binary of allEnvoys()) {
     });
   }
 }
+
+const IN_FLIGHT = 1_100;
+
+describe(`Envoy ${newestEnvoy().version} on deploy/envoy.yaml: ${IN_FLIGHT} requests in flight at once, more than Envoy's default circuit breaker (1,024)`, () => {
+  let s: EnvoyStack;
+  before(async () => { s = await startEnvoyStack(newestEnvoy()); });
+  after(async () => { await s.close(); });
+
+  it('every request is looked up and stored: none passes uncached for want of an ext_proc stream', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    // The model holds every answer, as a slow one does, so that each request keeps its ext_proc stream open.
+    s.upstream.handler = async (call) => { await held; return s.upstream.answer(call); };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+    const url = new URL(`${s.envoy.url}/v1/chat/completions`);
+    const answers = Array.from({ length: IN_FLIGHT }, (_, i) => keepAlivePost(agent, url, body(`What does held request ${i} ask`)));
+    const deadline = Date.now() + 20_000;
+    let during = await s.extProcStats();
+    // Wait until Envoy has opened (or failed to open) a stream for every request.
+    while ((during.streams_started ?? 0) + (during.streams_failed ?? 0) < IN_FLIGHT && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      during = await s.extProcStats();
+    }
+    release();
+    const outcomes = new Map<string, number>();
+    for (const r of await Promise.all(answers)) outcomes.set(`${r.status} ${r.cache}`, (outcomes.get(`${r.status} ${r.cache}`) ?? 0) + 1);
+    agent.destroy();
+    assert.equal(during.streams_started, IN_FLIGHT);
+    assert.deepEqual([...outcomes], [[`200 miss`, IN_FLIGHT]]);
+    const after = await s.extProcStats();
+    assert.equal(after.failure_mode_allowed ?? 0, 0);
+    assert.equal(after.streams_failed ?? 0, 0);
+  });
+});
