@@ -270,9 +270,13 @@ export class EnvoyClient {
       } else {
         const upBody = await up.body;
         finalBody = upBody;
-        if (responseMode === 'BUFFERED') {
+        const overLimit = upBody.length > this.#opts.bufferLimitBytes;
+        if (responseMode === 'BUFFERED' && overLimit) return { ...result, status: 500, source: 'envoy', error: 'response_payload_too_large' };
+        if (responseMode === 'BUFFERED' || responseMode === 'BUFFERED_PARTIAL') {
           try {
-            const reply = await exchange({ response_body: { body: upBody, end_of_stream: true } }, 'response_body');
+            // Past the limit BUFFERED_PARTIAL sends what fits, without end_of_stream; the whole body still goes on.
+            const sent = overLimit ? upBody.subarray(0, this.#opts.bufferLimitBytes) : upBody;
+            const reply = await exchange({ response_body: { body: sent, end_of_stream: !overLimit } }, 'response_body');
             if (reply?.immediate_response) return immediate(reply);
             const common = reply?.response_body?.response;
             applyMutation(responseHeaders, common?.header_mutation);

@@ -9,6 +9,8 @@ export interface ResponseHead {
   contentEncoding: string;
   /** The response has no body. */
   endOfStream: boolean;
+  /** Its content-length header, where it has one. */
+  contentLength?: number | null;
 }
 
 /**
@@ -22,7 +24,7 @@ export function chooseCapture(head: ResponseHead, endpoint: EndpointKind, maxByt
   if (!streamed && !/\bjson\b/.test(type)) return 'content-type';
   if (head.contentEncoding.trim().toLowerCase() !== 'identity') return 'content-encoding';
   if (head.endOfStream) return 'empty-body';
-  if (!streamed) return new JsonCapture(endpoint, maxBytes, head.contentType);
+  if (!streamed) return (head.contentLength ?? 0) > maxBytes ? 'too-large' : new JsonCapture(endpoint, maxBytes, head.contentType);
   const { assembler } = wireFormatOf(endpoint);
   return assembler ? assembler(maxBytes) : 'content-type';
 }

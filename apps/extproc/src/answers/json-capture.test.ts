@@ -63,4 +63,10 @@ describe('chooseCapture', () => {
     assert.equal(chooseCapture({ ...head, contentEncoding: 'gzip' }, 'chat', 100), 'content-encoding');
     assert.equal(chooseCapture({ ...head, endOfStream: true }, 'chat', 100), 'empty-body');
   });
+
+  it('leaves a JSON answer whose content-length is over the cap unread; one within it, or without one, is read', () => {
+    assert.equal(chooseCapture({ ...head, contentLength: 101 }, 'chat', 100), 'too-large');
+    assert.equal(typeof chooseCapture({ ...head, contentLength: 100 }, 'chat', 100), 'object');
+    assert.equal(typeof chooseCapture({ ...head, contentLength: null }, 'chat', 100), 'object');
+  });
 });

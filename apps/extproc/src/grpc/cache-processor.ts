@@ -17,10 +17,10 @@ import { routeEndpoint } from '../endpoints/route.ts';
 import { routeIdentity } from '../endpoints/route-identity.ts';
 import type { OnlineCheck } from '../online/check-answer.ts';
 import { inChildSpan, lookupAttributes } from '../tracing/spans.ts';
-import { readHeaders, setHeader } from './headers.ts';
+import { contentLengthOf, readHeaders, setHeader } from './headers.ts';
 import { hitReply, onlyIfCachedReply, TTL_HEADER } from './hit-response.ts';
 import type { StreamProcessor } from './processor.ts';
-import { continueReply, SKIP_ALL, SKIP_RESPONSE_BODY, STREAM_RESPONSE_BODY, type Reply } from './replies.ts';
+import { BUFFER_RESPONSE_BODY, continueReply, SKIP_ALL, SKIP_RESPONSE_BODY, STREAM_RESPONSE_BODY, type Reply } from './replies.ts';
 import { tokenReport } from './token-usage.ts';
 
 export interface CacheProcessorDeps {
@@ -159,6 +159,7 @@ export class CacheProcessor implements StreamProcessor {
       contentType: h.get('content-type') ?? '',
       contentEncoding: h.get('content-encoding') ?? 'identity',
       endOfStream: msg.end_of_stream === true,
+      contentLength: contentLengthOf(h.get('content-length')),
     }, this.#spec.kind, this.#deps.config.maxEntryBytes);
     if (typeof capture === 'string') {
       if (forwarded.pending) this.#deps.onStoreSkipped?.(capture);
@@ -172,15 +173,20 @@ export class CacheProcessor implements StreamProcessor {
     }
     this.#capture = capture;
     // Buffering an SSE answer would hold it back from the client until its end, and could overflow Envoy's buffer.
-    return continueReply('response_headers', { set, modeOverride: capture.streamed ? STREAM_RESPONSE_BODY : undefined });
+    return continueReply('response_headers', { set, modeOverride: capture.streamed ? STREAM_RESPONSE_BODY : BUFFER_RESPONSE_BODY });
   }
 
   responseBody(msg: HttpBody): Reply {
     const capture = this.#capture;
     if (!capture) return continueReply('response_body', { done: msg.end_of_stream === true });
     if (msg.body?.length) capture.push(msg.body);
-    if (!msg.end_of_stream) return continueReply('response_body');
+    if (!msg.end_of_stream && capture.streamed) return continueReply('response_body');
     this.#capture = null;
+    if (!msg.end_of_stream) {
+      // A buffered body comes without its end only when it outgrew Envoy's buffer; the rest passes unseen.
+      if (this.#forwarded?.pending) this.#skipped(this.#forwarded.pending, 'too-large');
+      return continueReply('response_body', { done: true });
+    }
     const result = capture.finish();
     const pending = this.#forwarded?.pending ?? null;
     const check = this.#forwarded?.check;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readHeaders, setHeader } from './headers.ts';
+import { contentLengthOf, readHeaders, setHeader } from './headers.ts';
 
 describe('headers', () => {
   it('reads raw_value first, falls back to value, lower-cases keys and joins repeats', () => {
@@ -23,5 +23,11 @@ describe('headers', () => {
     assert.equal(opt.header.value, undefined);
     assert.equal(Buffer.from(opt.header.raw_value!).toString(), 'hit-exact');
     assert.equal(opt.append_action, 'OVERWRITE_IF_EXISTS_OR_ADD');
+  });
+  it('reads a content-length, and nothing from one that is absent or not a number', () => {
+    assert.equal(contentLengthOf(' 12345 '), 12345);
+    assert.equal(contentLengthOf(undefined), null);
+    assert.equal(contentLengthOf('12, 12'), null);
+    assert.equal(contentLengthOf('-1'), null);
   });
 });

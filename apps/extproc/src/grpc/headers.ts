@@ -18,3 +18,8 @@ export function readHeaders(map: HeaderMap | undefined): Map<string, string> {
 export function setHeader(key: string, value: string): HeaderValueOption {
   return { header: { key, raw_value: Buffer.from(value, 'latin1') }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' };
 }
+
+/** A content-length header's value; null where it is absent or not one number (Envoy rejects those anyway). */
+export function contentLengthOf(value: string | undefined): number | null {
+  return value !== undefined && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : null;
+}

@@ -72,6 +72,19 @@ export const SKIP_RESPONSE_BODY: ProcessingMode = {
   response_trailer_mode: 'SKIP',
 };
 
+/**
+ * At response_headers: send the response body whole, or, past Envoy's buffer limit, the part that fits (without
+ * end_of_stream) while the rest goes on to the client. BUFFERED would turn such an answer into a 500.
+ */
+export const BUFFER_RESPONSE_BODY: ProcessingMode = {
+  request_header_mode: 'SEND',
+  response_header_mode: 'SEND',
+  request_body_mode: 'NONE',
+  response_body_mode: 'BUFFERED_PARTIAL',
+  request_trailer_mode: 'SKIP',
+  response_trailer_mode: 'SKIP',
+};
+
 /** At response_headers: send the response body chunk by chunk, each passed on as soon as we reply. */
 export const STREAM_RESPONSE_BODY: ProcessingMode = {
   request_header_mode: 'SEND',
