@@ -58,7 +58,7 @@ export const DEFAULT_MODE = {
   request_header_mode: 'SEND',
   request_body_mode: 'BUFFERED',
   response_header_mode: 'SEND',
-  response_body_mode: 'BUFFERED',
+  response_body_mode: 'BUFFERED_PARTIAL',
 } as const satisfies EnvoyClientOptions['processingMode'];
 
 class ProtocolError extends Error {}
@@ -281,7 +281,9 @@ export class EnvoyClient {
             const common = reply?.response_body?.response;
             applyMutation(responseHeaders, common?.header_mutation);
             if (common?.body_mutation?.body) finalBody = Buffer.from(common.body_mutation.body);
-            checkContentLength(responseHeaders, finalBody, common?.body_mutation !== undefined);
+            // Under BUFFERED_PARTIAL Envoy cannot vouch for a content-length once the body may be replaced: it drops it.
+            if (responseMode === 'BUFFERED_PARTIAL' && common?.body_mutation !== undefined) delete responseHeaders['content-length'];
+            else checkContentLength(responseHeaders, finalBody, common?.body_mutation !== undefined);
           } catch (err) {
             out = fail(err);
             if (out) return out;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { newestEnvoy, REPO_ROOT, type UpstreamReply } from '@semcache/testkit';
+import { allEnvoys, newestEnvoy, REPO_ROOT, type UpstreamReply } from '@semcache/testkit';
 import { startEnvoyStack, type EnvoyStack } from './envoy-stack.ts';
 
 const binary = newestEnvoy();
@@ -64,40 +64,42 @@ async function storeSkips(s: EnvoyStack, reason: string): Promise<number> {
   return Number(new RegExp(`^semcache_store_skips_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
-describe(`Envoy ${binary.version} on deploy/envoy.yaml: answers of several MB`, () => {
-  let s: EnvoyStack;
-  before(async () => { s = await startEnvoyStack(binary); });
-  after(async () => { await s.close(); });
+for (const envoy of allEnvoys()) {
+    describe(`Envoy ${envoy.version} on deploy/envoy.yaml: answers of several MB`, () => {
+    let s: EnvoyStack;
+    before(async () => { s = await startEnvoyStack(envoy); });
+    after(async () => { await s.close(); });
 
-  for (const chunked of [false, true]) {
-    it(`an answer above the ${LIMIT / 2 ** 20} MiB buffer limit (${chunked ? 'chunked' : 'with a content-length'}) reaches the client whole, twice, and is not stored`, async () => {
-      bigAnswer(s, LIMIT + 2 ** 20, chunked);
-      const question = chat(`Show me the ${chunked ? 'chunked' : 'long'} log`);
-      const calls = s.upstream.calls.length;
-      const skipped = await storeSkips(s, 'too-large');
-      for (let i = 0; i < 2; i++) {
-        const r = await s.post('/v1/chat/completions', question);
-        assert.equal(r.status, 200, 'BUFFERED would have made this a 500 (response_payload_too_large)');
-        assert.equal(r.headers.get('x-semantic-cache'), 'miss');
-        const answer = await r.json() as { choices: { message: { content: string } }[] };
-        assert.equal(answer.choices[0]!.message.content.length, LIMIT + 2 ** 20);
-      }
-      assert.equal(s.upstream.calls.length, calls + 2);
-      assert.equal(await storeSkips(s, 'too-large'), skipped + 2);
-      const stats = await s.extProcStats();
-      assert.equal(stats.streams_failed ?? 0, 0);
-      assert.equal(stats.failure_mode_allowed ?? 0, 0);
+    for (const chunked of [false, true]) {
+      it(`an answer above the ${LIMIT / 2 ** 20} MiB buffer limit (${chunked ? 'chunked' : 'with a content-length'}) reaches the client whole, twice, and is not stored`, async () => {
+        bigAnswer(s, LIMIT + 2 ** 20, chunked);
+        const question = chat(`Show me the ${chunked ? 'chunked' : 'long'} log`);
+        const calls = s.upstream.calls.length;
+        const skipped = await storeSkips(s, 'too-large');
+        for (let i = 0; i < 2; i++) {
+          const r = await s.post('/v1/chat/completions', question);
+          assert.equal(r.status, 200, 'BUFFERED would have made this a 500 (response_payload_too_large)');
+          assert.equal(r.headers.get('x-semantic-cache'), 'miss');
+          const answer = await r.json() as { choices: { message: { content: string } }[] };
+          assert.equal(answer.choices[0]!.message.content.length, LIMIT + 2 ** 20);
+        }
+        assert.equal(s.upstream.calls.length, calls + 2);
+        assert.equal(await storeSkips(s, 'too-large'), skipped + 2);
+        const stats = await s.extProcStats();
+        assert.equal(stats.streams_failed ?? 0, 0);
+        assert.equal(stats.failure_mode_allowed ?? 0, 0);
+      });
+    }
+
+    it('an answer of 3 MiB (within both limits) is stored, and its hit is the same bytes', async () => {
+      bigAnswer(s, 3 * 2 ** 20, true);
+      const question = chat('Show me the medium log');
+      const miss = await s.post('/v1/chat/completions', question);
+      assert.equal(miss.headers.get('x-semantic-cache'), 'miss');
+      const first = await miss.text();
+      const hit = await s.post('/v1/chat/completions', question);
+      assert.equal(hit.headers.get('x-semantic-cache'), 'hit-exact');
+      assert.equal(await hit.text(), first);
     });
-  }
-
-  it('an answer of 3 MiB (within both limits) is stored, and its hit is the same bytes', async () => {
-    bigAnswer(s, 3 * 2 ** 20, true);
-    const question = chat('Show me the medium log');
-    const miss = await s.post('/v1/chat/completions', question);
-    assert.equal(miss.headers.get('x-semantic-cache'), 'miss');
-    const first = await miss.text();
-    const hit = await s.post('/v1/chat/completions', question);
-    assert.equal(hit.headers.get('x-semantic-cache'), 'hit-exact');
-    assert.equal(await hit.text(), first);
   });
-});
+}

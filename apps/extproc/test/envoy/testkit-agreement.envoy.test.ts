@@ -18,7 +18,7 @@ const CASES: [string, Answer][] = [
   ['an immediate response with status 100: 200', only('request_headers', { immediate_response: { status: { code: 100 }, body: Buffer.from('x') } })],
   ['a header set with value only arrives empty', only('response_headers', { response_headers: { response: { header_mutation: { set_headers: [{ header: { key: 'x-probe', value: 'v' } }] } } } })],
   ['a header set with value and raw_value: raw_value wins, no error', only('response_headers', { response_headers: { response: { header_mutation: { set_headers: [{ header: { key: 'x-probe', value: 'v', raw_value: Buffer.from('r') } }] } } } })],
-  ['a replaced body under a stale content-length: 500 even with failure_mode_allow', only('response_body', { response_body: { response: { body_mutation: { body: Buffer.from('short') } } } })],
+  ['a replaced body under a stale content-length (BUFFERED_PARTIAL, as shipped): Envoy drops the content-length', only('response_body', { response_body: { response: { body_mutation: { body: Buffer.from('short') } } } })],
   ['a reply of the wrong kind: the processor is dropped, the model answers', only('request_body', { response_headers: { response: {} } })],
   ['a replaced body with content-length removed', only('response_body', { response_body: { response: { header_mutation: { remove_headers: ['content-length'] }, body_mutation: { body: Buffer.from('short') } } } })],
 ];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { allEnvoys, REPO_ROOT, type EnvoyBinary } from '@semcache/testkit';
+import { allEnvoys, DEFAULT_MODE, REPO_ROOT, type EnvoyBinary } from '@semcache/testkit';
 
 const dir = mkdtempSync(join(tmpdir(), 'semcache-validate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +64,14 @@ type Filters = { name: string }[];
 const httpFilters = (config: unknown): Filters =>
   (config as { static_resources: { listeners: { filter_chains: { filters: { typed_config: { http_filters: Filters } }[] }[] }[] } })
     .static_resources.listeners[0]!.filter_chains[0]!.filters[0]!.typed_config.http_filters;
+
+describe('deploy/envoy.yaml and the testkit client', () => {
+  it("the testkit's EnvoyClient runs, by default, in the processing mode the shipped file configures", () => {
+    const ext = httpFilters(parse(readRepo('deploy/envoy.yaml')) as unknown).find((f) => f.name === 'envoy.filters.http.ext_proc');
+    const mode = (ext as unknown as { typed_config: { processing_mode: Record<string, string> } }).typed_config.processing_mode;
+    assert.deepEqual(Object.fromEntries(Object.keys(DEFAULT_MODE).map((k) => [k, mode[k]])), DEFAULT_MODE);
+  });
+});
 
 describe('deploy/envoy-untrusted-clients.yaml', () => {
   it("is deploy/envoy.yaml plus one header_mutation filter before ext_proc that removes the client-control headers", () => {
