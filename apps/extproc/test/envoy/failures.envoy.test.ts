@@ -105,3 +105,44 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: a model server that clos
     assert.equal((await ask(s, 'What is a StatefulSet')).status, 200);
   });
 });
+
+describe(`Envoy ${binary.version} on deploy/envoy.yaml: the cache process hung (SIGSTOP), its connections open`, () => {
+  let s: EnvoyStack;
+  before(async () => { s = await startEnvoyStack(binary); });
+  after(async () => {
+    s.server.child.kill('SIGCONT');
+    await s.close();
+  });
+
+  const timed = async (content: string) => {
+    const t0 = performance.now();
+    const r = await ask(s, content);
+    return { ...r, ms: performance.now() - t0 };
+  };
+
+  it('requests wait at most message_timeout until the health checks find it, then go straight to the model', async () => {
+    assert.equal((await ask(s, 'What is a DaemonSet')).cache, 'miss');
+    s.server.child.kill('SIGSTOP');
+    const deadline = Date.now() + 30_000;
+    let fast = 0;
+    for (let i = 0; fast < 3 && Date.now() < deadline; i++) {
+      const r = await timed(`What is job ${i}`);
+      assert.equal(r.status, 200);
+      assert.equal(r.cache, null, 'the model answered, the cache never did');
+      assert.ok(r.ms < MESSAGE_TIMEOUT_MS + 1000, `${r.ms} ms`);
+      fast = r.ms < 1000 ? fast + 1 : 0;
+    }
+    assert.equal(fast, 3, 'three requests in a row pass at once, without waiting for the hung cache');
+  });
+
+  it('once it runs again, a health check brings it back: the earlier answer is a hit', async () => {
+    s.server.child.kill('SIGCONT');
+    const deadline = Date.now() + 20_000;
+    let r = await ask(s, 'What is a DaemonSet');
+    while (r.cache !== 'hit-exact' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      r = await ask(s, 'What is a DaemonSet');
+    }
+    assert.equal(r.cache, 'hit-exact');
+  });
+});
