@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
 import { loadExternalProcessor, type ProcessingRequest, type ProcessingResponse } from '@semcache/proto';
 
 export type Phase = 'request_headers' | 'request_body' | 'response_headers' | 'response_body';
@@ -55,6 +56,8 @@ export async function startRecordingProcessor(): Promise<RecordingProcessor> {
       call.on('error', () => undefined);
     },
   });
+  // deploy/envoy.yaml health-checks its cache and sends nothing to one that fails.
+  new HealthImplementation({ '': 'SERVING' }).addToServer(server);
   rec.port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   return rec;
