@@ -1,5 +1,5 @@
 import type {
-  HeaderMutation, HeaderValueOption, ProcessingMode, ProcessingResponse, ProtoStruct,
+  BodySendMode, HeaderMutation, HeaderValueOption, ProcessingMode, ProcessingResponse, ProtoStruct,
 } from '@semcache/proto';
 
 export type PhaseKind = 'request_headers' | 'request_body' | 'response_headers' | 'response_body';
@@ -62,35 +62,24 @@ export const SKIP_ALL: ProcessingMode = {
   response_trailer_mode: 'SKIP',
 };
 
-/** At response_headers: do not send the response body (nor trailers). */
-export const SKIP_RESPONSE_BODY: ProcessingMode = {
+/** The mode an override at response_headers sets: only the response body's mode differs between them. */
+const atResponseHeaders = (responseBody: BodySendMode): ProcessingMode => ({
   request_header_mode: 'SEND',
   response_header_mode: 'SEND',
   request_body_mode: 'NONE',
-  response_body_mode: 'NONE',
+  response_body_mode: responseBody,
   request_trailer_mode: 'SKIP',
   response_trailer_mode: 'SKIP',
-};
+});
+
+/** At response_headers: do not send the response body (nor trailers). */
+export const SKIP_RESPONSE_BODY = atResponseHeaders('NONE');
 
 /**
  * At response_headers: send the response body whole, or, past Envoy's buffer limit, the part that fits (without
  * end_of_stream) while the rest goes on to the client. BUFFERED would turn such an answer into a 500.
  */
-export const BUFFER_RESPONSE_BODY: ProcessingMode = {
-  request_header_mode: 'SEND',
-  response_header_mode: 'SEND',
-  request_body_mode: 'NONE',
-  response_body_mode: 'BUFFERED_PARTIAL',
-  request_trailer_mode: 'SKIP',
-  response_trailer_mode: 'SKIP',
-};
+export const BUFFER_RESPONSE_BODY = atResponseHeaders('BUFFERED_PARTIAL');
 
 /** At response_headers: send the response body chunk by chunk, each passed on as soon as we reply. */
-export const STREAM_RESPONSE_BODY: ProcessingMode = {
-  request_header_mode: 'SEND',
-  response_header_mode: 'SEND',
-  request_body_mode: 'NONE',
-  response_body_mode: 'STREAMED',
-  request_trailer_mode: 'SKIP',
-  response_trailer_mode: 'SKIP',
-};
+export const STREAM_RESPONSE_BODY = atResponseHeaders('STREAMED');
