@@ -7,7 +7,7 @@ import { embedderKey, type EmbedderIdentity } from '@semcache/shared';
 import { entryFitsEmbedder, sameEmbedder } from './entry-codec.ts';
 import { logSeqOf, parseHeader, recordChange, SNAPSHOT_FILE, type Header } from './data-dir-format.ts';
 import { finishAdoptions, loadIndexes } from './index-file.ts';
-import { readRecordFile, type FileRecord } from './record-file.ts';
+import { readRecordFile, type FileRecord, type Visited } from './record-file.ts';
 
 export type ProblemKind = 'damaged-file' | 'unreadable-file' | 'embedder-mismatch' | 'bad-entry' | 'index-unusable';
 
@@ -67,55 +67,68 @@ async function loadFile(
   dir: string, name: string, kind: Header['file'], engine: CacheEngine, report: LoadReport, newest: boolean,
 ): Promise<Header | null> {
   const path = join(dir, name);
-  let read: Awaited<ReturnType<typeof readRecordFile>>;
+  const identity = engine.embedder.identity;
+  let header: Header | null = null;
+  let first = true;
+  let usable = false;
+  // An embedder that has not told its dimensions yet: the file's own are what its entries must have.
+  let expected = identity;
+  const recordProblems: LoadReport['problems'] = [];
+  let read: Visited;
   try {
-    read = await readRecordFile(path);
+    // Applied as read, never gathered: the header, first, says whether the rest may be applied.
+    read = await readRecordFile(path, (record) => {
+      if (first) {
+        first = false;
+        header = parseHeader(record);
+        usable = header !== null && header.file === kind && sameEmbedder(header.embedder, identity);
+        if (header && identity.dimensions === 0) expected = header.embedder;
+        return;
+      }
+      if (usable) applyRecord(record, name, engine, expected, recordProblems, report, kind === 'log');
+    });
   } catch (err) {
     // A directory or an unreadable file in a data file's place: one entry of the folder, not the whole of it.
     const aside = `${name}.unreadable-${Date.now()}`;
     await rename(path, join(dir, aside));
-    report.problems.push({ kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing loaded from it, kept as ${aside}` });
+    report.problems.push(...recordProblems, { kind: 'unreadable-file', message: `${name}: ${(err as Error).message}; nothing more loaded from it, kept as ${aside}` });
     return null;
   }
-  const { records, damage } = read;
-  const header = parseHeader(records[0]);
+  const { count, damage } = read;
+  const found = header as Header | null;
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;
     report.problems.push({
       kind: 'damaged-file',
-      message: `${name}: ${damage.detail} at byte ${damage.offset}; ${Math.max(0, records.length - 1)} records before it were loaded, the file is kept as ${aside}`,
+      message: `${name}: ${damage.detail} at byte ${damage.offset}; ${Math.max(0, count - 1)} records before it were loaded, the file is kept as ${aside}`,
     });
     await rename(path, join(dir, aside));
   }
-  if (!header || header.file !== kind) {
-    if (records.length > 0 || !damage) report.problems.push({ kind: 'damaged-file', message: `${name}: no valid header, nothing loaded from it` });
+  report.problems.push(...recordProblems);
+  if (!found || found.file !== kind) {
+    if (count > 0 || !damage) report.problems.push({ kind: 'damaged-file', message: `${name}: no valid header, nothing loaded from it` });
     return null;
   }
-  const identity = engine.embedder.identity;
-  if (!sameEmbedder(header.embedder, identity)) {
+  if (!usable) {
     // Kept aside, not loaded: switching back to that embedder can restore it by hand.
     const aside = `${name}.embedder-mismatch-${Date.now()}`;
     if (!damage) await rename(path, join(dir, aside));
     report.problems.push({
       kind: 'embedder-mismatch',
-      message: `${name}: written with embedder ${embedderKey(header.embedder)}, configured is ${embedderKey(identity)}; not loaded${damage ? '' : `, kept as ${aside}`}`,
+      message: `${name}: written with embedder ${embedderKey(found.embedder)}, configured is ${embedderKey(identity)}; not loaded${damage ? '' : `, kept as ${aside}`}`,
     });
-    return header;
   }
-  // An embedder that has not told its dimensions yet: the file's own are what its entries must have.
-  const expected = identity.dimensions === 0 ? header.embedder : identity;
-  for (const record of records.slice(1)) applyRecord(record, name, engine, expected, report, kind === 'log');
-  return header;
+  return found;
 }
 
 function applyRecord(
-  record: FileRecord, file: string, engine: CacheEngine, expected: EmbedderIdentity, report: LoadReport, fromLog: boolean,
+  record: FileRecord, file: string, engine: CacheEngine, expected: EmbedderIdentity, problems: LoadReport['problems'], report: LoadReport, fromLog: boolean,
 ): void {
   let change: CacheChange;
   try {
     change = recordChange(record);
   } catch (err) {
-    report.problems.push({ kind: 'bad-entry', message: `${file}: unreadable record skipped: ${(err as Error).message}` });
+    problems.push({ kind: 'bad-entry', message: `${file}: unreadable record skipped: ${(err as Error).message}` });
     return;
   }
   if (change.type === 'add') {
@@ -124,7 +137,7 @@ function applyRecord(
       return;
     }
     if (!entryFitsEmbedder(change.entry, expected)) {
-      report.problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${vectorOf(change.entry.vector).length} dimensions) is not a unit vector of the configured embedder` });
+      problems.push({ kind: 'embedder-mismatch', message: `${file}: entry skipped: its vector (${vectorOf(change.entry.vector).length} dimensions) is not a unit vector of the configured embedder` });
       return;
     }
   }
@@ -132,6 +145,6 @@ function applyRecord(
     engine.apply(change);
     if (fromLog) report.replayed++;
   } catch (err) {
-    report.problems.push({ kind: 'bad-entry', message: `${file}: record not applied: ${(err as Error).message}` });
+    problems.push({ kind: 'bad-entry', message: `${file}: record not applied: ${(err as Error).message}` });
   }
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { decodeRecords, encodeRecord, readRecordFile, RecordEncoder, writeFileAtomic } from './record-file.ts';
 
@@ -80,12 +82,39 @@ describe('readRecordFile', () => {
         await writeFile(join(dir, name), bytes);
         const expected = decodeRecords(bytes);
         for (const chunk of [5, 7, 64, 1 << 20]) {
-          const got = await readRecordFile(join(dir, name), chunk);
-          assert.deepEqual(got.records.map((r) => [r.json, [...r.blob]]), expected.records.map((r) => [r.json, [...r.blob]]), `${name}, chunks of ${chunk}`);
+          const seen: [unknown, number[]][] = [];
+          const got = await readRecordFile(join(dir, name), (r) => seen.push([r.json, [...r.blob]]), chunk);
+          assert.deepEqual(seen, expected.records.map((r) => [r.json, [...r.blob]]), `${name}, chunks of ${chunk}`);
+          assert.equal(got.count, expected.records.length, `${name}, chunks of ${chunk}`);
           assert.deepEqual(got.damage, expected.damage, `${name}, chunks of ${chunk}`);
         }
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('hands each record over as soon as its bytes are read, before the rest of the file exists', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'semcache-records-'));
+    let writer: FileHandle | null = null;
+    try {
+      // A pipe: the reader gets what has been written so far, and the rest only once the first records were visited.
+      const path = join(dir, 'pipe');
+      await promisify(execFile)('mkfifo', [path]);
+      const seen: unknown[] = [];
+      const reading = readRecordFile(path, (r) => seen.push(r.json));
+      writer = await open(path, 'w');
+      await writer.write(three());
+      const until = Date.now() + 5_000;
+      while (seen.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(seen, [{ n: 1 }, { n: 2 }, { n: 3, text: 'héllo' }]);
+      await writer.write(encodeRecord({ n: 4 }));
+      await writer.close();
+      writer = null;
+      assert.deepEqual(await reading, { count: 4, damage: null });
+      assert.deepEqual(seen.at(-1), { n: 4 });
+    } finally {
+      // The end of the pipe, which a failed wait would otherwise leave the reader blocked on.
+      await writer?.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
