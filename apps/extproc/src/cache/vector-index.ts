@@ -144,7 +144,9 @@ export class VectorIndex {
   search(vector: Float32Array, k: number): Neighbour[] {
     const size = this.size;
     if (size === 0 || k <= 0) return [];
-    const found = this.#index.search(vector, Math.min(Math.max(k, beamFor(size)), size), 1);
+    // Hamming distances are coarse and cheap: b1 looks twice as wide for the same candidates.
+    const beam = this.precision === 'b1' ? 2 * beamFor(size) : beamFor(size);
+    const found = this.#index.search(vector, Math.min(Math.max(k, beam), size), 1);
     // Hamming distance counts differing signs: 1 - 2h/d is the signs' correlation, a cosine's rough stand-in.
     const scale = this.precision === 'b1' ? 2 / this.dimensions : 1;
     const out: Neighbour[] = [];
