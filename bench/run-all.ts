@@ -11,6 +11,7 @@ const BENCHMARKS: [string, string[]][] = [
   ['bench/hit-path.ts', []],
   ['bench/index-scale.ts', ['--expose-gc']],
   ['bench/index-churn.ts', []],
+  ['bench/b1-beam.ts', []],
   ['bench/hit-quality.ts', []],
   ['bench/embed-cost.ts', []],
   ['bench/through-envoy.ts', []],

@@ -216,7 +216,7 @@ export const ConfigSchema = z.object({
   }).prefault({}),
   index: z.object({
     precision: z.enum(['auto', 'f32', 'f16', 'i8', 'b1']).default('auto')
-      .describe('how the vector index stores each vector: auto (i8 from 256 dimensions, also taking an index saved at f16; else f32: measured in docs/benchmarks.md), f32, f16 (half the memory), i8 (a quarter) or b1 (one bit a value, its sign, compared by Hamming distance: ~340 B less per entry than i8 at 384 dimensions, at some recall); i8 and b1 only steer the search: their nearest 32 (b1: 64) are rescored against the entries\' f16 copies'),
+      .describe('how the vector index stores each vector: auto (i8 from 256 dimensions, also taking an index saved at f16; else f32: measured in docs/benchmarks.md), f32, f16 (half the memory), i8 (a quarter) or b1 (one bit a value, its sign, compared by Hamming distance: ~340 B less per entry than i8 at 384 dimensions, at some recall); i8 and b1 only steer the search: their nearest 32 (b1: 128 of a beam twice as wide) are rescored against the entries\' f16 copies'),
   }).prefault({}),
   maxNamespaces: z.number().int().positive().default(1000).describe('a request for a model beyond this many namespaces passes through uncached'),
   allowedModels: z.array(z.string().min(1)).default([])
