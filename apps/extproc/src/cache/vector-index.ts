@@ -24,8 +24,8 @@ export type IndexPrecisionSetting = 'auto' | IndexPrecision;
  * at f16 keeps recall@1 where f16 and f32 have it (real MiniLM embeddings: 0.997 at 100k, 0.995-1.000 at 1M)
  * with ~380 B less index per entry; i8 alone loses recall (0.983, 0.970). b1 rescored saves ~320 B more (1.46x
  * the raw bytes at 1M against i8's 1.65x), but at 1M found the nearest for only 0.950-0.993 of fresh
- * embedding-like queries (0.996 of real MiniLM ones): an operator's choice, not the default. Below 256 dimensions the graph's links are a larger share of each
- * entry and a smaller vector saves little, so f32 stays.
+ * embedding-like queries (0.996 of real MiniLM ones): an operator's choice, not the default. Below 256
+ * dimensions the graph's links are a larger share of each entry and a smaller vector saves little, so f32 stays.
  */
 export function precisionFor(setting: IndexPrecisionSetting, dimensions: number): IndexPrecision {
   if (setting !== 'auto') return setting;

@@ -68,8 +68,8 @@ async function loadFile(
 ): Promise<Header | null> {
   const path = join(dir, name);
   const identity = engine.embedder.identity;
-  let header: Header | null = null;
-  let first = true;
+  /** Undefined until the first record is read; null when that record is not a valid header. */
+  let header: Header | null | undefined;
   let usable = false;
   // An embedder that has not told its dimensions yet: the file's own are what its entries must have.
   let expected = identity;
@@ -78,8 +78,7 @@ async function loadFile(
   try {
     // Applied as read, never gathered: the header, first, says whether the rest may be applied.
     read = await readRecordFile(path, (record) => {
-      if (first) {
-        first = false;
+      if (header === undefined) {
         header = parseHeader(record);
         usable = header !== null && header.file === kind && sameEmbedder(header.embedder, identity);
         if (header && identity.dimensions === 0) expected = header.embedder;
@@ -95,7 +94,8 @@ async function loadFile(
     return null;
   }
   const { count, damage } = read;
-  const found = header as Header | null;
+  // Assigned in the callback, where the compiler does not follow it.
+  const found = header as Header | null | undefined;
   if (damage && !(damage.kind === 'torn' && kind === 'log' && newest)) {
     const aside = `${name}.damaged-${Date.now()}`;
     report.problems.push({
