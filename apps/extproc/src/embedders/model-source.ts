@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_MODEL, MANIFEST_FILE, modelsRoot, type ModelManifest } from './model-catalog.ts';
+import { assertUnsignedInt8Weights } from './unsigned-int8-weights.ts';
 
 /** Where a model's files come from: a directory on disk, or a hub (through transformers.js and its cache). */
 export type ModelSource =
@@ -36,7 +37,7 @@ export function resolveModelSource(opts: ModelSourceOptions): ModelSource {
   return { kind: 'dir', dir: join(modelsRoot(), model) };
 }
 
-/** Checks the files before transformers.js does, for an error that names what is missing. Returns hidden_size. */
+/** Checks the files before transformers.js does, for an error that names what is missing or a graph that would embed differently on another CPU. Returns hidden_size. */
 export function validateModelDir(dir: string): number {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const hint = dir.startsWith(modelsRoot()) ? ` (install it with: npm run model:install ${basename(dir)})` : '';
@@ -55,6 +56,7 @@ export function validateModelDir(dir: string): number {
   if (!Number.isInteger(config.hidden_size) || (config.hidden_size as number) <= 0) {
     throw new Error(`onnx-local embedder: ${file} has no positive integer hidden_size`);
   }
+  assertUnsignedInt8Weights(join(dir, 'onnx', 'model.onnx'), 'onnx-local embedder');
   return config.hidden_size as number;
 }
 

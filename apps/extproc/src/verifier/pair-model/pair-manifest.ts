@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, type NliManifest } from '../../embedders/model-catalog.ts';
+import { assertUnsignedInt8Weights } from '../../embedders/unsigned-int8-weights.ts';
 
 /**
  * A duplicate-question cross-encoder (BertForSequenceClassification, one logit): written next to its files as
@@ -35,7 +36,10 @@ export interface ManifestExpectation<K extends PairModelManifest['kind']> {
   readonly hint: string;
 }
 
-/** Checks the directory before transformers.js does, so a missing file stops start-up with its name. */
+/**
+ * Checks the directory before transformers.js does, so a missing file stops start-up with its name, and a graph
+ * whose verdicts would depend on the CPU (signed int8 weights) with the command that fixes it.
+ */
 export function readPairManifest<K extends PairModelManifest['kind']>(dir: string, want: ManifestExpectation<K>): Extract<PairModelManifest, { kind: K }> {
   for (const f of REQUIRED) {
     const path = join(dir, f);
@@ -45,5 +49,6 @@ export function readPairManifest<K extends PairModelManifest['kind']>(dir: strin
   if (manifest.kind !== want.kind || !VALID[want.kind](manifest)) {
     throw new Error(`${want.label}: ${join(dir, MANIFEST_FILE)} does not describe a model of kind "${want.kind}"`);
   }
+  assertUnsignedInt8Weights(join(dir, 'onnx', 'model.onnx'), want.label);
   return manifest as unknown as Extract<PairModelManifest, { kind: K }>;
 }
