@@ -41,7 +41,7 @@ describe('int8 models on a CPU without AVX-512 VNNI (emulated)', () => {
   it('the committed cross-encoder scores as it does on this CPU', async () => {
     const pairs: [string, string][] = [['What is Kubernetes', 'Kubernetes what is it anyway'], ['How do I bake bread at home?', 'What is diabetes?']];
     const verifier = await CrossEncoderVerifier.load({ dir: DEFAULT_CROSS_ENCODER_DIR });
-    const here = [];
+    const here: number[] = [];
     for (const [query, candidate] of pairs) here.push(await verifier.score({ query, candidate, similarity: 0.9 }));
     await verifier.close();
     const emulated = onAvx2Cpu('cross-encoder', JSON.stringify(pairs)) as number[];
