@@ -24,3 +24,4 @@ cp "$work/export/model.onnx" "$out/onnx/model.onnx"
 "$root/node_modules/.bin/node" "$root/scripts/unsign-model.ts" "$out/onnx/model.onnx"
 for f in config.json tokenizer.json tokenizer_config.json special_tokens_map.json vocab.txt; do cp "$work/checkpoint/$f" "$out/$f"; done
 sha256sum "$out/onnx/model.onnx"
+echo "semcache-model.json keeps the old model's reference scores: a new model fails them at load until they are measured again"

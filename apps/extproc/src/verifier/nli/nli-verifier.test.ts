@@ -74,7 +74,8 @@ describe('an NLI model that is missing, crashes or stalls', () => {
   });
 
   it('a worker stalled past stallMs is ended: the lookup is refused and the next gets a fresh worker', async () => {
-    const v = await NliVerifier.load({ dir: DIR, workerUrl: testdata('stall-worker.ts'), stallMs: 100 });
+    // Not load(): it waits for the reference pairs, which this worker never scores.
+    const v = new NliVerifier({ dir: DIR, workerUrl: testdata('stall-worker.ts'), stallMs: 100 });
     try {
       for (let i = 0; i < 2; i++) {
         const verdict = await runVerifier(v, input('a', 'b'), 0.1, 10_000);
@@ -86,7 +87,7 @@ describe('an NLI model that is missing, crashes or stalls', () => {
   });
 
   it('a stalled worker is a timeout; past maxQueued waiting lookups, the next is refused at once', async () => {
-    const v = await NliVerifier.load({ dir: DIR, workerUrl: testdata('stall-worker.ts'), maxQueued: 2 });
+    const v = new NliVerifier({ dir: DIR, workerUrl: testdata('stall-worker.ts'), maxQueued: 2 });
     try {
       const timedOut = await Promise.all([1, 2].map(() => runVerifier(v, input('a', 'b'), 0.1, 50)));
       assert.deepEqual(timedOut.map((t) => t.reason), ['verifier-timeout', 'verifier-timeout']);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type NliManifest } from '../../embedders/model-catalog.ts';
+import { MANIFEST_FILE, type NliManifest, type PairReference } from '../../embedders/model-catalog.ts';
 import { assertUnsignedInt8Weights } from '../../embedders/unsigned-int8-weights.ts';
 
 /**
@@ -17,6 +17,8 @@ export interface DuplicateManifest {
   /** Score both orders and take the mean, for a model whose verdict depends on which text comes first. */
   readonly symmetric: boolean;
   readonly licence: string;
+  /** (query, candidate) runs and their scores where the model was measured, checked when it loads. */
+  readonly reference?: readonly PairReference[];
 }
 
 export type PairModelManifest = NliManifest | DuplicateManifest;
