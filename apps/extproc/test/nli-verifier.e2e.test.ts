@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
@@ -63,6 +65,18 @@ describe('VERIFIER=pair-classifier+nli through the real gRPC server', () => {
   });
 });
 
+/** The installed model's files in a fresh directory (the graph linked, not copied), its manifest without `reference`. */
+function withoutReference(): string {
+  const source = join(modelsRoot(), DEFAULT_NLI_MODEL);
+  const dir = mkdtempSync(join(tmpdir(), 'semcache-nli-'));
+  cpSync(source, dir, { recursive: true, filter: (src) => !src.endsWith('.onnx') });
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  symlinkSync(join(source, 'onnx', 'model.onnx'), join(dir, 'onnx', 'model.onnx'));
+  const { reference: _, ...manifest } = JSON.parse(readFileSync(join(source, 'semcache-model.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'semcache-model.json'), JSON.stringify(manifest));
+  return dir;
+}
+
 describe('a crashed, stalled or missing cross-encoder through the real gRPC server', () => {
   it('a missing model stops start-up with the file it lacks', async () => {
     const config = loadConfig({}, { ...ON, 'grpc.port': 0, 'http.port': 0, 'store.persist': false, 'verifierModel.nliModelDir': '/nonexistent/nli-model' });
@@ -72,10 +86,10 @@ describe('a crashed, stalled or missing cross-encoder through the real gRPC serv
   const cases = { 'crash-worker.ts': 'verifier-failed', 'stall-worker.ts': 'verifier-timeout' } as const;
   for (const [worker, reason] of Object.entries(cases)) {
     it(`${worker}: the request is a miss that reaches the model, never an error`, async () => {
-      // Loaded first, so that a slow thread start on a busy machine is not taken for the stall.
-      const verifier = await NliVerifier.load({
-        dir: join(modelsRoot(), DEFAULT_NLI_MODEL), workerUrl: new URL(`../src/verifier/nli/testdata/${worker}`, import.meta.url),
-      });
+      // Loaded first, so that a slow thread start on a busy machine is not taken for the stall; from a copy
+      // without the reference pairs, which these workers never score.
+      const dir = withoutReference();
+      const verifier = await NliVerifier.load({ dir, workerUrl: new URL(`../src/verifier/nli/testdata/${worker}`, import.meta.url) });
       const h = await startHarness({ ...ON, 'defaults.verifierTimeoutMs': reason === 'verifier-timeout' ? 100 : 5_000 }, { verifier });
       try {
         await h.chat('A man is playing a guitar');
@@ -88,6 +102,7 @@ describe('a crashed, stalled or missing cross-encoder through the real gRPC serv
         assert.equal(event.reason, reason);
       } finally {
         await h.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   }
