@@ -371,7 +371,12 @@ export class EnvoyClient {
           },
         });
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the upstream closed as it was reused: the request never reached it, so it is sent
+        // again on a fresh one (Node's documented remedy; Envoy's pool does not hand out a connection being closed).
+        if (req.reusedSocket && err.code === 'ECONNRESET') this.#forward(method, path, headers, body).then(resolve, reject);
+        else reject(err);
+      });
       req.end(body);
     });
   }
