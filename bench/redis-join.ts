@@ -16,7 +16,6 @@ import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import type { Namespace } from '../apps/extproc/src/cache/namespace.ts';
 import { entryId } from '../apps/extproc/src/cache/entry.ts';
 import { BYTES_PER_VALUE, precisionFor } from '../apps/extproc/src/cache/vector-index.ts';
-import { rowPrecision } from '../apps/extproc/src/cache/vector-slab.ts';
 import { asFloat32, vectorOf } from '../apps/extproc/src/cache/vector-slab.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
@@ -140,7 +139,8 @@ for (const n of sizes) {
     const heapPerEntry = (heapAndBuffers() - heap0) / n;
     await store.close();
     const check = checkIndex(engine.namespaces.get(NAMESPACE));
-    const raw = payload / n + DIMENSIONS * BYTES_PER_VALUE[rowPrecision(precision)];
+    // Issue 18's raw bytes: prompt, answer and the vector at the index's precision (the rows kept beside it are overhead).
+    const raw = payload / n + DIMENSIONS * BYTES_PER_VALUE[precision];
     rows.push([
       n.toLocaleString('en-US'), fillSeconds.toFixed(1), (redisPerEntry * n / MiB).toFixed(0), redisPerEntry.toFixed(0),
       joinSeconds.toFixed(1), (loaded / joinSeconds).toFixed(0), `${(stall.max / 1e6).toFixed(0)} (p99 ${(stall.percentile(99) / 1e6).toFixed(0)})`, loaded.toLocaleString('en-US'), replicaPerEntry.toFixed(0), heapPerEntry.toFixed(0), raw.toFixed(0),

@@ -16,7 +16,6 @@ import pino from 'pino';
 import lockfile from 'proper-lockfile';
 import { CacheEngine } from '../apps/extproc/src/cache/cache-engine.ts';
 import { BYTES_PER_VALUE, precisionFor, type IndexPrecisionSetting } from '../apps/extproc/src/cache/vector-index.ts';
-import { rowPrecision } from '../apps/extproc/src/cache/vector-slab.ts';
 import { loadConfig } from '../apps/extproc/src/config/load-config.ts';
 import { BuiltinHashedEmbedder } from '../apps/extproc/src/embedders/builtin-hashed.ts';
 import { LOCK_NAME } from '../apps/extproc/src/stores/data-dir-lock.ts';
@@ -37,8 +36,11 @@ const precision = precisionFor(precisionSetting, DIMENSIONS);
 const config = loadConfig({}, { logLevel: 'silent', maxEntriesTotal: 10 * N, defaults: { maxEntries: 10 * N }, memory: { maxBytes: 2 ** 50 } });
 const MiB = 1024 * 1024;
 const QUERIES = Number(arg('queries') ?? (quick ? 50 : 200));
-/** The raw vector is the precise copy the entries keep (f16 under an i8 index, which only steers the search). */
-const rawPrecision = rowPrecision(precision);
+/**
+ * Issue 18's raw bytes: prompt and answer, and the vector at the index's precision. The copy the entries keep
+ * beside the index for rescoring and snapshots (f16 under a b1 index) is overhead against it, not raw.
+ */
+const rawPrecision = precision;
 
 /** Nothing is embedded here: the built-in embedder only lends its identity, with the vectors' dimensions. */
 const newEngine = (): CacheEngine =>
