@@ -73,11 +73,13 @@ export class PairScorer {
     const reference = this.#manifest.reference ?? [];
     if (reference.length === 0) return;
     const scores = await this.#run(reference.map(({ first, second }) => ({ first, second })));
-    reference.forEach((r, i) => {
-      if (Math.abs(scores[i]! - r.score) <= REFERENCE_TOLERANCE) return;
-      throw new Error(`${this.#label}: scores ${scores[i]!.toFixed(5)} for its reference pair "${r.first}" / "${r.second}", measured at `
+    const off = reference.findIndex((r, i) => Math.abs(scores[i]! - r.score) > REFERENCE_TOLERANCE);
+    if (off >= 0) {
+      const r = reference[off]!;
+      await this.close();
+      throw new Error(`${this.#label}: scores ${scores[off]!.toFixed(5)} for its reference pair "${r.first}" / "${r.second}", measured at `
         + `${r.score}: this CPU or onnxruntime build computes the model differently, and its verdicts would not be the measured ones`);
-    });
+    }
   }
 
   /** The scores of one lookup's pairs, in order; refused at once past `maxQueued` waiting lookups. */
