@@ -16,7 +16,7 @@ const WEIGHT_ZERO_POINT = 3;
  * 16 bits. The NLI model scored a negation 0.657 there against 0.008 on a VNNI CPU. uint8 weights take a kernel
  * that widens to 16 bits first and is exact everywhere.
  */
-export const SIGNED_WEIGHTS_WHY = 'int8 matrix products with signed weights saturate on x86 CPUs without AVX-512 VNNI';
+const SIGNED_WEIGHTS_WHY = 'int8 matrix products with signed weights saturate on x86 CPUs without AVX-512 VNNI';
 
 function* graphs(g: Graph): Generator<Graph> {
   yield g;
