@@ -211,7 +211,7 @@ export const ConfigSchema = z.object({
   maxEntriesTotal: z.number().int().positive().default(100_000).describe('entries across all namespaces before least-recently-used eviction'),
   memory: z.object({
     maxBytes: z.number().int().positive().optional()
-      .describe('bytes of prompts, answers and vectors across all namespaces before least-recently-used eviction (unset = half the smaller of the container memory limit and the V8 old-generation limit)'),
+      .describe('bytes of prompts, answers and vectors across all namespaces before least-recently-used eviction (unset = half the smaller of the container memory limit and what the V8 old-generation limit leaves after start-up)'),
     maxBytesPerNamespace: z.number().int().positive().optional().describe('the same bound per namespace (unset = memory.maxBytes)'),
   }).prefault({}),
   index: z.object({

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { loadConfig } from './load-config.ts';
 import { containerLimit, memoryBudget, oldSpaceFlag, readMemoryLimits } from './memory-budget.ts';
@@ -12,6 +13,16 @@ describe('memory budget', () => {
     assert.equal(containerLimit(2 ** 64 - 1), null);
     assert.equal(containerLimit(9223372036854771712), null);
     assert.ok(readMemoryLimits().heap > 0);
+  });
+
+  it('leaves out of the heap what the process already holds when it reads the limits', () => {
+    const script = `const held = new Array(20 * 131072).fill(0.5);
+      const { readMemoryLimits } = await import(${JSON.stringify(new URL('./memory-budget.ts', import.meta.url).href)});
+      console.log(readMemoryLimits().heap, held.length);`;
+    const run = spawnSync(process.execPath, ['--max-old-space-size=64', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const heap = Number(run.stdout.split(' ')[0]);
+    assert.ok(heap <= 44 * MiB, `${heap / MiB} MiB of a 64 MiB old generation with 20 MiB held`);
   });
 
   it('reads the old generation limit from the last --max-old-space-size', () => {

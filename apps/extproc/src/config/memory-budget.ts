@@ -21,7 +21,10 @@ const MiB = 1024 * 1024;
 export interface MemoryLimits {
   /** The container's memory limit in bytes, or null where none is set or known. */
   container: number | null;
-  /** What V8's old generation (where strings live) may take. */
+  /**
+   * What V8's old generation (where strings live) may take, less what the runtime already holds when this is
+   * read (its code and modules: ~30 MB, which under a 64 MB heap left the budget's half no room at all).
+   */
   heap: number;
 }
 
@@ -41,11 +44,12 @@ export function oldSpaceFlag(args: readonly string[]): number | null {
 }
 
 export function readMemoryLimits(): MemoryLimits {
-  const limit = getHeapStatistics().heap_size_limit;
+  const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics();
   const flag = oldSpaceFlag([...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]);
+  const oldGeneration = flag ?? limit - Math.min(YOUNG_GENERATION_BYTES, limit / 2);
   return {
     container: containerLimit(process.constrainedMemory()),
-    heap: flag ?? limit - Math.min(YOUNG_GENERATION_BYTES, limit / 2),
+    heap: Math.max(oldGeneration - used, oldGeneration / 4),
   };
 }
 
