@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_MODEL, MANIFEST_FILE, modelsRoot, type ModelManifest } from './model-catalog.ts';
 import { assertUnsignedInt8Weights } from './unsigned-int8-weights.ts';
@@ -74,8 +74,14 @@ export function readManifest(dir: string): Partial<ModelManifest> | null {
 /** A content fingerprint, so vectors of two different exports with the same name are never compared. */
 export function fingerprintDir(dir: string): string {
   const hash = createHash('sha256');
-  const model = readFileSync(join(dir, 'onnx', 'model.onnx'));
-  hash.update(model.subarray(0, FINGERPRINT_BYTES)).update(String(model.length));
+  const fd = openSync(join(dir, 'onnx', 'model.onnx'), 'r');
+  try {
+    const head = Buffer.alloc(FINGERPRINT_BYTES);
+    const read = readSync(fd, head, 0, FINGERPRINT_BYTES, 0);
+    hash.update(head.subarray(0, read)).update(String(fstatSync(fd).size));
+  } finally {
+    closeSync(fd);
+  }
   hash.update(readFileSync(join(dir, 'tokenizer.json')));
   return hash.digest('hex').slice(0, 12);
 }
