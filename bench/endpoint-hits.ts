@@ -16,7 +16,7 @@ import {
 } from '@semcache/testkit';
 import type { AnswerCapture } from '../apps/extproc/src/answers/answer-capture.ts';
 import { chooseCapture } from '../apps/extproc/src/answers/choose-capture.ts';
-import { packText } from '../apps/extproc/src/cache/packed-text.ts';
+import { packedSize, packText } from '../apps/extproc/src/cache/packed-text.ts';
 import { renderAnswer } from '../apps/extproc/src/answers/replay.ts';
 import { wireFormatOf } from '../apps/extproc/src/answers/wire-formats.ts';
 import { ExtProcDriver, type Expect } from './lib/ext-proc-driver.ts';
@@ -140,7 +140,7 @@ function wireCosts(): string[][] {
           return capture.finish();
         }).toFixed(1);
       }
-      rows.push([e.name, stream ? 'SSE' : 'JSON', String(stored.response.length), replay.toFixed(1), assemble]);
+      rows.push([e.name, stream ? 'SSE' : 'JSON', String(packedSize(stored.response)), replay.toFixed(1), assemble]);
     }
   }
   return rows;
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     [2, 3, 4, 5, 6, 7, 8],
   ));
   console.log('\n## Wire formats alone (in this process)\n');
-  console.log(markdownTable(['endpoint', 'form', 'stored bytes', 'replay µs', 'SSE assembly µs (400 events)'], wireCosts(), [2, 3, 4]));
+  console.log(markdownTable(['endpoint', 'form', 'bytes held', 'replay µs', 'SSE assembly µs (400 events)'], wireCosts(), [2, 3, 4]));
   const failed = rows.reduce((n, r) => n + r.result.failed + r.statusFailures, 0);
   console.log(`\nFailed streams: ${failed}`);
   if (failed > 0) process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { packedLength, unpackText, type PackedText } from './packed-text.ts';
+import { packedSize, unpackText, type PackedText } from './packed-text.ts';
 import { vectorByteLength, type StoredVector } from './vector-slab.ts';
 import type { EndpointKind, EntryDetail, EntrySummary, Observation, Usage } from '@semcache/shared';
 
@@ -39,7 +39,7 @@ export function parseEntryId(id: string): bigint | null {
 
 export function entrySizeBytes(e: CacheEntry): number {
   const meta = e.tags.reduce((n, t) => n + t.length, 0) + (e.modelRevision?.length ?? 0) + (e.systemFingerprint?.length ?? 0);
-  return (e.prompt.length + e.fingerprint.length + meta) * 2 + packedLength(e.response) + vectorByteLength(e.vector) + 200;
+  return (e.prompt.length + e.fingerprint.length + meta) * 2 + packedSize(e.response) + vectorByteLength(e.vector) + 200;
 }
 
 export function toSummary(e: CacheEntry): EntrySummary {

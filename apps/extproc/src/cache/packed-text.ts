@@ -1,24 +1,48 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ANSWER_DICTIONARY } from './answer-dictionary.ts';
+
 /**
- * A text held as its UTF-8 bytes, one character per byte. V8 stores a string at two bytes a character as soon as
- * one character falls outside Latin-1 (a curly quote, a dash, an emoji in an answer of 2,000 characters), and
- * keeps it so for as long as it is cached; packed, a text costs its UTF-8 length whatever it holds. An ASCII text
- * is its own packed form: nothing is copied.
+ * A cached answer as it is held in memory: a tag character, then its UTF-8 bytes, deflated where that saves,
+ * one character per byte. A string of byte values is one V8 keeps at one byte a character whatever the answer
+ * holds (one curly quote or emoji makes V8 keep a plain string at two), and it is a string rather than a Buffer
+ * because a Buffer costs ~100 B of object and a separate allocation besides its bytes. At 1M entries an answer is
+ * most of an entry's memory, and an LLM's answers deflate to about half (docs/benchmarks.md).
  */
-export type PackedText = string & { readonly utf8Bytes: unique symbol };
+export type PackedText = string & { readonly packedAnswer: unique symbol };
+
+const RAW = 0;
+const DEFLATED = 1;
+/** Below this, deflate's block header and the call cost more than they save. */
+const SMALLEST_TO_DEFLATE = 64;
+
+const OPTIONS = { dictionary: ANSWER_DICTIONARY };
+
+function tagged(tag: number, bytes: Uint8Array): PackedText {
+  const out = Buffer.allocUnsafe(bytes.length + 1);
+  out[0] = tag;
+  out.set(bytes, 1);
+  // One flat string: prepending the tag to a string would make a two-part string that V8 keeps as such.
+  return out.toString('latin1') as PackedText;
+}
 
 export function packText(text: string): PackedText {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return text as PackedText;
-  return Buffer.from(text, 'utf8').toString('latin1') as PackedText;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length >= SMALLEST_TO_DEFLATE) {
+    const deflated = deflateRawSync(bytes, OPTIONS);
+    if (deflated.length < bytes.length) return tagged(DEFLATED, deflated);
+  }
+  return tagged(RAW, bytes);
+}
+
+/** The answer's UTF-8 bytes. */
+export function packedBytes(packed: PackedText): Buffer {
+  const held = Buffer.from(packed, 'latin1').subarray(1);
+  return packed.charCodeAt(0) === DEFLATED ? inflateRawSync(held, OPTIONS) : held;
 }
 
 export function unpackText(packed: PackedText): string {
   return packedBytes(packed).toString('utf8');
 }
 
-/** The text's UTF-8 bytes, without decoding it. */
-export function packedBytes(packed: PackedText): Buffer {
-  return Buffer.from(packed, 'latin1');
-}
-
-/** The text's length in UTF-8 bytes. */
-export const packedLength = (packed: PackedText): number => packed.length;
+/** Bytes it holds in memory (beyond the string's header). */
+export const packedSize = (packed: PackedText): number => packed.length;
