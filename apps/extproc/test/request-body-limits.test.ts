@@ -48,7 +48,30 @@ describe('request body limits (real server)', () => {
     }
   });
 
-  it('a BUFFERED body over grpc.maxReceiveMessageBytes fails the stream: Envoy goes on only with failure_mode_allow', async () => {
+  it('BUFFERED_PARTIAL (as shipped): a body past Envoy\'s buffer comes as its first part; the request goes on whole, uncached, and is counted', async () => {
+    const h = await startHarness({}, {}, { bufferLimitBytes: 64 * 1024, failureModeAllow: false });
+    try {
+      const big = chat(200 * 1024).toString('utf8');
+      for (let i = 1; i <= 2; i++) {
+        const r = await h.envoy.send({ path: '/v1/chat/completions', body: big });
+        assert.equal(r.status, 200);
+        assert.equal(r.source, 'upstream', 'never served from the cache');
+        assert.equal(r.headers['x-semantic-cache'], undefined);
+        assert.equal(JSON.stringify(h.upstream.calls.at(-1)!.body), big, 'the model gets the whole body');
+        const metrics = await (await fetch(`http://127.0.0.1:${h.server.httpPort}/metrics`)).text();
+        assert.match(metrics, new RegExp(`semcache_requests_uncacheable_total\\{reason="too-large"\\} ${i}`));
+      }
+      assert.equal(h.upstream.calls.length, 2);
+      assert.equal(h.server.admin.recentLookups({}).length, 0);
+      assert.deepEqual(h.envoy.failures, []);
+      const small = await h.chat('A short question');
+      assert.equal(small.headers['x-semantic-cache'], 'miss', 'a body within the buffer is looked up as before');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a body within Envoy\'s buffer but over grpc.maxReceiveMessageBytes fails the stream: Envoy goes on only with failure_mode_allow', async () => {
     const limit = 64 * 1024;
     const big = chat(2 * limit).toString('utf8');
     const allowing = await startHarness({ 'grpc.maxReceiveMessageBytes': limit }, {}, { failureModeAllow: true });

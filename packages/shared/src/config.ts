@@ -142,7 +142,7 @@ export const ConfigSchema = z.object({
       .describe('ext_proc gRPC listen address (unset = 0.0.0.0 with tls, else 127.0.0.1: without mTLS whoever reaches the port acts as Envoy)'),
     tls: GrpcTlsConfigSchema.optional().describe('mTLS on the ext_proc port: the server presents certFile and accepts only clients whose certificate clientCaFile signed'),
     port: port.default(50051).describe('ext_proc gRPC port (also serves grpc.health.v1)'),
-    maxReceiveMessageBytes: z.number().int().positive().default(10 * 1024 * 1024).describe('largest ext_proc message accepted (a buffered body): Envoy\'s 8 MiB buffer as shipped, overfilled by up to one 1 MiB read from the model'),
+    maxReceiveMessageBytes: z.number().int().positive().default(17 * 1024 * 1024).describe('largest ext_proc message accepted (a buffered body): Envoy\'s 8 MiB buffer as shipped, overfilled by up to one read of as much again from the client (a prompt past the buffer, seen at 16.0 MiB)'),
     /**
      * Envoy resets every ext_proc stream when it ends; Node's HTTP/2 default (burst 1000, 33/s) closes the
      * connection under ordinary load. These allow far more resets than an Envoy sends, while a flood from a

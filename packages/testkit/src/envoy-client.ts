@@ -56,7 +56,7 @@ export interface EnvoyResponse {
 
 export const DEFAULT_MODE = {
   request_header_mode: 'SEND',
-  request_body_mode: 'BUFFERED',
+  request_body_mode: 'BUFFERED_PARTIAL',
   response_header_mode: 'SEND',
   response_body_mode: 'BUFFERED_PARTIAL',
 } as const satisfies EnvoyClientOptions['processingMode'];
@@ -216,14 +216,19 @@ export class EnvoyClient {
 
       // 2. request body
       let upstreamBody = body;
-      if (body.length > 0 && mode.request_body_mode === 'BUFFERED') {
-        if (body.length > this.#opts.bufferLimitBytes) return { ...result, status: 413, source: 'envoy', error: 'request body over the buffer limit' };
+      const requestMode = mode.request_body_mode;
+      if (body.length > 0 && (requestMode === 'BUFFERED' || requestMode === 'BUFFERED_PARTIAL')) {
+        const overLimit = body.length > this.#opts.bufferLimitBytes;
+        if (requestMode === 'BUFFERED' && overLimit) return { ...result, status: 413, source: 'envoy', error: 'request body over the buffer limit' };
         try {
-          const reply = await exchange({ request_body: { body, end_of_stream: true } }, 'request_body');
+          // Past the limit BUFFERED_PARTIAL sends what fits, without end_of_stream; the whole body still goes on.
+          const sent = overLimit ? body.subarray(0, this.#opts.bufferLimitBytes) : body;
+          const reply = await exchange({ request_body: { body: sent, end_of_stream: !overLimit } }, 'request_body');
           if (reply?.immediate_response) return immediate(reply);
           const common = reply?.request_body?.response;
           applyMutation(requestHeaders, common?.header_mutation);
-          if (common?.body_mutation?.body) upstreamBody = Buffer.from(common.body_mutation.body);
+          // What Envoy makes of a replaced partial body is not modelled: the cache never replaces a request body.
+          if (common?.body_mutation?.body && !overLimit) upstreamBody = Buffer.from(common.body_mutation.body);
           checkContentLength(requestHeaders, upstreamBody, common?.body_mutation !== undefined);
         } catch (err) {
           out = fail(err);

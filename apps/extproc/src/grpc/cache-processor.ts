@@ -74,6 +74,7 @@ export class CacheProcessor implements StreamProcessor {
   #tags: string[] = [];
   #requestChunks: Buffer[] = [];
   #requestBytes = 0;
+  #requestEnded = false;
   #forwarded: Forwarded | null = null;
   #capture: AnswerCapture | null = null;
 
@@ -109,6 +110,7 @@ export class CacheProcessor implements StreamProcessor {
     if (this.#forwarded) return continueReply('request_body');
     if (msg.body?.length) this.#collect(msg.body);
     if (!msg.end_of_stream || !this.#spec) return continueReply('request_body');
+    this.#requestEnded = true;
     if (this.#requestBytes > this.#deps.config.grpc.maxReceiveMessageBytes) {
       this.#deps.onUncacheable?.('too-large');
       return continueReply('request_body');
@@ -150,6 +152,11 @@ export class CacheProcessor implements StreamProcessor {
   }
 
   responseHeaders(msg: HttpHeaders): Reply {
+    if (this.#requestBytes > 0 && !this.#forwarded && !this.#requestEnded) {
+      // Under BUFFERED_PARTIAL a body past Envoy's buffer comes as its first part only; the rest went on unseen.
+      this.#requestChunks = [];
+      this.#deps.onUncacheable?.('too-large');
+    }
     const forwarded = this.#forwarded;
     if (!forwarded || !this.#spec) return continueReply('response_headers', { modeOverride: SKIP_RESPONSE_BODY, done: true });
     const h = readHeaders(msg.headers);

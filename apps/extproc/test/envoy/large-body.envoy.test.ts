@@ -25,12 +25,20 @@ describe(`Envoy ${binary.version} on deploy/envoy.yaml: prompts of several MB`, 
     assert.deepEqual(s.upstream.calls.at(-1)!.body, body);
   });
 
-  it('a prompt above the buffer limit gets the 413 Envoy promises and never reaches the model', async () => {
+  it('a prompt far above the buffer limit reaches the model whole, twice, uncached (BUFFERED_PARTIAL: no 413)', async () => {
     const calls = s.upstream.calls.length;
-    const r = await s.post('/v1/chat/completions', chat(prompt(LIMIT + 2 ** 20)));
-    assert.equal(r.status, 413);
-    await r.arrayBuffer();
-    assert.equal(s.upstream.calls.length, calls);
+    const tooLarge = await counted(s, 'semcache_requests_uncacheable_total', 'too-large');
+    // Three times the limit: Envoy sends the cache what it holds when its buffer fills, never the end of this body.
+    const body = chat(prompt(3 * LIMIT));
+    for (let i = 0; i < 2; i++) {
+      const r = await s.post('/v1/chat/completions', body);
+      assert.equal(r.status, 200, 'BUFFERED would have made this a 413');
+      assert.equal(r.headers.get('x-semantic-cache'), null, 'never looked up');
+      await r.arrayBuffer();
+      assert.deepEqual(s.upstream.calls.at(-1)!.body, body);
+    }
+    assert.equal(s.upstream.calls.length, calls + 2);
+    assert.equal(await counted(s, 'semcache_requests_uncacheable_total', 'too-large'), tooLarge + 2);
   });
 
   it('the cache keeps serving afterwards: a miss, then a hit', async () => {
@@ -59,9 +67,10 @@ function bigAnswer(s: EnvoyStack, bytes: number, chunked: boolean) {
   };
 }
 
-async function storeSkips(s: EnvoyStack, reason: string): Promise<number> {
+/** A counter of the cache's /metrics, by its reason label. */
+async function counted(s: EnvoyStack, metric: string, reason: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${s.server.httpPort}/metrics`)).text();
-  return Number(new RegExp(`^semcache_store_skips_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return Number(new RegExp(`^${metric}\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
 }
 
 for (const envoy of allEnvoys()) {
@@ -75,7 +84,7 @@ for (const envoy of allEnvoys()) {
         bigAnswer(s, LIMIT + 2 ** 20, chunked);
         const question = chat(`Show me the ${chunked ? 'chunked' : 'long'} log`);
         const calls = s.upstream.calls.length;
-        const skipped = await storeSkips(s, 'too-large');
+        const skipped = await counted(s, 'semcache_store_skips_total', 'too-large');
         for (let i = 0; i < 2; i++) {
           const r = await s.post('/v1/chat/completions', question);
           assert.equal(r.status, 200, 'BUFFERED would have made this a 500 (response_payload_too_large)');
@@ -84,7 +93,7 @@ for (const envoy of allEnvoys()) {
           assert.equal(answer.choices[0]!.message.content.length, LIMIT + 2 ** 20);
         }
         assert.equal(s.upstream.calls.length, calls + 2);
-        assert.equal(await storeSkips(s, 'too-large'), skipped + 2);
+        assert.equal(await counted(s, 'semcache_store_skips_total', 'too-large'), skipped + 2);
         const stats = await s.extProcStats();
         assert.equal(stats.streams_failed ?? 0, 0);
         assert.equal(stats.failure_mode_allowed ?? 0, 0);

@@ -30,7 +30,8 @@ export interface RecordingProcessor {
  * testkit's EnvoyClient) sends and answers as the test says, so both clients can be held to the same reply.
  */
 export async function startRecordingProcessor(): Promise<RecordingProcessor> {
-  const server = new grpc.Server();
+  // Envoy sends a BUFFERED body in one message, up to its 8 MiB buffer as shipped: past grpc-js's 4 MiB default.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 * 2 ** 20 });
   const rec: RecordingProcessor = { port: 0, streams: [], answer: () => null, close: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
   server.addService(loadExternalProcessor().service, {
     Process: (call: grpc.ServerDuplexStream<ProcessingRequest, ProcessingResponse>) => {

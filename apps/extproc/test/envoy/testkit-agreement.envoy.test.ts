@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { ProcessingResponse } from '@semcache/proto';
-import { allEnvoys, EnvoyClient, FakeUpstream, startEnvoy, type EnvoyProcess } from '@semcache/testkit';
+import { allEnvoys, EnvoyClient, FakeUpstream, REPO_ROOT, startEnvoy, type EnvoyProcess } from '@semcache/testkit';
 import { startRecordingProcessor, type Answer, type RecordingProcessor } from './recording-processor.ts';
 
 /**
@@ -11,6 +12,8 @@ import { startRecordingProcessor, type Answer, type RecordingProcessor } from '.
 interface Seen { status: number; contentType: string | null; probe: string | null; body: string; modelCalled: boolean }
 
 const BODY = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+/** The listener's per_connection_buffer_limit_bytes as shipped. */
+const LIMIT = Number(/per_connection_buffer_limit_bytes: (\d+)/.exec(readFileSync(`${REPO_ROOT}deploy/envoy.yaml`, 'utf8'))![1]);
 const only = (phase: string, reply: ProcessingResponse): Answer => (p) => (p === phase ? reply : null);
 
 const CASES: [string, Answer][] = [
@@ -34,7 +37,7 @@ for (const binary of allEnvoys()) {
       upstream = await new FakeUpstream().start();
       envoy = await startEnvoy({ binary, cachePort: processor.port, modelPort: upstream.port });
       // As deploy/envoy.yaml configures Envoy: failure_mode_allow, graceful close.
-      client = new EnvoyClient({ target: `127.0.0.1:${processor.port}`, upstream: upstream.url, failureModeAllow: true, closeMode: 'half-close' });
+      client = new EnvoyClient({ target: `127.0.0.1:${processor.port}`, upstream: upstream.url, failureModeAllow: true, closeMode: 'half-close', bufferLimitBytes: LIMIT });
     });
     after(async () => {
       client.close();
@@ -86,6 +89,27 @@ for (const binary of allEnvoys()) {
       await client.send({ method: 'GET', path: '/v1/models' });
       assert.deepEqual(shape(), realGet);
       assert.deepEqual(realGet[0], 'request_headers(end)[raw_value]');
+    });
+
+    it('a request body past the buffer limit (BUFFERED_PARTIAL, as shipped): its first part without end_of_stream, then the whole body to the model', async () => {
+      processor.answer = () => null;
+      // Three times the limit: Envoy sends what it holds when its buffer fills, up to one client read (as much again) past it.
+      const big = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(3 * LIMIT) }] });
+      const shape = () => processor.streams.at(-1)!.messages.map((m) => {
+        if (m.phase !== 'request_body') return m.phase;
+        if (m.endOfStream) return 'request_body(end)';
+        return m.bodyBytes >= LIMIT && m.bodyBytes < big.length ? 'request_body(first part)' : `request_body(${m.bodyBytes} bytes)`;
+      });
+      const calls = upstream.calls.length;
+      const real = await fetch(`${envoy.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+      await real.text();
+      const realShape = shape();
+      const ours = await client.send({ path: '/v1/chat/completions', body: big });
+      assert.deepEqual([real.status, ours.status], [200, 200]);
+      assert.equal(upstream.calls.length, calls + 2);
+      for (const call of upstream.calls.slice(-2)) assert.equal(JSON.stringify(call.body), big);
+      assert.deepEqual(shape(), realShape);
+      assert.deepEqual(realShape, ['request_headers', 'request_body(first part)', 'response_headers', 'response_body']);
     });
 
     it('with the graceful-close flag on (as shipped) Envoy half-closes each stream, as the client does in half-close mode', async () => {
