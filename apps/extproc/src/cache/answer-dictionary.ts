@@ -3,7 +3,8 @@
  * put around every answer, so that even a short answer's keys and fixed values cost a few bytes each. Deflate
  * finds the strings nearest the dictionary's end cheapest, so the most common wire, OpenAI chat, comes last.
  * Only the shapes are here, no text of any answer: the answers' own words are compressed by deflate alone.
- * Entries are held deflated only in memory (snapshots and Redis hold the text), so this may change freely.
+ * The data directory keeps answers as held (format 2), so the snapshots hold answers deflated with it: another
+ * dictionary needs a tag of its own in `packed-text.ts`, and this one kept to read them.
  */
 const ENVELOPES = [
   '{"object":"list","data":[{"object":"embedding","index":0,"embedding":[-0.0,0.0]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":0,"total_tokens":0}}',

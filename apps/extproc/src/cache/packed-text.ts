@@ -34,9 +34,18 @@ export function packText(text: string): PackedText {
   return tagged(RAW, bytes);
 }
 
+/** The bytes it holds, as a data file keeps them (see `packedFromBytes`). */
+export const heldBytes = (packed: PackedText): Buffer => Buffer.from(packed, 'latin1');
+
+/** What `heldBytes` gave, back as held; throws on bytes no packing made. */
+export function packedFromBytes(bytes: Uint8Array): PackedText {
+  if (bytes.length === 0 || (bytes[0] !== RAW && bytes[0] !== DEFLATED)) throw new Error('not a packed answer');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1') as PackedText;
+}
+
 /** The answer's UTF-8 bytes. */
 export function packedBytes(packed: PackedText): Buffer {
-  const held = Buffer.from(packed, 'latin1').subarray(1);
+  const held = heldBytes(packed).subarray(1);
   return packed.charCodeAt(0) === DEFLATED ? inflateRawSync(held, OPTIONS) : held;
 }
 

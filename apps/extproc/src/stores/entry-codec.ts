@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EndpointKindSchema, ObservationSchema, UsageSchema, type EmbedderIdentity } from '@semcache/shared';
 import { entryId, parseEntryId, type CacheEntry } from '../cache/entry.ts';
 import { exactKeyOf } from '../cache/normalize.ts';
-import { packText, unpackText } from '../cache/packed-text.ts';
+import { packText, unpackText, type PackedText } from '../cache/packed-text.ts';
 import { asFloat32, vectorOf, type EntryVector, type StoredVector } from '../cache/vector-slab.ts';
 import { isUnitVector } from '../embedders/embedder.ts';
 
@@ -18,7 +18,8 @@ export const EntryMetaSchema = z.object({
   fingerprint: z.string(),
   /** Written for other versions' readers; this one derives the exact key from the fingerprint and prompt. */
   exactKey: z.string().min(1).optional(),
-  response: z.string(),
+  /** Absent where the record carries the answer as held in memory, beside the vector (data-dir-format.ts). */
+  response: z.string().optional(),
   contentType: z.string(),
   usage: UsageSchema.nullable(),
   createdAt: z.number(),
@@ -35,7 +36,8 @@ export const EntryMetaSchema = z.object({
 });
 export type EntryMeta = z.input<typeof EntryMetaSchema>;
 
-export function entryMeta(e: CacheEntry): EntryMeta {
+/** Without `withAnswer`, the answer is left for the caller to carry as held (`heldBytes`). */
+export function entryMeta(e: CacheEntry, withAnswer = true): EntryMeta {
   return {
     id: entryId(e.key),
     namespace: e.namespace,
@@ -43,7 +45,7 @@ export function entryMeta(e: CacheEntry): EntryMeta {
     prompt: e.prompt,
     fingerprint: e.fingerprint,
     exactKey: exactKeyOf(e.fingerprint, e.prompt),
-    response: unpackText(e.response),
+    ...(withAnswer ? { response: unpackText(e.response) } : {}),
     contentType: e.contentType,
     usage: e.usage,
     createdAt: e.createdAt,
@@ -65,10 +67,15 @@ export function vectorBytes(vector: StoredVector): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
-/** Rebuilds an entry; throws with a readable message when the stored form is not one. */
-export function decodeEntry(meta: unknown, vector: Buffer): CacheEntry {
+/**
+ * Rebuilds an entry, its answer from the meta's text or, where the record carries it as held, from `answer`;
+ * throws with a readable message when the stored form is not one.
+ */
+export function decodeEntry(meta: unknown, vector: Buffer, answer?: PackedText): CacheEntry {
   const m = EntryMetaSchema.parse(meta);
   if (vector.length === 0 || vector.length % 4 !== 0) throw new Error(`entry ${m.id}: vector of ${vector.length} bytes`);
+  const response = answer ?? (m.response === undefined ? null : packText(m.response));
+  if (response === null) throw new Error(`entry ${m.id}: no answer`);
   // A copy: the source buffer may be unaligned for Float32 and is shared with the rest of the file.
   const copy = new Float32Array(vector.length / 4);
   Buffer.from(copy.buffer).set(vector);
@@ -76,7 +83,7 @@ export function decodeEntry(meta: unknown, vector: Buffer): CacheEntry {
   // object (a spread of the parsed object put most of them in a property array of their own, ~140 B).
   return {
     key: parseEntryId(m.id)!, namespace: m.namespace, endpoint: m.endpoint, prompt: m.prompt, fingerprint: m.fingerprint,
-    vector: copy, exactOnly: m.exactOnly, response: packText(m.response), contentType: m.contentType, usage: m.usage, tags: m.tags,
+    vector: copy, exactOnly: m.exactOnly, response, contentType: m.contentType, usage: m.usage, tags: m.tags,
     modelRevision: m.modelRevision, systemFingerprint: m.systemFingerprint, epoch: m.epoch, createdAt: m.createdAt,
     lastHitAt: m.lastHitAt, hitCount: m.hitCount, expiresAt: m.expiresAt, observations: m.observations,
   };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdtemp, open as openFile, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,7 +143,8 @@ describe('SnapshotStore', () => {
       const prompt = `long answer ${i} about topic ${i * 7}`;
       const r = await a.engine.lookup({ partition: { model: 'm', tenant: null }, endpoint: 'chat', prompt, fingerprint: fingerprintOf(prompt), mode: 'normal' });
       assert.ok(r.kind === 'miss' && r.pending);
-      const response = JSON.stringify({ answer: `${i}: ${'é€ '.repeat(2000 + i)}` });
+      // Random text: answers are held deflated, and the file must still span several chunks.
+      const response = JSON.stringify({ answer: `${i}: ${'é€ '.repeat(10)}${randomBytes(12_000 + i).toString('base64')}` });
       const entry = a.engine.store(r.pending, { response, contentType: 'application/json', usage: null })!;
       stored.set(entryId(entry.key), response);
     }
